@@ -1,0 +1,61 @@
+/* cli-main.c — `dimse`: the command-line face of the engine */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli-private.h"
+
+static const CliCommand commands[] = {
+  { "dump", N_("Print the elements of DICOM files (or their DICOM JSON)"), cli_dump_run },
+};
+
+void
+cli_print_error (const char *subcommand, const GError *error)
+{
+  g_printerr ("dimse %s: %s\n", subcommand, error->message);
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: dimse [--help] [--version] COMMAND [OPTION…]"));
+  fprintf (out, "%s\n\n", _("DICOM networking workbench: the command-line tool."));
+  fprintf (out, "%s\n", _("Commands:"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Run 'dimse COMMAND --help' for the options of a command."));
+  fprintf (out, "%s\n", _("Exit status: 0 success, 1 warning, 2 failure, 3 association refused or aborted."));
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return CLI_EXIT_FAILURE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return CLI_EXIT_SUCCESS;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("dimse %s\n", PACKAGE_VERSION);
+      return CLI_EXIT_SUCCESS;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  g_printerr (_("dimse: unknown command “%s”; see 'dimse --help'\n"), argv[1]);
+  return CLI_EXIT_FAILURE;
+}

@@ -1,0 +1,28 @@
+/* cli-private.h — what the subcommands of `dimse` share */
+#pragma once
+
+#include <glib.h>
+#include <glib/gi18n.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses of every subcommand (a contract for scripts). */
+typedef enum {
+  CLI_EXIT_SUCCESS = 0,
+  CLI_EXIT_WARNING = 1,
+  CLI_EXIT_FAILURE = 2,
+  CLI_EXIT_REFUSED = 3,   /* association refused or aborted */
+} CliExit;
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  int (*run) (int argc, char **argv);
+} CliCommand;
+
+int cli_dump_run (int argc, char **argv);
+
+/* Prints "dimse SUBCOMMAND: message" to stderr. */
+void cli_print_error (const char *subcommand, const GError *error);
+
+G_END_DECLS

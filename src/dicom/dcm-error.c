@@ -1,0 +1,3 @@
+#include "dcm-error.h"
+
+G_DEFINE_QUARK (dcm-error-quark, dcm_error)

@@ -1,0 +1,57 @@
+/* dcm-parser.h — reading data sets in every uncompressed transfer syntax */
+#pragma once
+
+#include <gio/gio.h>
+#include "dcm-data-set.h"
+#include "dcm-transfer-syntax.h"
+
+G_BEGIN_DECLS
+
+/* One piece of a bulk value handed to a sink instead of being kept. */
+typedef struct {
+  guint32       tag;
+  DcmVR         vr;
+  guint         depth;           /* 0 at top level */
+  guint64       value_length;    /* whole value; for fragments, this fragment's */
+  gint          fragment_index;  /* -1 for a plain value, 0 = Basic Offset Table */
+  guint64       offset;          /* offset of data within the value (or fragment) */
+  const guint8 *data;
+  gsize         len;
+  gboolean      last;            /* last chunk of the value (or fragment) */
+  guint64       stream_offset;   /* offset of data in the (inflated) input stream */
+} DcmBulkChunk;
+
+/* Returns FALSE with error set to stop the read. */
+typedef gboolean (*DcmBulkSinkFunc) (const DcmBulkChunk *chunk, gpointer user_data, GError **error);
+
+typedef struct {
+  guint           max_depth;          /* sequence nesting; 0 = default 64 */
+  guint64         bulk_threshold;     /* values at least this long go to the sink
+                                         (or become DcmBulkRef without a sink when
+                                         the source is a file); 0 = keep all */
+  gboolean        bulk_pixel_data;    /* always hand (7FE0,0010) etc. to the sink */
+  DcmBulkSinkFunc sink;
+  gpointer        sink_data;
+  const char     *source_path;        /* for DcmBulkRef when no sink: file the
+                                         stream reads (uncompressed syntaxes only) */
+  guint64         source_offset;      /* offset of the data set in source_path */
+  guint64         max_inflated_size;  /* deflate cap; 0 = default 4 GiB */
+  guint32         stop_at_tag;        /* stop before the first element with tag >= this
+                                         (0 = read to the end) */
+} DcmReadOptions;
+
+void dcm_read_options_init (DcmReadOptions *opts);
+
+/* Parses a whole data set from memory; values are zero-copy slices of data.
+ * Errors are DCM_ERROR with the byte offset and tag in the message. */
+DcmDataSet *dcm_data_set_read_bytes (GBytes *data, const DcmTransferSyntax *ts,
+                                     const DcmReadOptions *opts, GError **error);
+/* Parses from a stream in bounded memory: reads in large chunks, keeps
+ * values under the threshold and streams the rest to the sink. Reads to EOF
+ * (or opts->stop_at_tag). For deflated syntax, inflates (raw deflate) with
+ * the max_inflated_size cap. */
+DcmDataSet *dcm_data_set_read_stream (GInputStream *in, const DcmTransferSyntax *ts,
+                                      const DcmReadOptions *opts, GCancellable *cancellable,
+                                      GError **error);
+
+G_END_DECLS

@@ -1,0 +1,66 @@
+/* dcm-value.h — parsed forms of DA, TM, DT and PN values (PS3.5 §6.2) */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gint year;      /* 0 when absent */
+  gint month;     /* 1-12, 0 when absent */
+  gint day;       /* 1-31, 0 when absent */
+} DcmDate;
+
+typedef struct {
+  gint hour;          /* 0-23 */
+  gint minute;        /* -1 when absent */
+  gint second;        /* -1 when absent (60 allowed: leap second) */
+  gint microsecond;   /* -1 when absent */
+} DcmTime;
+
+typedef struct {
+  DcmDate  date;
+  DcmTime  time;            /* hour -1 when absent */
+  gboolean has_offset;
+  gint     offset_minutes;  /* &ZZXX as ±minutes */
+} DcmDateTime;
+
+/* PS3.5 §6.2.1: three component groups (alphabetic, ideographic,
+ * phonetic) of five components (family, given, middle, prefix, suffix),
+ * each NULL when empty. UTF-8. */
+typedef enum {
+  DCM_PN_ALPHABETIC, DCM_PN_IDEOGRAPHIC, DCM_PN_PHONETIC, DCM_PN_N_GROUPS
+} DcmPersonNameGroup;
+
+typedef enum {
+  DCM_PN_FAMILY, DCM_PN_GIVEN, DCM_PN_MIDDLE, DCM_PN_PREFIX, DCM_PN_SUFFIX,
+  DCM_PN_N_COMPONENTS
+} DcmPersonNameComponent;
+
+typedef struct {
+  char *components[DCM_PN_N_GROUPS][DCM_PN_N_COMPONENTS];
+} DcmPersonName;
+
+/* Each parse function takes one value (no backslash), trailing spaces
+ * allowed, and fails with DCM_ERROR_INVALID naming the value. */
+gboolean dcm_value_parse_date (const char *text, DcmDate *out, GError **error);
+gboolean dcm_value_parse_time (const char *text, DcmTime *out, GError **error);
+gboolean dcm_value_parse_datetime (const char *text, DcmDateTime *out, GError **error);
+char    *dcm_value_format_date (const DcmDate *date);        /* "YYYYMMDD" */
+char    *dcm_value_format_time (const DcmTime *time);        /* "HHMMSS.FFFFFF" as precise as given */
+char    *dcm_value_format_datetime (const DcmDateTime *dt);
+
+DcmPersonName *dcm_person_name_parse (const char *utf8);     /* "Yamada^Tarou=山田^太郎=やまだ^たろう" */
+char          *dcm_person_name_format (const DcmPersonName *pn); /* back to the '^' '=' form, trailing empties trimmed */
+/* "Tarou Yamada" style for display: prefix given middle family, suffix */
+char          *dcm_person_name_display (const DcmPersonName *pn);
+void           dcm_person_name_free (DcmPersonName *pn);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcmPersonName, dcm_person_name_free)
+
+/* Splits a multi-valued string at backslashes (no escaping exists in DICOM). */
+char   **dcm_value_split (const char *text, gsize len);
+/* Trims leading/trailing spaces (and trailing NULs) as PS3.5 says is
+ * insignificant for the VR: leading spaces are kept for LT, ST, UT. */
+char    *dcm_value_trim (const char *text, gsize len, gboolean keep_leading);
+
+G_END_DECLS
