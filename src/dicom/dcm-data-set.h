@@ -83,21 +83,26 @@ void        dcm_data_set_append_item (DcmDataSet *ds, DcmElement *el, DcmDataSet
 DcmBulkRef *dcm_bulk_ref_copy (const DcmBulkRef *ref);
 void        dcm_bulk_ref_free (DcmBulkRef *ref);
 
-/* Number of items of a sequence element, and the nth item. */
+/* Number of items of a sequence element, and the nth item (owned by ds). */
 guint       dcm_data_set_get_n_items (DcmDataSet *ds, guint32 tag);
 DcmDataSet *dcm_data_set_get_item (DcmDataSet *ds, guint32 tag, guint index);
 
 /* The Specific Character Set in force for this data set: its own (0008,0005)
- * or its nearest ancestor's; NULL for the default repertoire. Cached. */
+ * or its nearest ancestor's; NULL for the default repertoire (and for an
+ * unrecognised term, which dcm_data_set_validate reports). Cached; valid
+ * until that (0008,0005) changes. An item inherits only once appended. */
 const DcmCharset *dcm_data_set_get_charset (DcmDataSet *ds);
 
 /* ---- typed getters. All fail with DCM_ERROR_NOT_FOUND when the element or
  * the index is absent, DCM_ERROR_WRONG_TYPE when the VR does not hold that
  * type, DCM_ERROR_INVALID when the value does not parse. ---- */
-/* Value multiplicity (number of values; 0 for empty). */
+/* Value multiplicity (number of values; 0 for empty). SQ, OB, OW, OF, OD,
+ * OL, OV and UN have VM 1 (PS3.5 §6.4); the getters' index still counts
+ * the binary values inside OW, OF, OD, OL, OV and OB. */
 guint    dcm_data_set_get_vm (DcmDataSet *ds, guint32 tag);
 /* One value as UTF-8 (character set decoded, insignificant spaces trimmed).
- * Works for every string VR, and renders numbers and AT as text too. */
+ * Works for every string VR, and renders numbers (shortest text that reads
+ * back the same) and AT ("(0010,0010)") as text too; not SQ or UN. */
 char    *dcm_data_set_get_string (DcmDataSet *ds, guint32 tag, guint index, GError **error);
 /* All values (NULL-terminated); the whole value with backslashes with
  * dcm_data_set_get_value_string. */
@@ -130,6 +135,10 @@ gboolean dcm_data_set_set_doubles (DcmDataSet *ds, guint32 tag, DcmVR vr, const 
 gboolean dcm_data_set_set_raw (DcmDataSet *ds, guint32 tag, DcmVR vr, const void *data, gsize len, GError **error);
 gboolean dcm_data_set_set_person_name (DcmDataSet *ds, guint32 tag, const DcmPersonName *pn, GError **error);
 gboolean dcm_data_set_set_date (DcmDataSet *ds, guint32 tag, const DcmDate *date, GError **error);
+
+/* "Patient's Name (0010,0010)", or "(0009,1001)" for a tag the dictionary
+ * does not name: for messages. */
+char    *dcm_describe_tag (guint32 tag);
 
 /* ---- validation (reported, not fatal) ---- */
 typedef struct {

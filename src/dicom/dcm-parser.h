@@ -54,4 +54,44 @@ DcmDataSet *dcm_data_set_read_stream (GInputStream *in, const DcmTransferSyntax 
                                       const DcmReadOptions *opts, GCancellable *cancellable,
                                       GError **error);
 
+/* The reader beneath the two functions above, for input that is read in
+ * parts: the Part 10 reader reads group 0002 (always explicit VR little
+ * endian), switches to the file's transfer syntax and reads on from the same
+ * input; the network engine reads a data set whose P-DATA fragments arrive
+ * through a stream. opts (copied; may be NULL) applies to every read,
+ * except that its stop_at_tag is ignored: the stop is given per call. */
+typedef struct _DcmParser DcmParser;
+
+DcmParser *dcm_parser_new_for_stream (GInputStream *in, const DcmTransferSyntax *ts,
+                                      const DcmReadOptions *opts);
+/* Zero-copy over data; a deflated ts is inflated at once (capped). */
+DcmParser *dcm_parser_new_for_bytes (GBytes *data, const DcmTransferSyntax *ts,
+                                     const DcmReadOptions *opts);
+void       dcm_parser_free (DcmParser *parser);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcmParser, dcm_parser_free)
+
+/* Reads top-level elements into ds (appended or replaced) until the input
+ * ends or, when stop_tag is not 0, until the next element's tag is
+ * >= stop_tag; that element stays unread for the next call. */
+gboolean   dcm_parser_read_until (DcmParser *parser, DcmDataSet *ds, guint32 stop_tag,
+                                  GCancellable *cancellable, GError **error);
+/* The syntax of what follows. Switching to the deflated syntax inflates
+ * the rest of the input from the current offset (PS3.5 §A.5). */
+gboolean   dcm_parser_set_transfer_syntax (DcmParser *parser, const DcmTransferSyntax *ts,
+                                           GError **error);
+const DcmTransferSyntax *dcm_parser_get_transfer_syntax (DcmParser *parser);
+/* Offset of the next unread byte. Before any deflated part this is the
+ * offset in the input; within it, the offset where inflating began plus
+ * the offset in the inflated data. */
+guint64    dcm_parser_get_offset (DcmParser *parser);
+/* Raw access for the preamble and "DICM" prefix of PS3.10 files: makes up
+ * to n bytes (n <= 4096) available without consuming them; *out_len is
+ * less than n only at the end of the input. */
+gboolean   dcm_parser_peek (DcmParser *parser, gsize n, const guint8 **out_data,
+                            gsize *out_len, GCancellable *cancellable, GError **error);
+gboolean   dcm_parser_skip (DcmParser *parser, gsize n, GCancellable *cancellable,
+                            GError **error);
+/* TRUE when no byte is left to read; FALSE otherwise or with error set. */
+gboolean   dcm_parser_at_end (DcmParser *parser, GCancellable *cancellable, GError **error);
+
 G_END_DECLS

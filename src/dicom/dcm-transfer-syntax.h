@@ -18,9 +18,10 @@ extern const DcmTransferSyntax dcm_ts_explicit_le;          /* 1.2.840.10008.1.2
 extern const DcmTransferSyntax dcm_ts_deflated_explicit_le; /* 1.2.840.10008.1.2.1.99 */
 extern const DcmTransferSyntax dcm_ts_explicit_be;          /* 1.2.840.10008.1.2.2 */
 
-/* Known transfer syntax by UID (trailing spaces/NULs ignored). Any UID of the
- * registry's transfer syntaxes is known; all but the four above are
- * explicit-LE encapsulated. NULL when unknown. */
+/* Known transfer syntax by UID (trailing spaces/NULs ignored). Any binary
+ * transfer syntax of the registry is known: the compressed ones are
+ * explicit-LE encapsulated; JPIP and SMPTE ST 2110 are explicit LE without
+ * encapsulation and Papyrus 3 is implicit LE. NULL when unknown. */
 const DcmTransferSyntax *dcm_transfer_syntax_lookup (const char *uid);
 /* Whether the data layer can both read and write it without a codec
  * (the four uncompressed ones). */

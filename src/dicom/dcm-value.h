@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include "dcm-vr.h"
 
 G_BEGIN_DECLS
 
@@ -62,5 +63,20 @@ char   **dcm_value_split (const char *text, gsize len);
 /* Trims leading/trailing spaces (and trailing NULs) as PS3.5 says is
  * insignificant for the VR: leading spaces are kept for LT, ST, UT. */
 char    *dcm_value_trim (const char *text, gsize len, gboolean keep_leading);
+
+/* IS and DS text (one value, surrounding spaces allowed; PS3.5 Table 6.2-1).
+ * IS accepts an optional sign and digits; DS a decimal or exponent form. */
+gboolean dcm_value_parse_is (const char *text, gint64 *out);
+gboolean dcm_value_parse_ds (const char *text, double *out);
+/* The shortest text that reads back as v: %.*g of a float (single) or a
+ * double, C locale. */
+char    *dcm_value_format_double (double v, gboolean single);
+/* DS text of at most 16 characters, as precise as fits; NULL for infinity
+ * and NaN, which DS cannot hold. */
+char    *dcm_value_format_ds (double v);
+/* Whether one value (without padding) of a string VR keeps to its
+ * repertoire and syntax; if not, returns a clause for a message, e.g.
+ * "CS allows only upper-case letters, digits, space and underscore". */
+const char *dcm_value_check (DcmVR vr, const char *text, gsize len);
 
 G_END_DECLS

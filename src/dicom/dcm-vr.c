@@ -67,8 +67,6 @@ dcm_vr_name (DcmVR vr)
 DcmVR
 dcm_vr_from_code (guint8 c0, guint8 c1)
 {
-  /* A 26×26 index would be faster still; a 35-entry scan on two bytes
-   * compares as a single 16-bit load per entry. */
   for (guint i = 1; i < DCM_VR_N_VRS; i++)
     if ((guint8) vr_info[i].name[0] == c0 && (guint8) vr_info[i].name[1] == c1)
       return (DcmVR) i;

@@ -1,1 +1,741 @@
-/* placeholder until implemented */
+/* dcm-writer.c — encoding data sets (PS3.5 §7) */
+#include "dcm-writer.h"
+
+#include <string.h>
+
+#include "dcm-binary.h"
+#include "dcm-error.h"
+
+/* The output buffer is flushed once it holds this much. */
+#define FLUSH_THRESHOLD (256 * 1024)
+/* Values at least this long go to the stream without being copied. */
+#define DIRECT_WRITE_MIN (64 * 1024)
+/* Bulk values are copied from their file in chunks of this size (a
+ * multiple of every value size, so swapping never straddles a chunk). */
+#define BULK_CHUNK (256 * 1024)
+
+#define MAX_SHORT_LENGTH 0xfffeu
+#define MAX_LONG_LENGTH  0xfffffffeu
+
+/* The encoding at one nesting level: the transfer syntax's, or Implicit VR
+ * Little Endian inside a UN sequence (PS3.5 §6.2.2). */
+typedef struct {
+  gboolean explicit_vr;
+  gboolean big_endian;
+  guint    memo;        /* which lengths table caches this encoding */
+} Encoding;
+
+static const Encoding implicit_le_in_un = { FALSE, FALSE, 1 };
+
+typedef struct {
+  DcmWriteFlags  flags;
+  GHashTable    *lengths[2];   /* DcmDataSet* → guint64*: encoded item content */
+  GByteArray    *buf;
+  GOutputStream *out;          /* NULL: everything stays in buf */
+  GCancellable  *cancellable;
+} Writer;
+
+static void
+writer_init (Writer *w, DcmWriteFlags flags, GByteArray *buf, GOutputStream *out,
+             GCancellable *cancellable)
+{
+  w->flags = flags;
+  for (guint i = 0; i < G_N_ELEMENTS (w->lengths); i++)
+    w->lengths[i] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  w->buf = buf;
+  w->out = out;
+  w->cancellable = cancellable;
+}
+
+static void
+writer_clear (Writer *w)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (w->lengths); i++)
+    g_clear_pointer (&w->lengths[i], g_hash_table_unref);
+}
+
+static Encoding
+encoding_for (const DcmTransferSyntax *ts)
+{
+  Encoding enc = { ts->explicit_vr, ts->big_endian, 0 };
+  return enc;
+}
+
+/* ---- what gets written ---- */
+
+static gboolean
+is_dropped (const Writer *w, const DcmElement *el)
+{
+  return (w->flags & DCM_WRITE_DROP_GROUP_LENGTHS)
+         && DCM_TAG_IS_GROUP_LENGTH (el->tag)
+         && DCM_TAG_GROUP (el->tag) != 0x0002;
+}
+
+static gboolean
+is_sequence (const DcmElement *el)
+{
+  return el->kind == DCM_VALUE_ITEMS || (el->kind == DCM_VALUE_EMPTY && el->vr == DCM_VR_SQ);
+}
+
+static DcmVR
+written_vr (const DcmElement *el)
+{
+  if (DCM_TAG_IS_GROUP_LENGTH (el->tag))
+    return DCM_VR_UL;
+  if (el->kind == DCM_VALUE_ITEMS)
+    return el->vr == DCM_VR_UN ? DCM_VR_UN : DCM_VR_SQ;
+  if (el->kind == DCM_VALUE_FRAGMENTS)
+    return dcm_vr_has_long_length (el->vr) ? el->vr : DCM_VR_OB;
+  if (el->vr == DCM_VR_NONE || el->vr >= DCM_VR_N_VRS)
+    return DCM_VR_UN;
+  return el->vr;
+}
+
+/* Encapsulated pixel data and UN sequences only exist with undefined length
+ * (PS3.5 §A.4, §6.2.2); SQ follows the flags. Items follow their sequence. */
+static gboolean
+has_undefined_length (const Writer *w, const DcmElement *el)
+{
+  if (el->kind == DCM_VALUE_FRAGMENTS)
+    return TRUE;
+  if (el->kind == DCM_VALUE_ITEMS && el->vr == DCM_VR_UN)
+    return TRUE;
+  if (!is_sequence (el))
+    return FALSE;
+  if (w->flags & DCM_WRITE_PRESERVE_LENGTHS)
+    return el->length == DCM_UNDEFINED_LENGTH;
+  return (w->flags & DCM_WRITE_UNDEFINED_LENGTHS) != 0;
+}
+
+/* Bytes swapped together when the byte order changes (PS3.5 §7.3). */
+static guint
+vr_swap_unit (DcmVR vr)
+{
+  if (vr == DCM_VR_AT)
+    return 2;   /* group and element are two 16-bit values */
+  switch (dcm_vr_kind (vr))
+    {
+    case DCM_VR_KIND_NUMBER:
+    case DCM_VR_KIND_BULK:
+      return dcm_vr_value_size (vr);
+    default:
+      return 1;
+    }
+}
+
+static guint
+swap_unit (const Encoding *enc, DcmVR vr)
+{
+  return enc->big_endian ? vr_swap_unit (vr) : 1;
+}
+
+static void
+swap_in_place (guint8 *data, gsize len, guint unit)
+{
+  if (unit < 2)
+    return;
+  for (gsize i = 0; i + unit <= len; i += unit)
+    for (guint a = 0, b = unit - 1; a < b; a++, b--)
+      {
+        guint8 t = data[i + a];
+        data[i + a] = data[i + b];
+        data[i + b] = t;
+      }
+}
+
+static guint64
+padded (guint64 len)
+{
+  return len + (len & 1);
+}
+
+/* ---- lengths ---- */
+
+static gboolean content_length (Writer *w, const Encoding *enc, DcmDataSet *ds,
+                                guint64 *out, GError **error);
+
+static gboolean
+check_length (const Encoding *enc, const DcmElement *el, DcmVR vr, guint64 len, GError **error)
+{
+  if (enc->explicit_vr && !dcm_vr_has_long_length (vr) && len > MAX_SHORT_LENGTH)
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_INVALID,
+                   "The value of (%04X,%04X) %s is %" G_GUINT64_FORMAT " bytes long, too long "
+                   "for the 16-bit length field of explicit VR (PS3.5 §7.1.2); at most %u "
+                   "bytes fit.", DCM_TAG_GROUP (el->tag), DCM_TAG_ELEMENT (el->tag),
+                   dcm_vr_name (vr), len, MAX_SHORT_LENGTH);
+      return FALSE;
+    }
+  if (len > MAX_LONG_LENGTH)
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_LIMIT,
+                   "The value of (%04X,%04X) is %" G_GUINT64_FORMAT " bytes long, more than "
+                   "a 32-bit length field can hold; write it with undefined lengths.",
+                   DCM_TAG_GROUP (el->tag), DCM_TAG_ELEMENT (el->tag), len);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Bytes of the items (and delimiters) of a sequence. */
+static gboolean
+items_length (Writer *w, const Encoding *enc, const DcmElement *el, gboolean undefined,
+              guint64 *out, GError **error)
+{
+  GPtrArray *items = el->kind == DCM_VALUE_ITEMS ? el->value.items : NULL;
+  guint64 total = undefined ? 8 : 0;
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      guint64 len;
+
+      if (!content_length (w, enc, items->pdata[i], &len, error))
+        return FALSE;
+      if (!undefined && len > MAX_LONG_LENGTH)
+        {
+          g_set_error (error, DCM_ERROR, DCM_ERROR_LIMIT,
+                       "Item %u of (%04X,%04X) is %" G_GUINT64_FORMAT " bytes long, more "
+                       "than an explicit item length can hold; write it with undefined "
+                       "lengths.", i, DCM_TAG_GROUP (el->tag), DCM_TAG_ELEMENT (el->tag), len);
+          return FALSE;
+        }
+      total += 8 + len + (undefined ? 8 : 0);
+    }
+  *out = total;
+  return TRUE;
+}
+
+/* Length of el's value field, delimiters included. */
+static gboolean
+value_length (Writer *w, const Encoding *enc, const DcmElement *el, guint64 *out,
+              GError **error)
+{
+  gboolean undefined = has_undefined_length (w, el);
+  guint64 len = 0;
+
+  if (DCM_TAG_IS_GROUP_LENGTH (el->tag))
+    len = 4;
+  else if (is_sequence (el))
+    {
+      const Encoding *inner = written_vr (el) == DCM_VR_UN ? &implicit_le_in_un : enc;
+      if (!items_length (w, inner, el, undefined, &len, error))
+        return FALSE;
+    }
+  else if (el->kind == DCM_VALUE_BYTES)
+    len = padded (g_bytes_get_size (el->value.bytes));
+  else if (el->kind == DCM_VALUE_BULK)
+    len = padded (el->value.bulk->length);
+  else if (el->kind == DCM_VALUE_FRAGMENTS)
+    {
+      len = 8;
+      for (guint i = 0; i < el->value.fragments->len; i++)
+        len += 8 + padded (g_bytes_get_size (el->value.fragments->pdata[i]));
+    }
+  if (!undefined && !check_length (enc, el, written_vr (el), len, error))
+    return FALSE;
+  *out = len;
+  return TRUE;
+}
+
+static guint
+header_length (const Encoding *enc, DcmVR vr)
+{
+  return enc->explicit_vr && dcm_vr_has_long_length (vr) ? 12 : 8;
+}
+
+static gboolean
+element_length (Writer *w, const Encoding *enc, const DcmElement *el, guint64 *out,
+                GError **error)
+{
+  guint64 len;
+
+  if (is_dropped (w, el))
+    {
+      *out = 0;
+      return TRUE;
+    }
+  if (!value_length (w, enc, el, &len, error))
+    return FALSE;
+  *out = header_length (enc, written_vr (el)) + len;
+  return TRUE;
+}
+
+/* Each item's length is computed once per write and cached, so nested
+ * sequences cost linear time whichever way they are asked for. */
+static gboolean
+content_length (Writer *w, const Encoding *enc, DcmDataSet *ds, guint64 *out, GError **error)
+{
+  guint64 *cached = g_hash_table_lookup (w->lengths[enc->memo], ds);
+  guint64 total = 0;
+  guint n = dcm_data_set_n_elements (ds);
+
+  if (cached != NULL)
+    {
+      *out = *cached;
+      return TRUE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 len;
+
+      if (!element_length (w, enc, dcm_data_set_nth (ds, i), &len, error))
+        return FALSE;
+      total += len;
+    }
+  g_hash_table_insert (w->lengths[enc->memo], ds, g_memdup2 (&total, sizeof total));
+  *out = total;
+  return TRUE;
+}
+
+/* Bytes after the group length element at index i up to the group's end. */
+static gboolean
+group_length (Writer *w, const Encoding *enc, DcmDataSet *ds, guint i, guint64 *out,
+              GError **error)
+{
+  guint16 group = DCM_TAG_GROUP (dcm_data_set_nth (ds, i)->tag);
+  guint n = dcm_data_set_n_elements (ds);
+  guint64 total = 0;
+
+  for (guint j = i + 1; j < n; j++)
+    {
+      const DcmElement *el = dcm_data_set_nth (ds, j);
+      guint64 len;
+
+      if (DCM_TAG_GROUP (el->tag) != group)
+        break;
+      if (!element_length (w, enc, el, &len, error))
+        return FALSE;
+      total += len;
+    }
+  *out = total;
+  return TRUE;
+}
+
+/* ---- output ---- */
+
+/* Not every stream checks the cancellable itself; a memory stream never does. */
+static gboolean
+flush (Writer *w, GError **error)
+{
+  if (g_cancellable_set_error_if_cancelled (w->cancellable, error))
+    return FALSE;
+  if (w->out == NULL || w->buf->len == 0)
+    return TRUE;
+  if (!g_output_stream_write_all (w->out, w->buf->data, w->buf->len, NULL,
+                                  w->cancellable, error))
+    return FALSE;
+  g_byte_array_set_size (w->buf, 0);
+  return TRUE;
+}
+
+static gboolean
+maybe_flush (Writer *w, GError **error)
+{
+  return w->buf->len < FLUSH_THRESHOLD || flush (w, error);
+}
+
+static void
+put_u16 (Writer *w, const Encoding *enc, guint16 v)
+{
+  DcmWriter dw;
+
+  dcm_writer_init (&dw, w->buf);
+  dcm_writer_put_u16 (&dw, v, enc->big_endian);
+}
+
+static void
+put_u32 (Writer *w, const Encoding *enc, guint32 v)
+{
+  DcmWriter dw;
+
+  dcm_writer_init (&dw, w->buf);
+  dcm_writer_put_u32 (&dw, v, enc->big_endian);
+}
+
+static void
+put_tag (Writer *w, const Encoding *enc, guint32 tag)
+{
+  put_u16 (w, enc, DCM_TAG_GROUP (tag));
+  put_u16 (w, enc, DCM_TAG_ELEMENT (tag));
+}
+
+/* Tag, VR and length per PS3.5 §7.1.2 (explicit) or §7.1.3 (implicit). */
+static void
+put_header (Writer *w, const Encoding *enc, guint32 tag, DcmVR vr, guint32 length)
+{
+  put_tag (w, enc, tag);
+  if (!enc->explicit_vr)
+    {
+      put_u32 (w, enc, length);
+      return;
+    }
+  g_byte_array_append (w->buf, (const guint8 *) dcm_vr_name (vr), 2);
+  if (dcm_vr_has_long_length (vr))
+    {
+      put_u16 (w, enc, 0);
+      put_u32 (w, enc, length);
+    }
+  else
+    put_u16 (w, enc, (guint16) length);
+}
+
+static void
+put_padding (Writer *w, guint64 len, DcmVR vr)
+{
+  if (len & 1)
+    {
+      guint8 pad = dcm_vr_padding (vr);
+      g_byte_array_append (w->buf, &pad, 1);
+    }
+}
+
+/* Value bytes in the model's little-endian order, swapped for the target. */
+static gboolean
+put_data (Writer *w, const guint8 *data, gsize len, guint unit, GError **error)
+{
+  if (unit < 2 && w->out != NULL && len >= DIRECT_WRITE_MIN)
+    {
+      GOutputVector vec[2] = { { w->buf->data, w->buf->len }, { data, len } };
+      if (g_cancellable_set_error_if_cancelled (w->cancellable, error)
+          || !g_output_stream_writev_all (w->out, vec, 2, NULL, w->cancellable, error))
+        return FALSE;
+      g_byte_array_set_size (w->buf, 0);
+      return TRUE;
+    }
+  while (len > 0)
+    {
+      gsize n = MIN (len, (gsize) BULK_CHUNK);
+      guint old = w->buf->len;
+
+      g_byte_array_append (w->buf, data, n);
+      swap_in_place (w->buf->data + old, n, unit);
+      data += n;
+      len -= n;
+      if (!maybe_flush (w, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+put_bulk (Writer *w, const Encoding *enc, const DcmElement *el, DcmVR vr, GError **error)
+{
+  const DcmBulkRef *ref = el->value.bulk;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GError) local = NULL;
+  guint64 remaining = ref->length;
+  guint unit = ref->big_endian != enc->big_endian ? vr_swap_unit (vr) : 1;
+
+  if (ref->path == NULL)
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_UNSUPPORTED,
+                   "The value of (%04X,%04X) is only at the bulk data URI “%s”; "
+                   "fetching it is not supported.", DCM_TAG_GROUP (el->tag),
+                   DCM_TAG_ELEMENT (el->tag), ref->uri != NULL ? ref->uri : "");
+      return FALSE;
+    }
+  file = g_file_new_for_path (ref->path);
+  in = g_file_read (file, w->cancellable, &local);
+  if (in == NULL
+      || !g_seekable_seek (G_SEEKABLE (in), (goffset) ref->offset, G_SEEK_SET,
+                           w->cancellable, &local))
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_IO,
+                   "Cannot read the value of (%04X,%04X) from “%s”: %s",
+                   DCM_TAG_GROUP (el->tag), DCM_TAG_ELEMENT (el->tag), ref->path,
+                   local->message);
+      return FALSE;
+    }
+  while (remaining > 0)
+    {
+      gsize n = (gsize) MIN (remaining, (guint64) BULK_CHUNK);
+      guint old = w->buf->len;
+      gsize got = 0;
+
+      g_byte_array_set_size (w->buf, old + n);
+      if (!g_input_stream_read_all (G_INPUT_STREAM (in), w->buf->data + old, n, &got,
+                                    w->cancellable, &local) || got < n)
+        {
+          g_set_error (error, DCM_ERROR, local != NULL ? DCM_ERROR_IO : DCM_ERROR_TRUNCATED,
+                       "Cannot read the value of (%04X,%04X) from “%s” at offset %"
+                       G_GUINT64_FORMAT ": %s", DCM_TAG_GROUP (el->tag),
+                       DCM_TAG_ELEMENT (el->tag), ref->path,
+                       ref->offset + (ref->length - remaining),
+                       local != NULL ? local->message : "the file ends early.");
+          g_byte_array_set_size (w->buf, old);
+          return FALSE;
+        }
+      swap_in_place (w->buf->data + old, n, unit);
+      remaining -= n;
+      if (!maybe_flush (w, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- elements ---- */
+
+static gboolean write_content (Writer *w, const Encoding *enc, DcmDataSet *ds, GError **error);
+
+static gboolean
+write_items (Writer *w, const Encoding *enc, const DcmElement *el, gboolean undefined,
+             GError **error)
+{
+  GPtrArray *items = el->kind == DCM_VALUE_ITEMS ? el->value.items : NULL;
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      guint64 len = DCM_UNDEFINED_LENGTH;
+
+      if (!undefined && !content_length (w, enc, items->pdata[i], &len, error))
+        return FALSE;
+      put_tag (w, enc, DCM_TAG_ITEM);
+      put_u32 (w, enc, (guint32) len);
+      if (!write_content (w, enc, items->pdata[i], error))
+        return FALSE;
+      if (undefined)
+        {
+          put_tag (w, enc, DCM_TAG_ITEM_DELIMITATION_ITEM);
+          put_u32 (w, enc, 0);
+        }
+    }
+  return TRUE;
+}
+
+static void
+put_delimiter (Writer *w, const Encoding *enc)
+{
+  put_tag (w, enc, DCM_TAG_SEQUENCE_DELIMITATION_ITEM);
+  put_u32 (w, enc, 0);
+}
+
+static gboolean
+write_fragments (Writer *w, const Encoding *enc, const DcmElement *el, GError **error)
+{
+  for (guint i = 0; i < el->value.fragments->len; i++)
+    {
+      GBytes *frag = el->value.fragments->pdata[i];
+      gsize len = g_bytes_get_size (frag);
+
+      put_tag (w, enc, DCM_TAG_ITEM);
+      put_u32 (w, enc, (guint32) padded (len));
+      if (!put_data (w, g_bytes_get_data (frag, NULL), len, 1, error))
+        return FALSE;
+      put_padding (w, len, DCM_VR_OB);
+    }
+  put_delimiter (w, enc);
+  return TRUE;
+}
+
+static gboolean
+write_group_length (Writer *w, const Encoding *enc, DcmDataSet *ds, guint i, GError **error)
+{
+  const DcmElement *el = dcm_data_set_nth (ds, i);
+  guint64 len;
+
+  if (!group_length (w, enc, ds, i, &len, error))
+    return FALSE;
+  if (len > G_MAXUINT32)
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_LIMIT,
+                   "Group %04X is %" G_GUINT64_FORMAT " bytes long, more than its group "
+                   "length (%04X,0000) can hold.", DCM_TAG_GROUP (el->tag), len,
+                   DCM_TAG_GROUP (el->tag));
+      return FALSE;
+    }
+  put_header (w, enc, el->tag, DCM_VR_UL, 4);
+  put_u32 (w, enc, (guint32) len);
+  return TRUE;
+}
+
+static gboolean
+write_element (Writer *w, const Encoding *enc, const DcmElement *el, GError **error)
+{
+  DcmVR vr = written_vr (el);
+  gboolean undefined = has_undefined_length (w, el);
+  guint64 len = DCM_UNDEFINED_LENGTH;
+
+  if (!undefined && !value_length (w, enc, el, &len, error))
+    return FALSE;
+  put_header (w, enc, el->tag, vr, (guint32) len);
+  if (is_sequence (el))
+    {
+      const Encoding *inner = vr == DCM_VR_UN ? &implicit_le_in_un : enc;
+      if (!write_items (w, inner, el, undefined, error))
+        return FALSE;
+      if (undefined)
+        put_delimiter (w, inner);
+      return TRUE;
+    }
+  switch (el->kind)
+    {
+    case DCM_VALUE_BYTES:
+      {
+        gsize size;
+        const guint8 *data = g_bytes_get_data (el->value.bytes, &size);
+        if (!put_data (w, data, size, swap_unit (enc, vr), error))
+          return FALSE;
+        put_padding (w, size, vr);
+        return TRUE;
+      }
+    case DCM_VALUE_BULK:
+      if (!put_bulk (w, enc, el, vr, error))
+        return FALSE;
+      put_padding (w, el->value.bulk->length, vr);
+      return TRUE;
+    case DCM_VALUE_FRAGMENTS:
+      return write_fragments (w, enc, el, error);
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+write_content (Writer *w, const Encoding *enc, DcmDataSet *ds, GError **error)
+{
+  guint n = dcm_data_set_n_elements (ds);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const DcmElement *el = dcm_data_set_nth (ds, i);
+      gboolean ok;
+
+      if (is_dropped (w, el))
+        continue;
+      if (DCM_TAG_IS_GROUP_LENGTH (el->tag))
+        ok = write_group_length (w, enc, ds, i, error);
+      else
+        ok = write_element (w, enc, el, error);
+      if (!ok || !maybe_flush (w, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- public API ---- */
+
+gboolean
+dcm_data_set_encoded_length (DcmDataSet *ds, const DcmTransferSyntax *ts,
+                             DcmWriteFlags flags, guint64 *out_length, GError **error)
+{
+  Writer w;
+  Encoding enc = encoding_for (ts);
+  gboolean ok;
+
+  writer_init (&w, flags, NULL, NULL, NULL);
+  ok = content_length (&w, &enc, ds, out_length, error);
+  writer_clear (&w);
+  return ok;
+}
+
+static gboolean
+write_uncompressed (DcmDataSet *ds, GByteArray *buf, GOutputStream *out,
+                    const DcmTransferSyntax *ts, DcmWriteFlags flags,
+                    GCancellable *cancellable, GError **error)
+{
+  Writer w;
+  Encoding enc = encoding_for (ts);
+  gboolean ok;
+
+  writer_init (&w, flags, buf, out, cancellable);
+  ok = write_content (&w, &enc, ds, error) && flush (&w, error);
+  writer_clear (&w);
+  return ok;
+}
+
+static gboolean
+write_deflated (DcmDataSet *ds, GOutputStream *out, const DcmTransferSyntax *ts,
+                DcmWriteFlags flags, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, -1);
+  g_autoptr(GOutputStream) zout = g_converter_output_stream_new (out, G_CONVERTER (compressor));
+  g_autoptr(GByteArray) buf = g_byte_array_sized_new (FLUSH_THRESHOLD + 4096);
+
+  g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (zout), FALSE);
+  if (!write_uncompressed (ds, buf, zout, ts, flags, cancellable, error))
+    {
+      g_output_stream_close (zout, NULL, NULL);
+      return FALSE;
+    }
+  /* Closing ends the deflate stream; the base stream stays open. */
+  return g_output_stream_close (zout, cancellable, error);
+}
+
+gboolean
+dcm_data_set_write_stream (DcmDataSet *ds, GOutputStream *out, const DcmTransferSyntax *ts,
+                           DcmWriteFlags flags, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GByteArray) buf = NULL;
+
+  if (ts->deflated)
+    return write_deflated (ds, out, ts, flags, cancellable, error);
+  buf = g_byte_array_sized_new (FLUSH_THRESHOLD + 4096);
+  return write_uncompressed (ds, buf, out, ts, flags, cancellable, error);
+}
+
+static gboolean
+append_deflated (DcmDataSet *ds, GByteArray *array, const DcmTransferSyntax *ts,
+                 DcmWriteFlags flags, GError **error)
+{
+  g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (!write_deflated (ds, mem, ts, flags, NULL, error)
+      || !g_output_stream_close (mem, NULL, error))
+    return FALSE;
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+  g_byte_array_append (array, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  return TRUE;
+}
+
+/* The lengths computed first size the array once and stay cached for the
+ * write itself. */
+static gboolean
+append_uncompressed (Writer *w, DcmDataSet *ds, const DcmTransferSyntax *ts, GError **error)
+{
+  Encoding enc = encoding_for (ts);
+  guint64 len;
+  guint start = w->buf->len;
+
+  if (!content_length (w, &enc, ds, &len, error))
+    return FALSE;
+  if (len > G_MAXUINT - start)
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_LIMIT,
+                   "The data set encodes to %" G_GUINT64_FORMAT " bytes, too many to hold "
+                   "in memory; write it to a stream instead.", len);
+      return FALSE;
+    }
+  /* A GByteArray keeps its allocation when it shrinks. */
+  g_byte_array_set_size (w->buf, start + (guint) len);
+  g_byte_array_set_size (w->buf, start);
+  return write_content (w, &enc, ds, error);
+}
+
+gboolean
+dcm_data_set_write_to_byte_array (DcmDataSet *ds, GByteArray *array,
+                                  const DcmTransferSyntax *ts, DcmWriteFlags flags,
+                                  GError **error)
+{
+  Writer w;
+  gboolean ok;
+
+  if (ts->deflated)
+    return append_deflated (ds, array, ts, flags, error);
+  writer_init (&w, flags, array, NULL, NULL);
+  ok = append_uncompressed (&w, ds, ts, error);
+  writer_clear (&w);
+  return ok;
+}
+
+GBytes *
+dcm_data_set_write_bytes (DcmDataSet *ds, const DcmTransferSyntax *ts, DcmWriteFlags flags,
+                          GError **error)
+{
+  g_autoptr(GByteArray) array = g_byte_array_new ();
+
+  if (!dcm_data_set_write_to_byte_array (ds, array, ts, flags, error))
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&array));
+}

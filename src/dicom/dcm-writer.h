@@ -30,4 +30,10 @@ gboolean dcm_data_set_write_stream (DcmDataSet *ds, GOutputStream *out,
                                     const DcmTransferSyntax *ts, DcmWriteFlags flags,
                                     GCancellable *cancellable, GError **error);
 
+/* Appends the encoding to array (compressed for the deflated syntax), for
+ * callers assembling a larger buffer such as a Part 10 file. */
+gboolean dcm_data_set_write_to_byte_array (DcmDataSet *ds, GByteArray *array,
+                                           const DcmTransferSyntax *ts, DcmWriteFlags flags,
+                                           GError **error);
+
 G_END_DECLS

@@ -1,0 +1,3 @@
+#include "dimse-error.h"
+
+G_DEFINE_QUARK (dimse-error-quark, dimse_error)

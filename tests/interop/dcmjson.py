@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""Helpers for the DCMTK interop tests.
+
+  dcmjson.py compare EXPECTED.json ACTUAL.json
+      Compares two DICOM JSON documents (PS3.18 Annex F) value for value and
+      prints each difference with its path; exit status 1 when they differ.
+  dcmjson.py dataset-bytes FILE.dcm OUT
+      Writes the bytes of FILE's data set after the File Meta Information
+      (inflated when the transfer syntax is deflated).
+
+Normalizations of `compare`, each because DCMTK's dcm2json 3.6.7 and the
+DICOM JSON model allow more than one spelling of the same content:
+  - (0008,0005) Specific Character Set is ignored: dcm2json converts the
+    data set to UTF-8 first and then reports "ISO_IR 192", while the values
+    themselves are what is compared.
+  - an absent "Value" equals an empty one (PS3.18 F.2.5: empty values may
+    be left out).
+  - numbers compare numerically (relative 1e-6, since FL values are printed
+    with 9 digits by DCMTK) and IS/DS given as strings are parsed.
+  - tags and AT values compare without regard to hex case.
+  - InlineBinary compares the decoded bytes.
+  - empty PN component groups are ignored.
+"""
+import base64
+import json
+import math
+import struct
+import sys
+import zlib
+
+DEFLATED = "1.2.840.10008.1.2.1.99"
+
+
+def norm_tag(key):
+    return key.upper()
+
+
+def normalize_dataset(ds):
+    out = {}
+    for key, el in ds.items():
+        tag = norm_tag(key)
+        if tag == "00080005":
+            continue
+        out[tag] = normalize_element(el)
+    return out
+
+
+def normalize_pn(value):
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if v not in ("", None)}
+    return value
+
+
+def normalize_element(el):
+    vr = el.get("vr")
+    res = {"vr": vr}
+    if "InlineBinary" in el:
+        res["InlineBinary"] = base64.b64decode(el["InlineBinary"])
+    if "BulkDataURI" in el:
+        res["BulkDataURI"] = el["BulkDataURI"]
+    values = el.get("Value")
+    if values:
+        if vr == "SQ":
+            values = [normalize_dataset(item) for item in values]
+        elif vr == "PN":
+            values = [normalize_pn(v) for v in values]
+        elif vr == "AT":
+            values = [v.upper() if isinstance(v, str) else v for v in values]
+        elif vr in ("IS", "DS"):
+            values = [float(v) if isinstance(v, str) and v.strip() else v for v in values]
+        res["Value"] = values
+    return res
+
+
+def same_number(a, b):
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        if isinstance(a, int) and isinstance(b, int):
+            return a == b
+        if math.isnan(a) and math.isnan(b):
+            return True
+        return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-30)
+    return None
+
+
+def diff(a, b, path, out):
+    num = same_number(a, b)
+    if num is not None:
+        if not num:
+            out.append(f"{path}: expected {a!r}, got {b!r}")
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if key not in b:
+                out.append(f"{path}/{key}: missing (expected {short(a[key])})")
+            elif key not in a:
+                out.append(f"{path}/{key}: unexpected {short(b[key])}")
+            else:
+                diff(a[key], b[key], f"{path}/{key}", out)
+        return
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            out.append(f"{path}: expected {len(a)} values {short(a)}, got {len(b)} {short(b)}")
+            return
+        for i, (x, y) in enumerate(zip(a, b)):
+            diff(x, y, f"{path}[{i}]", out)
+        return
+    if a != b:
+        out.append(f"{path}: expected {short(a)}, got {short(b)}")
+
+
+def short(v):
+    text = repr(v)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def compare(expected_path, actual_path):
+    with open(expected_path, encoding="utf-8") as f:
+        expected = normalize_dataset(json.load(f))
+    with open(actual_path, encoding="utf-8") as f:
+        actual = normalize_dataset(json.load(f))
+    problems = []
+    diff(expected, actual, "", problems)
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+def dataset_bytes(path, out_path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[128:132] != b"DICM":
+        raise SystemExit(f"{path}: no DICM prefix")
+    # PS3.10 §7.1: (0002,0000) UL comes first, explicit VR little endian.
+    group, element, vr, _ = struct.unpack_from("<HH2sH", data, 132)
+    if (group, element, vr) != (2, 0, b"UL"):
+        raise SystemExit(f"{path}: the meta group does not start with (0002,0000)")
+    (meta_len,) = struct.unpack_from("<I", data, 140)
+    start = 144 + meta_len
+    body = data[start:]
+    if DEFLATED.encode() in data[132:start]:
+        body = zlib.decompress(body, -15)
+    with open(out_path, "wb") as f:
+        f.write(body)
+    return 0
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "compare":
+        return compare(argv[2], argv[3])
+    if len(argv) == 4 and argv[1] == "dataset-bytes":
+        return dataset_bytes(argv[2], argv[3])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
