@@ -6,13 +6,18 @@
 #include <string.h>
 
 /* What (0008,0005) of one data set parsed to, and the value it came from:
- * comparing the GBytes pointer (kept referenced) tells whether the element
- * changed since, so no setter has to remember to invalidate. */
-typedef struct {
-  GBytes     *source;
-  DcmCharset *charset;  /* NULL: default repertoire */
-  gboolean    unknown;  /* a term was not recognised: decode lossily */
-} CharsetCache;
+ * comparing the GBytes pointer (kept referenced) also catches values
+ * changed through dcm_element_take_bytes, which does not know the data set.
+ * A cache replaced that way stays alive (older) until the data set changes
+ * (0008,0005) through its own functions or dies, since a concurrent reader
+ * may still be looking at it. */
+typedef struct _CharsetCache CharsetCache;
+struct _CharsetCache {
+  GBytes       *source;
+  DcmCharset   *charset;  /* NULL: default repertoire */
+  gboolean      unknown;  /* a term was not recognised: decode lossily */
+  CharsetCache *older;
+};
 
 struct _DcmDataSet {
   gint          ref_count;
@@ -26,11 +31,24 @@ G_DEFINE_BOXED_TYPE (DcmDataSet, dcm_data_set, dcm_data_set_ref, dcm_data_set_un
 static void
 charset_cache_free (CharsetCache *cache)
 {
-  if (cache == NULL)
-    return;
-  g_clear_pointer (&cache->source, g_bytes_unref);
-  g_clear_pointer (&cache->charset, dcm_charset_free);
-  g_free (cache);
+  while (cache != NULL)
+    {
+      CharsetCache *older = cache->older;
+
+      g_clear_pointer (&cache->source, g_bytes_unref);
+      g_clear_pointer (&cache->charset, dcm_charset_free);
+      g_free (cache);
+      cache = older;
+    }
+}
+
+/* Called by the functions that change (0008,0005), which nobody may call
+ * while another thread reads ds. */
+static void
+invalidate_charset (DcmDataSet *ds, guint32 first, guint32 last)
+{
+  if (first <= DCM_TAG_SPECIFIC_CHARACTER_SET && DCM_TAG_SPECIFIC_CHARACTER_SET <= last)
+    g_clear_pointer (&ds->charset_cache, charset_cache_free);
 }
 
 DcmDataSet *
@@ -318,6 +336,7 @@ dcm_data_set_remove (DcmDataSet *ds, guint32 tag)
     return FALSE;
   element_clear (ds, &g_array_index (ds->elements, DcmElement, pos));
   g_array_remove_index (ds->elements, pos);
+  invalidate_charset (ds, tag, tag);
   return TRUE;
 }
 
@@ -334,6 +353,7 @@ dcm_data_set_remove_range (DcmDataSet *ds, guint32 first, guint32 last)
     element_clear (ds, &g_array_index (ds->elements, DcmElement, end++));
   if (end > start)
     g_array_remove_range (ds->elements, start, end - start);
+  invalidate_charset (ds, first, last);
 }
 
 DcmElement *
@@ -343,6 +363,7 @@ dcm_data_set_insert (DcmDataSet *ds, guint32 tag, DcmVR vr)
                     DCM_VALUE_EMPTY, { NULL } };
   guint n = ds->elements->len, pos;
 
+  invalidate_charset (ds, tag, tag);
   /* The parser appends in ascending order: no search then. */
   if (n == 0 || g_array_index (ds->elements, DcmElement, n - 1).tag < tag)
     {
@@ -457,11 +478,10 @@ own_charset (DcmDataSet *ds, const DcmElement *el)
   if (cache != NULL && cache->source == source)
     return cache;
   fresh = charset_cache_new (source);
+  fresh->older = cache;
   if (g_atomic_pointer_compare_and_exchange (&ds->charset_cache, cache, fresh))
-    {
-      charset_cache_free (cache);
-      return fresh;
-    }
+    return fresh;
+  fresh->older = NULL;
   charset_cache_free (fresh);
   return g_atomic_pointer_get (&ds->charset_cache);
 }
@@ -1587,6 +1607,29 @@ longest_group (const char *text)
   return longest;
 }
 
+/* Raw bytes for a message: printable ASCII as is, the rest as \xNN. */
+static char *
+printable (const guint8 *p, gsize len)
+{
+  GString *s = g_string_sized_new (len);
+
+  for (gsize i = 0; i < len; i++)
+    if (p[i] >= 0x20 && p[i] < 0x7f)
+      g_string_append_c (s, (char) p[i]);
+    else
+      g_string_append_printf (s, "\\x%02X", p[i]);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+bytes_are_ascii (const guint8 *p, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (p[i] >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 check_text_value (Validator *v, DcmDataSet *ds, const DcmElement *el, const guint8 *data,
                   Span span, guint index)
@@ -1614,9 +1657,14 @@ check_text_value (Validator *v, DcmDataSet *ds, const DcmElement *el, const guin
                G_GSIZE_FORMAT "%s.", index + 1, v->name, count,
                dcm_vr_uses_charset (el->vr) ? "characters" : "bytes", dcm_vr_name (el->vr), limit,
                el->vr == DCM_VR_PN ? " per component group" : "");
-  if (problem != NULL)
-    add_issue (v, "Value %u of %s, “%.*s”, is not valid: %s.", index + 1, v->name,
-               (int) MIN (len, 64), (const char *) p, problem);
+  if (!dcm_vr_uses_charset (el->vr) && !bytes_are_ascii (p, len))
+    add_issue (v, "Value %u of %s has bytes outside the default repertoire, which %s requires.",
+               index + 1, v->name, dcm_vr_name (el->vr));
+  else if (problem != NULL)
+    {
+      g_autofree char *shown = printable (p, MIN (len, 64));
+      add_issue (v, "Value %u of %s, “%s”, is not valid: %s.", index + 1, v->name, shown, problem);
+    }
 }
 
 static void

@@ -123,7 +123,13 @@ char    *dcm_data_set_dup_string (DcmDataSet *ds, guint32 tag);
 /* ---- typed setters (replace the element). vr DCM_VR_NONE means the
  * dictionary's VR. Strings are UTF-8, encoded in the data set's character
  * set (DCM_ERROR_CHARSET when a character has no encoding in it) and padded
- * to even length. ---- */
+ * to even length. Each value is checked against the VR's maximum length
+ * (characters for SH LO PN UC ST LT, PN per component group; DA TM DT
+ * values with '-' may be ranges of two, PS3.4 §C.2.2.2.5), but not against
+ * the repertoire: C-FIND keys hold wildcards. set_string takes the whole
+ * value, backslashes separating values where the VR has several;
+ * set_string(s) on a binary VR (US … FD, OW, AT as "(0010,0010)" or a
+ * keyword) parses the text. ---- */
 gboolean dcm_data_set_set_string (DcmDataSet *ds, guint32 tag, DcmVR vr, const char *value, GError **error);
 gboolean dcm_data_set_set_strings (DcmDataSet *ds, guint32 tag, DcmVR vr, const char * const *values, GError **error);
 /* Integer VRs (US SS UL SL SV UV, IS, AT); range-checked. */
@@ -131,7 +137,8 @@ gboolean dcm_data_set_set_int64s (DcmDataSet *ds, guint32 tag, DcmVR vr, const g
 gboolean dcm_data_set_set_int64 (DcmDataSet *ds, guint32 tag, DcmVR vr, gint64 value, GError **error);
 /* FL FD DS OF OD */
 gboolean dcm_data_set_set_doubles (DcmDataSet *ds, guint32 tag, DcmVR vr, const double *values, guint n, GError **error);
-/* Raw little-endian bytes for any non-SQ VR (copied). */
+/* Raw little-endian bytes for any non-SQ VR (copied, padded to even
+ * length with dcm_vr_padding, not checked). */
 gboolean dcm_data_set_set_raw (DcmDataSet *ds, guint32 tag, DcmVR vr, const void *data, gsize len, GError **error);
 gboolean dcm_data_set_set_person_name (DcmDataSet *ds, guint32 tag, const DcmPersonName *pn, GError **error);
 gboolean dcm_data_set_set_date (DcmDataSet *ds, guint32 tag, const DcmDate *date, GError **error);

@@ -122,6 +122,17 @@ update_group_length (DcmDataSet *meta, GError **error)
                                le, 4, error);
 }
 
+/* PS3.10 §7.1: the implementation class names the writer of the file, so a
+ * file read elsewhere and written here carries ours. */
+static gboolean
+set_implementation (DcmDataSet *meta, GError **error)
+{
+  return set_uid (meta, DCM_TAG_IMPLEMENTATION_CLASS_UID, DCM_IMPLEMENTATION_CLASS_UID, error)
+         && dcm_data_set_set_raw (meta, DCM_TAG_IMPLEMENTATION_VERSION_NAME, DCM_VR_SH,
+                                  DCM_IMPLEMENTATION_VERSION_NAME,
+                                  strlen (DCM_IMPLEMENTATION_VERSION_NAME), error);
+}
+
 static gboolean
 fill_meta (DcmDataSet *meta, const char *sop_class, const char *sop_instance,
            const char *ts_uid, GError **error)
@@ -135,10 +146,7 @@ fill_meta (DcmDataSet *meta, const char *sop_class, const char *sop_instance,
          && (sop_instance == NULL
              || set_uid (meta, DCM_TAG_MEDIA_STORAGE_SOP_INSTANCE_UID, sop_instance, error))
          && set_uid (meta, DCM_TAG_TRANSFER_SYNTAX_UID, ts_uid, error)
-         && set_uid (meta, DCM_TAG_IMPLEMENTATION_CLASS_UID, DCM_IMPLEMENTATION_CLASS_UID, error)
-         && dcm_data_set_set_raw (meta, DCM_TAG_IMPLEMENTATION_VERSION_NAME, DCM_VR_SH,
-                                  DCM_IMPLEMENTATION_VERSION_NAME,
-                                  strlen (DCM_IMPLEMENTATION_VERSION_NAME), error)
+         && set_implementation (meta, error)
          && update_group_length (meta, error);
 }
 
@@ -224,7 +232,7 @@ append_header (DcmFile *file, GByteArray *array, GError **error)
 {
   DcmWriter w;
 
-  if (!update_group_length (file->meta, error))
+  if (!set_implementation (file->meta, error) || !update_group_length (file->meta, error))
     return FALSE;
   dcm_writer_init (&w, array);
   dcm_writer_put_zeros (&w, PREAMBLE_LENGTH);
@@ -388,6 +396,8 @@ meta_element_size (const DcmReader *r, guint64 *out, GError **error)
   DcmVR vr;
 
   *out = 0;
+  if (dcm_reader_remaining (&h) == 1 && dcm_reader_peek (&h)[0] == 0x02)
+    return dcm_reader_fail_truncated (&h, 2, error);
   if (dcm_reader_remaining (&h) < 2 || dcm_load_u16 (dcm_reader_peek (&h), FALSE) != 0x0002)
     return TRUE;
   if (!dcm_reader_read_u16_le (&h, &group, error) || !dcm_reader_read_u16_le (&h, &element, error)
@@ -447,7 +457,8 @@ scan_meta (const guint8 *data, gsize len, guint64 base, gsize *out_len, GError *
 }
 
 static DcmDataSet *
-parse_meta (GBytes *meta_bytes, const DcmTransferSyntax **out_ts, GError **error)
+parse_meta (GBytes *meta_bytes, gboolean lenient, const DcmTransferSyntax **out_ts,
+            GError **error)
 {
   g_autoptr(DcmDataSet) meta = NULL;
   g_autofree char *ts_uid = NULL;
@@ -456,6 +467,11 @@ parse_meta (GBytes *meta_bytes, const DcmTransferSyntax **out_ts, GError **error
   if (meta == NULL)
     return NULL;
   ts_uid = dup_uid (meta, DCM_TAG_TRANSFER_SYNTAX_UID);
+  if (ts_uid == NULL && lenient)
+    {
+      *out_ts = NULL;
+      return g_steal_pointer (&meta);
+    }
   if (ts_uid == NULL)
     {
       g_set_error (error, DCM_ERROR, DCM_ERROR_NOT_PART10,
@@ -471,7 +487,8 @@ parse_meta (GBytes *meta_bytes, const DcmTransferSyntax **out_ts, GError **error
 /* The meta group is read from a window of the input rather than through
  * the parser, so that the caller's bulk options never apply to it. */
 static DcmDataSet *
-read_meta (DcmParser *parser, const char *name, const DcmTransferSyntax **out_ts,
+read_meta (DcmParser *parser, DcmFileReadFlags flags, const char *name,
+           const DcmTransferSyntax **out_ts,
            GCancellable *cancellable, GError **error)
 {
   const guint8 *data;
@@ -502,7 +519,7 @@ read_meta (DcmParser *parser, const char *name, const DcmTransferSyntax **out_ts
   meta_bytes = g_bytes_new (data, len);
   if (!dcm_parser_skip (parser, len, cancellable, error))
     return NULL;
-  return parse_meta (meta_bytes, out_ts, error);
+  return parse_meta (meta_bytes, (flags & DCM_FILE_READ_LENIENT) != 0, out_ts, error);
 }
 
 /* A meta group for a file read without one, from what the data set holds. */
@@ -516,6 +533,22 @@ meta_for (DcmDataSet *data_set, const DcmTransferSyntax *ts, GError **error)
   if (!fill_meta (meta, sop_class, sop_instance, ts->uid, error))
     return NULL;
   return g_steal_pointer (&meta);
+}
+
+/* Lenient reading of a meta group without (0002,0010): the data set's
+ * first element tells. */
+static gboolean
+guess_missing_ts (DcmParser *parser, DcmDataSet *meta, const DcmTransferSyntax **out_ts,
+                  GCancellable *cancellable, GError **error)
+{
+  const guint8 *data;
+  gsize avail;
+
+  if (!dcm_parser_peek (parser, 8, &data, &avail, cancellable, error))
+    return FALSE;
+  *out_ts = guess_ts (data, avail);
+  return set_uid (meta, DCM_TAG_TRANSFER_SYNTAX_UID, (*out_ts)->uid, error)
+         && update_group_length (meta, error);
 }
 
 /* Reads prefix, meta and data set; the parser starts in explicit VR LE. */
@@ -537,7 +570,8 @@ read_file (DcmParser *parser, DcmFileReadFlags flags, const char *name,
     ts = guess_ts (data, avail);
   else if ((layout == LAYOUT_PART10
             && !dcm_parser_skip (parser, PREFIX_LENGTH, cancellable, error))
-           || (meta = read_meta (parser, name, &ts, cancellable, error)) == NULL)
+           || (meta = read_meta (parser, flags, name, &ts, cancellable, error)) == NULL
+           || (ts == NULL && !guess_missing_ts (parser, meta, &ts, cancellable, error)))
     return NULL;
   if (!dcm_parser_set_transfer_syntax (parser, ts, error)
       || !dcm_parser_read_until (parser, data_set, 0, cancellable, error))

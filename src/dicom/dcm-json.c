@@ -104,6 +104,7 @@ append_json_number (GString *out, const char *s, gboolean integer)
   const char *p = s;
   const char *int_start, *int_end, *frac_start = NULL, *frac_end = NULL;
   gboolean negative = FALSE;
+  gboolean valid = TRUE;
   gsize start_len = out->len;
 
   if (*p == '+' || *p == '-')
@@ -147,12 +148,10 @@ append_json_number (GString *out, const char *s, gboolean integer)
       exp_digits = p;
       while (g_ascii_isdigit (*p))
         g_string_append_c (out, *p++);
-      if (p == exp_digits)
-        goto invalid;
+      valid = p > exp_digits;
     }
-  if (*p == '\0')
+  if (valid && *p == '\0')
     return TRUE;
-invalid:
   g_string_truncate (out, start_len);
   return FALSE;
 }
@@ -345,46 +344,60 @@ write_string_values (Writer *w, const DcmCharset *cs, DcmVR vr, const guint8 *da
   w_array_end (w);
 }
 
+static guint64
+read_le (const guint8 *p, guint size)
+{
+  guint64 v = 0;
+
+  for (guint i = size; i-- > 0;)
+    v = v << 8 | p[i];
+  return v;
+}
+
 static void
 write_number (GString *out, DcmVR vr, const guint8 *p)
 {
   /* PS3.18 Table F.2.3-1: SV and UV may be strings; beyond 2^53 they must
    * be, or readers that hold numbers as doubles lose digits. */
   const gint64 exact_limit = G_GINT64_CONSTANT (1) << 53;
-  guint16 u16; guint32 u32; guint64 u64; float f; double d;
+  guint64 bits = read_le (p, dcm_vr_value_size (vr));
 
   switch (vr)
     {
-    case DCM_VR_US: memcpy (&u16, p, 2); g_string_append_printf (out, "%u", GUINT16_FROM_LE (u16)); break;
-    case DCM_VR_SS: memcpy (&u16, p, 2); g_string_append_printf (out, "%d", (gint16) GUINT16_FROM_LE (u16)); break;
-    case DCM_VR_UL: memcpy (&u32, p, 4); g_string_append_printf (out, "%u", GUINT32_FROM_LE (u32)); break;
-    case DCM_VR_SL: memcpy (&u32, p, 4); g_string_append_printf (out, "%d", (gint32) GUINT32_FROM_LE (u32)); break;
+    case DCM_VR_SS:
+      g_string_append_printf (out, "%d", (gint16) bits);
+      break;
+    case DCM_VR_SL:
+      g_string_append_printf (out, "%d", (gint32) bits);
+      break;
     case DCM_VR_FL:
-      memcpy (&u32, p, 4);
-      u32 = GUINT32_FROM_LE (u32);
-      memcpy (&f, &u32, 4);
-      append_double (out, f, TRUE);
-      break;
-    case DCM_VR_FD:
-      memcpy (&u64, p, 8);
-      u64 = GUINT64_FROM_LE (u64);
-      memcpy (&d, &u64, 8);
-      append_double (out, d, FALSE);
-      break;
-    case DCM_VR_SV:
       {
-        gint64 v;
-        memcpy (&u64, p, 8);
-        v = (gint64) GUINT64_FROM_LE (u64);
-        g_string_append_printf (out, v >= -exact_limit && v <= exact_limit
-                                ? "%" G_GINT64_FORMAT : "\"%" G_GINT64_FORMAT "\"", v);
+        guint32 u = (guint32) bits;
+        float f;
+        memcpy (&f, &u, sizeof f);
+        append_double (out, f, TRUE);
         break;
       }
+    case DCM_VR_FD:
+      {
+        double d;
+        memcpy (&d, &bits, sizeof d);
+        append_double (out, d, FALSE);
+        break;
+      }
+    case DCM_VR_SV:
+      {
+        gint64 v = (gint64) bits;
+        gboolean exact = v >= -exact_limit && v <= exact_limit;
+        g_string_append_printf (out, exact ? "%" G_GINT64_FORMAT : "\"%" G_GINT64_FORMAT "\"", v);
+        break;
+      }
+    case DCM_VR_UV:
+      g_string_append_printf (out, bits <= (guint64) exact_limit
+                              ? "%" G_GUINT64_FORMAT : "\"%" G_GUINT64_FORMAT "\"", bits);
+      break;
     default:
-      memcpy (&u64, p, 8);
-      u64 = GUINT64_FROM_LE (u64);
-      g_string_append_printf (out, u64 <= (guint64) exact_limit
-                              ? "%" G_GUINT64_FORMAT : "\"%" G_GUINT64_FORMAT "\"", u64);
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT, bits);
       break;
     }
 }
@@ -661,6 +674,10 @@ write_element (Writer *w, const DcmCharset *cs, const DcmElement *el, GError **e
   PathFrame frame = { el->tag, -1 };
   gboolean ok;
 
+  /* A sequence kept as undecoded bytes can only travel as UN. */
+  if (vr == DCM_VR_SQ && el->kind != DCM_VALUE_ITEMS && el->kind != DCM_VALUE_EMPTY)
+    vr = DCM_VR_UN;
+
   w_tag_key (w, el->tag);
   g_string_append_c (w->out, '{');
   w->depth++;
@@ -738,9 +755,14 @@ dcm_json_from_data_set (DcmDataSet *ds, const DcmJsonOptions *opts, GError **err
 /* ------------------------------------------------------------------ */
 /* JSON → data set */
 
+/* As deep as the binary parser's default (DcmReadOptions.max_depth), so
+ * what the JSON reader builds the parser can read back. */
+#define MAX_SEQUENCE_DEPTH 64
+
 typedef struct {
   GString  *path;        /* JSON path of the node being read: "$.00081140.Value[0]" */
   gboolean  needs_utf8;  /* a non-ASCII string met the default repertoire */
+  guint     depth;       /* sequence nesting of the object being read */
 } Reader;
 
 typedef struct {
@@ -1046,47 +1068,53 @@ node_to_double (JsonNode *node, double *out)
   return FALSE;
 }
 
+typedef struct {
+  DcmVR   vr;
+  gint64  min;
+  guint64 max;
+} IntegerRange;
+
+static const IntegerRange integer_ranges[] = {
+  { DCM_VR_US, 0, G_MAXUINT16 },
+  { DCM_VR_SS, G_MININT16, G_MAXINT16 },
+  { DCM_VR_UL, 0, G_MAXUINT32 },
+  { DCM_VR_SL, G_MININT32, G_MAXINT32 },
+  { DCM_VR_SV, G_MININT64, G_MAXINT64 },
+  { DCM_VR_UV, 0, G_MAXUINT64 },
+};
+
 static gboolean
 pack_number (DcmVR vr, JsonNode *node, GByteArray *buf)
 {
   guint64 bits = 0;
-  double d = 0;
+  double d;
 
-  switch (vr)
+  if (vr == DCM_VR_FD)
     {
-    case DCM_VR_US:
-      if (!node_to_integer (node, 0, G_MAXUINT16, &bits)) return FALSE;
-      break;
-    case DCM_VR_SS:
-      if (!node_to_integer (node, G_MININT16, G_MAXINT16, &bits)) return FALSE;
-      break;
-    case DCM_VR_UL:
-      if (!node_to_integer (node, 0, G_MAXUINT32, &bits)) return FALSE;
-      break;
-    case DCM_VR_SL:
-      if (!node_to_integer (node, G_MININT32, G_MAXINT32, &bits)) return FALSE;
-      break;
-    case DCM_VR_SV:
-      if (!node_to_integer (node, G_MININT64, G_MAXINT64, &bits)) return FALSE;
-      break;
-    case DCM_VR_UV:
-      if (!node_to_integer (node, 0, G_MAXUINT64, &bits)) return FALSE;
-      break;
-    case DCM_VR_FL:
-      {
-        float f;
-        guint32 u;
-        if (!node_to_double (node, &d) || (isfinite (d) && fabs (d) > G_MAXFLOAT))
-          return FALSE;
-        f = (float) d;
-        memcpy (&u, &f, 4);
-        bits = u;
-        break;
-      }
-    default:
-      if (!node_to_double (node, &d)) return FALSE;
-      memcpy (&bits, &d, 8);
-      break;
+      if (!node_to_double (node, &d))
+        return FALSE;
+      memcpy (&bits, &d, sizeof d);
+    }
+  else if (vr == DCM_VR_FL)
+    {
+      float f;
+      guint32 u;
+
+      if (!node_to_double (node, &d) || (isfinite (d) && fabs (d) > G_MAXFLOAT))
+        return FALSE;
+      f = (float) d;
+      memcpy (&u, &f, sizeof u);
+      bits = u;
+    }
+  else
+    {
+      guint i = 0;
+
+      while (i < G_N_ELEMENTS (integer_ranges) && integer_ranges[i].vr != vr)
+        i++;
+      if (i == G_N_ELEMENTS (integer_ranges) ||
+          !node_to_integer (node, integer_ranges[i].min, integer_ranges[i].max, &bits))
+        return FALSE;
     }
   for (guint i = 0; i < dcm_vr_value_size (vr); i++)
     {
@@ -1171,6 +1199,14 @@ read_items (Reader *r, guint32 tag, const DcmCharset *cs, JsonArray *values, GPt
 {
   gsize path_len = r->path->len;
 
+  if (r->depth >= MAX_SEQUENCE_DEPTH)
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_LIMIT,
+                   "Element (%04X,%04X) at %s nests sequences deeper than %d levels.",
+                   DCM_TAG_GROUP (tag), DCM_TAG_ELEMENT (tag), r->path->str, MAX_SEQUENCE_DEPTH);
+      return FALSE;
+    }
+  r->depth++;
   for (guint i = 0; i < json_array_get_length (values); i++)
     {
       JsonNode *node = json_array_get_element (values, i);
@@ -1185,6 +1221,7 @@ read_items (Reader *r, guint32 tag, const DcmCharset *cs, JsonArray *values, GPt
         return FALSE;
       g_ptr_array_add (items, item);
     }
+  r->depth--;
   return TRUE;
 }
 
@@ -1423,7 +1460,7 @@ DcmDataSet *
 dcm_json_to_data_set (JsonNode *node, GError **error)
 {
   g_autoptr(GString) path = g_string_new ("$");
-  Reader r = { path, FALSE };
+  Reader r = { path, FALSE, 0 };
   g_autoptr(DcmDataSet) ds = NULL;
   const DcmElement *charset;
 

@@ -6,7 +6,7 @@
 #include "dcm-error.h"
 #include "dcm-dict.h"
 
-#define BUF_SIZE (256 * 1024)
+#define BUF_SIZE (64 * 1024)
 #define Z_SIZE (64 * 1024)
 #define TAG_FORMAT "(%04X,%04X)"
 

@@ -195,8 +195,7 @@ top_frame (DcmParser *p)
 static Frame *
 push_frame (DcmParser *p, FrameKind kind)
 {
-  Frame *parent = top_frame (p);
-  Frame *f;
+  Frame *parent, *f;
 
   g_array_set_size (p->frames, p->frames->len + 1);
   parent = &g_array_index (p->frames, Frame, p->frames->len - 2);
@@ -317,7 +316,8 @@ bulk_ref_new (DcmParser *p, const Frame *f, guint64 offset, guint64 length)
 }
 
 /* Hands a value (or fragment) of length bytes at the current offset to
- * the sink, or steps over it when the value stays in its file. */
+ * the sink (once even when empty, so that every fragment is seen), or
+ * steps over it when the value stays in its file. */
 static gboolean
 pass_bulk (DcmParser *p, const Frame *f, const Header *h, guint64 length,
            gint fragment_index, guint unit, GError **error)
@@ -632,6 +632,7 @@ static gboolean
 on_sequence_element (DcmParser *p, Frame *f, Header *h, GError **error)
 {
   guint64 value_offset = h->offset + 8;
+  guint32 sequence_tag = f->tag;
   DcmDataSet *item;
   Frame *child;
 
@@ -648,7 +649,7 @@ on_sequence_element (DcmParser *p, Frame *f, Header *h, GError **error)
   item = dcm_data_set_new ();
   dcm_data_set_append_item (f->ds, f->el, item);
   child = push_frame (p, FRAME_DATA_SET);
-  child->tag = f->tag;
+  child->tag = sequence_tag;
   child->start = h->offset;
   child->ds = item;
   frame_set_length (child, value_offset, h->length);

@@ -42,14 +42,44 @@ typedef struct {
 
 void dcm_read_options_init (DcmReadOptions *opts);
 
-/* Parses a whole data set from memory; values are zero-copy slices of data.
- * Errors are DCM_ERROR with the byte offset and tag in the message. */
+/* How the readers below treat what the standard leaves open:
+ * - Values keep the VR as written, even when it does not fit the tag; in
+ *   implicit VR the dictionary decides (US/SS after Pixel Representation,
+ *   OW for Pixel Data and other OB/OW tags), private creators are LO and
+ *   unknown tags UN.
+ * - An undefined-length UN (and, in implicit VR, an undefined-length
+ *   unknown tag) holds items in implicit VR little endian (PS3.5 §6.2.2):
+ *   the element keeps VR UN and gets kind DCM_VALUE_ITEMS.
+ * - An explicit VR code this reader does not know is read as UN with a
+ *   32-bit length when it is two capital letters followed by two zero
+ *   bytes (the form of every VR added to the standard since 2000);
+ *   anything else there fails with DCM_ERROR_INVALID.
+ * - Odd lengths are accepted as read (dcm_data_set_validate reports them).
+ * - Any other undefined-length value is encapsulated (PS3.5 §A.4): its
+ *   fragments become DCM_VALUE_FRAGMENTS, [0] the Basic Offset Table.
+ * - Bulk values: a plain value goes to the sink in chunks, little endian
+ *   whatever the syntax, and the element becomes a DcmBulkRef (path set
+ *   when source_path is given and the input is not deflated; offset =
+ *   source_offset + offset of the value; big_endian as stored there).
+ *   An encapsulated value goes fragment by fragment (each at least one
+ *   chunk, even when empty) and its DcmBulkRef spans the encoded items
+ *   from the first item tag through the sequence delimiter.
+ * - After an error the data set holds what was read before it.
+ * Errors are DCM_ERROR with the byte offset and tag in the message:
+ * TRUNCATED when the data ends early (or an undefined length has no
+ * delimiter), INVALID for broken structure (a length past its enclosing
+ * item, an item outside a sequence), LIMIT for max_depth and
+ * max_inflated_size, IO when the stream fails. */
+
+/* Parses a whole data set from memory; values are zero-copy slices of data
+ * (copies when they had to be byte-swapped or inflated). */
 DcmDataSet *dcm_data_set_read_bytes (GBytes *data, const DcmTransferSyntax *ts,
                                      const DcmReadOptions *opts, GError **error);
 /* Parses from a stream in bounded memory: reads in large chunks, keeps
  * values under the threshold and streams the rest to the sink. Reads to EOF
- * (or opts->stop_at_tag). For deflated syntax, inflates (raw deflate) with
- * the max_inflated_size cap. */
+ * (or opts->stop_at_tag: the stream may have been read past that point;
+ * use a DcmParser to go on). For deflated syntax, inflates (raw deflate)
+ * with the max_inflated_size cap. */
 DcmDataSet *dcm_data_set_read_stream (GInputStream *in, const DcmTransferSyntax *ts,
                                       const DcmReadOptions *opts, GCancellable *cancellable,
                                       GError **error);

@@ -64,13 +64,50 @@ dcm_vr_name (DcmVR vr)
   return info (vr)->name;
 }
 
+/* Explicit VR codes to DcmVR in one indexed load. */
+static const guint8 vr_by_code[26][26] = {
+  ['A' - 'A']['E' - 'A'] = DCM_VR_AE,
+  ['A' - 'A']['S' - 'A'] = DCM_VR_AS,
+  ['A' - 'A']['T' - 'A'] = DCM_VR_AT,
+  ['C' - 'A']['S' - 'A'] = DCM_VR_CS,
+  ['D' - 'A']['A' - 'A'] = DCM_VR_DA,
+  ['D' - 'A']['S' - 'A'] = DCM_VR_DS,
+  ['D' - 'A']['T' - 'A'] = DCM_VR_DT,
+  ['F' - 'A']['D' - 'A'] = DCM_VR_FD,
+  ['F' - 'A']['L' - 'A'] = DCM_VR_FL,
+  ['I' - 'A']['S' - 'A'] = DCM_VR_IS,
+  ['L' - 'A']['O' - 'A'] = DCM_VR_LO,
+  ['L' - 'A']['T' - 'A'] = DCM_VR_LT,
+  ['O' - 'A']['B' - 'A'] = DCM_VR_OB,
+  ['O' - 'A']['D' - 'A'] = DCM_VR_OD,
+  ['O' - 'A']['F' - 'A'] = DCM_VR_OF,
+  ['O' - 'A']['L' - 'A'] = DCM_VR_OL,
+  ['O' - 'A']['V' - 'A'] = DCM_VR_OV,
+  ['O' - 'A']['W' - 'A'] = DCM_VR_OW,
+  ['P' - 'A']['N' - 'A'] = DCM_VR_PN,
+  ['S' - 'A']['H' - 'A'] = DCM_VR_SH,
+  ['S' - 'A']['L' - 'A'] = DCM_VR_SL,
+  ['S' - 'A']['Q' - 'A'] = DCM_VR_SQ,
+  ['S' - 'A']['S' - 'A'] = DCM_VR_SS,
+  ['S' - 'A']['T' - 'A'] = DCM_VR_ST,
+  ['S' - 'A']['V' - 'A'] = DCM_VR_SV,
+  ['T' - 'A']['M' - 'A'] = DCM_VR_TM,
+  ['U' - 'A']['C' - 'A'] = DCM_VR_UC,
+  ['U' - 'A']['I' - 'A'] = DCM_VR_UI,
+  ['U' - 'A']['L' - 'A'] = DCM_VR_UL,
+  ['U' - 'A']['N' - 'A'] = DCM_VR_UN,
+  ['U' - 'A']['R' - 'A'] = DCM_VR_UR,
+  ['U' - 'A']['S' - 'A'] = DCM_VR_US,
+  ['U' - 'A']['T' - 'A'] = DCM_VR_UT,
+  ['U' - 'A']['V' - 'A'] = DCM_VR_UV,
+};
+
 DcmVR
 dcm_vr_from_code (guint8 c0, guint8 c1)
 {
-  for (guint i = 1; i < DCM_VR_N_VRS; i++)
-    if ((guint8) vr_info[i].name[0] == c0 && (guint8) vr_info[i].name[1] == c1)
-      return (DcmVR) i;
-  return DCM_VR_NONE;
+  if (c0 < 'A' || c0 > 'Z' || c1 < 'A' || c1 > 'Z')
+    return DCM_VR_NONE;
+  return (DcmVR) vr_by_code[c0 - 'A'][c1 - 'A'];
 }
 
 DcmVR

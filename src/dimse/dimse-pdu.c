@@ -580,6 +580,7 @@ take_text (Decoder *d, DcmReader *r, gsize n, const char *what, gboolean is_ae, 
   const guint8 *p = NULL;
   guint64 offset = dcm_reader_offset (r);
   gsize start = 0;
+  g_autoptr(GString) text = NULL;
 
   if (!need (d, r, n, what))
     return FALSE;
@@ -588,14 +589,22 @@ take_text (Decoder *d, DcmReader *r, gsize n, const char *what, gboolean is_ae, 
     n--;
   while (is_ae && start < n && p[start] == ' ')
     start++;
+  text = g_string_sized_new (n - start);
   for (gsize i = start; i < n; i++)
-    if (p[i] < 0x20 || p[i] > 0x7e)
-      return fail (d, DIMSE_ABORT_REASON_INVALID_PDU_PARAMETER_VALUE,
-                   "%s at byte offset %" G_GUINT64_FORMAT " holds byte %02XH, "
-                   "which is not in the default character repertoire",
-                   what, offset + i, p[i]);
+    {
+      if (p[i] >= 0x20 && p[i] <= 0x7e)
+        g_string_append_c (text, (char) p[i]);
+      /* PS3.8 §9.3.3: the -AC's AE title fields are not tested when received. */
+      else if (is_ae && !d->is_rq)
+        g_string_append_c (text, '?');
+      else
+        return fail (d, DIMSE_ABORT_REASON_INVALID_PDU_PARAMETER_VALUE,
+                     "%s at byte offset %" G_GUINT64_FORMAT " holds byte %02XH, "
+                     "which is not in the default character repertoire",
+                     what, offset + i, p[i]);
+    }
   g_free (*out);
-  *out = g_strndup ((const char *) p + start, n - start);
+  *out = g_string_free (g_steal_pointer (&text), FALSE);
   return TRUE;
 }
 

@@ -1,8 +1,8 @@
 /* fuzz-pdu.c — the PS3.8 PDU decoder on arbitrary bytes
  *
  * Whatever decodes must describe itself, encode, and decode again to the
- * same encoding; the input is also split into P-DATA-TF PDUs whose PDVs
- * must join back to it.
+ * same encoding; the input's start is also split into P-DATA-TF PDUs whose
+ * PDVs must join back to it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -83,7 +83,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       text = dimse_pdu_to_string (pdu);
       check_round_trip (pdu);
     }
-  if (size <= 64 * 1024)
-    check_fragments (data, size);
+  check_fragments (data, MIN (size, 4096));
   return 0;
 }

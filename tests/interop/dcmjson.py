@@ -7,6 +7,9 @@
   dcmjson.py dataset-bytes FILE.dcm OUT
       Writes the bytes of FILE's data set after the File Meta Information
       (inflated when the transfer syntax is deflated).
+  dcmjson.py element-bytes FILE.dcm GGGGEEEE
+      Prints in hex the value bytes of a top-level element of an explicit
+      VR little endian file (exit status 1 when it is absent).
 
 Normalizations of `compare`, each because DCMTK's dcm2json 3.6.7 and the
 DICOM JSON model allow more than one spelling of the same content:
@@ -146,7 +149,34 @@ def dataset_bytes(path, out_path):
     return 0
 
 
+LONG_VRS = {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR", b"UT", b"UV"}
+
+
+def element_bytes(path, tag_text):
+    with open(path, "rb") as f:
+        data = f.read()
+    wanted = int(tag_text, 16)
+    pos = 132
+    while pos + 8 <= len(data):
+        group, element, vr = struct.unpack_from("<HH2s", data, pos)
+        if vr in LONG_VRS:
+            (length,) = struct.unpack_from("<I", data, pos + 8)
+            start = pos + 12
+        else:
+            (length,) = struct.unpack_from("<H", data, pos + 6)
+            start = pos + 8
+        if length == 0xFFFFFFFF:
+            raise SystemExit(f"{path}: undefined length at offset {pos}")
+        if (group << 16 | element) == wanted:
+            print(data[start:start + length].hex())
+            return 0
+        pos = start + length
+    return 1
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == "element-bytes":
+        return element_bytes(argv[2], argv[3])
     if len(argv) == 4 and argv[1] == "compare":
         return compare(argv[2], argv[3])
     if len(argv) == 4 and argv[1] == "dataset-bytes":

@@ -6,6 +6,10 @@
  *       writes IN's data set in each uncompressed syntax (explicit and
  *       undefined lengths), reads it back and checks that the data set
  *       read equals the one written; also writes and rereads the file.
+ *   transcode --make DIR
+ *       builds data sets from UTF-8 text with the typed setters, one per
+ *       character set, and writes them as DIR/made-NAME.dcm (explicit VR
+ *       little endian) for DCMTK to read.
  */
 #include <stdio.h>
 #include <string.h>
@@ -145,9 +149,71 @@ round_trip (const char *in)
   return failures > 0;
 }
 
+typedef struct {
+  const char *name;
+  const char *charset;
+  const char *patient_name;
+  const char *institution;
+} MadeFile;
+
+/* PS3.5 Annexes H, I and K give the names; the institutions are ours. */
+static const MadeFile made_files[] = {
+  { "latin1", "ISO_IR 100", "Buc^Jérôme", "Hôpital Saint-Jérôme" },
+  { "utf8", "ISO_IR 192", "Wang^XiaoDong=王^小東=", "Ünïcödé Klinik 医院" },
+  { "cyrillic", "ISO_IR 144", "Lubimyj^Kot=Любимый^Кот", "Городская больница" },
+  { "gb18030", "GB18030", "Wang^XiaoDong=王^小东=", "北京医院" },
+  { "japanese", "\\ISO 2022 IR 87", "Yamada^Tarou=山田^太郎=やまだ^たろう", "JP Hospital" },
+};
+
+static gboolean
+make_one (const MadeFile *m, const char *dir, guint n, GError **error)
+{
+  g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
+  g_autoptr(DcmDataSet) item = dcm_data_set_new ();
+  g_autoptr(DcmFile) file = NULL;
+  g_autofree char *uid = g_strdup_printf ("1.2.826.0.1.3680043.10.1247.5.%u", n + 1);
+  g_autofree char *name = g_strdup_printf ("made-%s.dcm", m->name);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  DcmElement *seq;
+
+  if (!dcm_data_set_set_string (ds, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_NONE, m->charset, error)
+      || !dcm_data_set_set_string (ds, DCM_TAG_SOP_CLASS_UID, DCM_VR_NONE, DCM_UID_SECONDARY_CAPTURE_IMAGE_STORAGE, error)
+      || !dcm_data_set_set_string (ds, DCM_TAG_SOP_INSTANCE_UID, DCM_VR_NONE, uid, error)
+      || !dcm_data_set_set_string (ds, DCM_TAG_PATIENT_NAME, DCM_VR_NONE, m->patient_name, error)
+      || !dcm_data_set_set_string (ds, DCM_TAG_INSTITUTION_NAME, DCM_VR_NONE, m->institution, error))
+    return FALSE;
+  /* The item inherits the character set of the data set that holds it. */
+  seq = dcm_data_set_insert (ds, DCM_TAG_REFERENCED_PATIENT_SEQUENCE, DCM_VR_SQ);
+  dcm_data_set_append_item (ds, seq, dcm_data_set_ref (item));
+  if (!dcm_data_set_set_string (item, DCM_TAG_PATIENT_NAME, DCM_VR_NONE, m->patient_name, error))
+    return FALSE;
+  file = dcm_file_new (ds, DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN, error);
+  return file != NULL && dcm_file_write_path (file, path, DCM_WRITE_DEFAULT, error);
+}
+
+static int
+make_files (const char *dir)
+{
+  int failures = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (made_files); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!make_one (&made_files[i], dir, i, &error))
+        {
+          fprintf (stderr, "make: %s: %s\n", made_files[i].name, error->message);
+          failures++;
+        }
+    }
+  return failures > 0;
+}
+
 int
 main (int argc, char **argv)
 {
+  if (argc == 3 && strcmp (argv[1], "--make") == 0)
+    return make_files (argv[2]);
   if (argc == 3 && strcmp (argv[1], "--round-trip") == 0)
     return round_trip (argv[2]);
   if (argc == 5 && strcmp (argv[1], "--undefined-lengths") == 0)

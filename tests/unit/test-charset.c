@@ -381,17 +381,39 @@ test_unencodable (void)
 static void
 test_ascii_fast_path (void)
 {
-  g_autoptr (DcmCharset) cs = charset_or_fail ("ISO 2022 IR 13\\ISO 2022 IR 87");
+  g_autoptr (DcmCharset) cs = charset_or_fail ("ISO_IR 100");
   g_autoptr (GError) error = NULL;
   g_autofree char *ui = dcm_charset_decode (NULL, (const guint8 *) "1.2.3\0", 6,
                                             DCM_VR_UI, &error);
-  g_autofree char *romaji = decode_str (cs, "a\\b~", DCM_VR_LO, &error);
+  g_autofree char *lo = decode_str (cs, "a\\b~", DCM_VR_LO, &error);
   g_autoptr (GBytes) bytes = dcm_charset_encode (cs, "a\\b~", DCM_VR_LO, &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (ui, ==, "1.2.3");
-  g_assert_cmpstr (romaji, ==, "a\\b~");
+  g_assert_cmpstr (lo, ==, "a\\b~");
   assert_bytes (bytes, "a\\b~");
+}
+
+/* ISO-IR 14 has an overline at 0x7E; 0x5C stays the value delimiter. */
+static void
+test_romaji (void)
+{
+  g_autoptr (DcmCharset) cs = charset_or_fail ("ISO_IR 13");
+  g_autoptr (DcmCharset) ext = charset_or_fail ("ISO 2022 IR 13\\ISO 2022 IR 6");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *lo = decode_str (cs, "a\\b~\xb1", DCM_VR_LO, &error);
+  g_autofree char *code = decode_str (cs, "a~", DCM_VR_CS, &error);
+  g_autofree char *ascii = decode_str (ext, "\x1b(B~\x1b(J~", DCM_VR_LO, &error);
+  g_autoptr (GBytes) overline = dcm_charset_encode (cs, "a\\b‾ｱ", DCM_VR_LO, &error);
+  g_autoptr (GBytes) tilde = dcm_charset_encode (ext, "ｱ~^~", DCM_VR_PN, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (lo, ==, "a\\b‾ｱ");
+  g_assert_cmpstr (code, ==, "a~");
+  g_assert_cmpstr (ascii, ==, "~‾");
+  assert_bytes (overline, "a\\b~\xb1");
+  assert_bytes (tilde, "\xb1\x1b(B~\x1b(J^\x1b(B~\x1b(J");
+  assert_encode_fails ("ISO_IR 13", "a~", DCM_VR_LO, "U+007E");
 }
 
 static gpointer
@@ -446,6 +468,7 @@ main (int argc, char **argv)
   g_test_add_func ("/charset/terms/trim-default-copy", test_terms);
   g_test_add_func ("/charset/encode/unencodable", test_unencodable);
   g_test_add_func ("/charset/ascii-fast-path", test_ascii_fast_path);
+  g_test_add_func ("/charset/iso-ir-14/romaji", test_romaji);
   g_test_add_func ("/charset/shared-between-threads", test_shared_between_threads);
   return g_test_run ();
 }

@@ -262,6 +262,49 @@ test_charset_unknown_term (void)
 }
 
 static void
+test_charset_changed_in_place (void)
+{
+  g_autoptr (DcmDataSet) ds = dcm_data_set_new ();
+  DcmElement *el = dcm_data_set_insert (ds, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_CS);
+
+  g_assert_null (dcm_data_set_get_charset (ds));
+  dcm_element_take_bytes (el, g_bytes_new_static ("ISO_IR 100", 10));
+  g_assert_cmpstr (dcm_charset_get_value (dcm_data_set_get_charset (ds)), ==, "ISO_IR 100");
+  el = (DcmElement *) dcm_data_set_lookup (ds, DCM_TAG_SPECIFIC_CHARACTER_SET);
+  dcm_element_take_bytes (el, g_bytes_new_static ("ISO_IR 192", 10));
+  g_assert_cmpstr (dcm_charset_get_value (dcm_data_set_get_charset (ds)), ==, "ISO_IR 192");
+}
+
+static gpointer
+read_names (gpointer data)
+{
+  DcmDataSet *top = data;
+  DcmDataSet *level3 = deepest (top);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *a = dcm_data_set_get_string (level3, DCM_TAG_PERSON_NAME, 0, NULL);
+      g_autofree char *b = dcm_data_set_get_string (top, DCM_TAG_PATIENT_NAME, 0, NULL);
+      if (g_strcmp0 (a, "Müller^Jörg") != 0 || g_strcmp0 (b, "Müller^Hans") != 0)
+        return GINT_TO_POINTER (FALSE);
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* Readers on several threads share the lazily parsed character set. */
+static void
+test_charset_concurrent_readers (void)
+{
+  g_autoptr (DcmDataSet) top = make_nested ();
+  GThread *threads[8];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("reader", read_names, top);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_assert_true (GPOINTER_TO_INT (g_thread_join (threads[i])));
+}
+
+static void
 test_copy_equal (void)
 {
   g_autoptr (DcmDataSet) a = make_nested ();
@@ -867,6 +910,7 @@ test_validate_repertoire (void)
   SET_RAW (ds, DCM_TAG_SOP_INSTANCE_UID, DCM_VR_UI, "1..2");
   g_assert_true (dcm_data_set_set_raw (ds, DCM_TAG_SOP_CLASS_UID, DCM_VR_UI, long_uid, 65, NULL));
   SET_RAW (ds, DCM_TAG_PATIENT_ID, DCM_VR_LO, "a\x01");
+  SET_RAW (ds, DCM_TAG_STATION_AE_TITLE, DCM_VR_AE, "\xc9" "CHO");
   issues = dcm_data_set_validate (ds);
 
   find_issue (issues, "(0008,0054)", "AE does not allow backslashes or control characters");
@@ -880,7 +924,8 @@ test_validate_repertoire (void)
   find_issue (issues, "(0008,0018)", "UI does not allow an empty component");
   find_issue (issues, "(0008,0016)", "is 65 bytes long; UI allows at most 64.");
   find_issue (issues, "(0010,0020)", "LO does not allow control characters");
-  g_assert_cmpuint (issues->len, ==, 11);
+  find_issue (issues, "(0008,0055)", "bytes outside the default repertoire, which AE requires");
+  g_assert_cmpuint (issues->len, ==, 12);
 }
 
 static void
@@ -983,6 +1028,60 @@ test_validate_undecodable (void)
   g_assert_cmpuint (issues->len, ==, 1);
 }
 
+/* ---- robustness ---- */
+
+/* Seeded random bytes under every VR and three character sets: every
+ * getter either fails with a DCM_ERROR or returns UTF-8, and validation
+ * reports without crashing. */
+static void
+test_random_values (void)
+{
+  static const char * const charsets[] = { NULL, "ISO_IR 100", "\\ISO 2022 IR 87", "GB18030" };
+  GRand *rand = g_rand_new_with_seed (20240229);
+
+  for (guint round = 0; round < 400; round++)
+    {
+      g_autoptr (DcmDataSet) ds = dcm_data_set_new ();
+      g_autoptr (GPtrArray) issues = NULL;
+      const char *charset = charsets[round % G_N_ELEMENTS (charsets)];
+      DcmVR vr = (DcmVR) g_rand_int_range (rand, DCM_VR_AE, DCM_VR_N_VRS);
+      guint8 bytes[24];
+      gsize len = (gsize) g_rand_int_range (rand, 0, sizeof bytes);
+      guint32 tag = DCM_TAG (0x0011, 0x1000 + round);
+      g_auto (GStrv) values = NULL;
+      g_autoptr (GError) error = NULL;
+
+      if (vr == DCM_VR_SQ)
+        continue;
+      for (gsize i = 0; i < len; i++)
+        bytes[i] = (guint8) (round % 3 == 0 ? g_rand_int_range (rand, 0, 256)
+                                            : g_rand_int_range (rand, 0x20, 0x7f));
+      if (charset != NULL)
+        g_assert_true (dcm_data_set_set_raw (ds, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_CS,
+                                             charset, strlen (charset), NULL));
+      g_assert_true (dcm_data_set_set_raw (ds, tag, vr, bytes, len, NULL));
+      values = dcm_data_set_get_strings (ds, tag, &error);
+      if (values == NULL)
+        g_assert_true (error->domain == DCM_ERROR);
+      for (guint i = 0; values != NULL && values[i] != NULL; i++)
+        g_assert_true (g_utf8_validate (values[i], -1, NULL));
+      for (guint i = 0; i < dcm_data_set_get_vm (ds, tag); i++)
+        {
+          gint64 n;
+          double d;
+          g_autoptr (DcmPersonName) pn = dcm_data_set_get_person_name (ds, tag, i, NULL);
+
+          dcm_data_set_get_int64 (ds, tag, i, &n, NULL);
+          dcm_data_set_get_double (ds, tag, i, &d, NULL);
+        }
+      issues = dcm_data_set_validate (ds);
+      for (guint i = 0; i < issues->len; i++)
+        g_assert_true (g_utf8_validate (((DcmValidationIssue *) g_ptr_array_index (issues, i))->message,
+                                        -1, NULL));
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -996,6 +1095,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/data-set/sequences/item-outlives-parent", test_item_outlives_parent);
   g_test_add_func ("/data-set/charset/inheritance", test_charset_inheritance);
   g_test_add_func ("/data-set/charset/unknown-term", test_charset_unknown_term);
+  g_test_add_func ("/data-set/charset/changed-in-place", test_charset_changed_in_place);
+  g_test_add_func ("/data-set/charset/concurrent-readers", test_charset_concurrent_readers);
   g_test_add_func ("/data-set/copy-equal", test_copy_equal);
   g_test_add_func ("/data-set/typed/string-vrs", test_string_vrs);
   g_test_add_func ("/data-set/typed/strings-round-trip", test_strings_round_trip);
@@ -1016,5 +1117,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/data-set/validate/vm", test_validate_vm);
   g_test_add_func ("/data-set/validate/nested-path-and-charset", test_validate_nested);
   g_test_add_func ("/data-set/validate/undecodable", test_validate_undecodable);
+  g_test_add_func ("/data-set/robustness/random-values", test_random_values);
   return g_test_run ();
 }

@@ -685,6 +685,25 @@ test_malformed_text (void)
 }
 
 static void
+test_ac_ae_titles_not_tested (void)
+{
+  g_autoptr(GByteArray) a = minimal_rq_array ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(DimsePdu) pdu = NULL;
+
+  /* PS3.8 §9.3.3: in the -AC these fields are echoed but not tested. */
+  a->data[0] = DIMSE_PDU_ASSOCIATE_AC;
+  g_byte_array_set_size (a, OFFSET_CONTEXT);
+  set_pdu_length (a);
+  a->data[12] = 0x07;
+  a->data[26] = 0xe9;
+  bytes = g_bytes_new (a->data, a->len);
+  pdu = decode_ok (bytes);
+  g_assert_cmpstr (pdu->associate->called_ae_title, ==, "AN?-SCP");
+  g_assert_cmpstr (pdu->associate->calling_ae_title, ==, "?CHOSCU");
+}
+
+static void
 append_item (GByteArray *a, guint8 type, const char *value, gsize len)
 {
   guint8 header[4] = { type, 0, len >> 8, len & 0xff };
@@ -1215,6 +1234,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pdu/malformed/pdv", test_malformed_pdv);
   g_test_add_func ("/pdu/malformed/fixed-sub-item-length", test_malformed_fixed_sub_item_length);
   g_test_add_func ("/pdu/malformed/text", test_malformed_text);
+  g_test_add_func ("/pdu/associate-ac/ae-titles-not-tested", test_ac_ae_titles_not_tested);
   g_test_add_func ("/pdu/malformed/unexpected-items", test_malformed_unexpected_items);
   g_test_add_func ("/pdu/malformed/ac-items", test_malformed_ac_items);
   g_test_add_func ("/pdu/malformed/truncated-everywhere", test_malformed_truncated_everywhere);

@@ -803,12 +803,17 @@ static DcmDataSet *
 rich_data_set (gboolean with_fragments)
 {
   DcmDataSet *ds = dcm_data_set_new ();
-  DcmElement *sq = dcm_data_set_insert (ds, DCM_TAG_CONTENT_SEQUENCE, DCM_VR_SQ);
+  DcmElement *sq;
 
   add_every_vr (ds);
+  sq = dcm_data_set_insert (ds, DCM_TAG_CONTENT_SEQUENCE, DCM_VR_SQ);
   dcm_data_set_append_item (ds, sq, nested_item (4));
   dcm_data_set_insert (ds, DCM_TAG_REFERENCED_IMAGE_SEQUENCE, DCM_VR_SQ);
   add_hex (ds, DCM_TAG_PATIENT_COMMENTS, DCM_VR_LT, "");
+  add_text (ds, DCM_TAG (0x0009, 0x0010), DCM_VR_LO, "ACME");
+  sq = dcm_data_set_insert (ds, TEST_TAG, DCM_VR_UN);
+  dcm_data_set_append_item (ds, sq, nested_item (1));
+  ((DcmElement *) dcm_data_set_lookup (ds, TEST_TAG))->vr = DCM_VR_UN;
   add_hex (ds, DCM_TAG_BITS_ALLOCATED, DCM_VR_US, "0800");
   if (with_fragments)
     {
