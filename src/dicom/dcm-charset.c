@@ -110,14 +110,13 @@ struct _DcmCharset {
   const char     *whole;        /* iconv name for ISO_IR 192, GB18030, GBK */
   gint8           init_g0;
   gint8           init_g1;
-  gboolean        escapes;      /* code extensions: the encoder may designate */
   guint           n_elements;   /* elements the terms list, in their order */
   gint8           elements[N_ELEMENTS];
 };
 
 /* What a NULL charset or an empty (0008,0005) means. */
 static const DcmCharset default_charset = {
-  "", NULL, EL_IR6, EL_NONE, FALSE, 1, { EL_IR6 },
+  "", NULL, EL_IR6, EL_NONE, 1, { EL_IR6 },
 };
 
 /* ---- construction ---- */
@@ -194,7 +193,6 @@ add_term (DcmCharset *cs, const char *term, const TermInfo *info,
         cs->init_g0 = info->g0;
       cs->init_g1 = info->g1;
     }
-  cs->escapes |= info->extensions || n_terms > 1;
   add_element (cs, info->g0);
   add_element (cs, info->g1);
   return TRUE;
@@ -691,6 +689,8 @@ decode (const DcmCharset *cs, const guint8 *bytes, gsize len, DcmVR vr,
   /* Trailing NULs pad UI values and are sometimes left by writers. */
   while (len > 0 && bytes[len - 1] == 0)
     len--;
+  if (len == 0)
+    return g_strdup ("");
   if (is_plain_ascii (cs, vr, bytes, len))
     return g_strndup ((const char *) bytes, len);
   decoder_init (&d, cs, bytes, len, vr, lossy, error);
@@ -858,8 +858,6 @@ encode_non_ascii (Encoder *e, gunichar c)
 {
   if (encode_try (e, e->g1, c) || encode_try (e, e->g0, c))
     return TRUE;
-  if (!e->cs->escapes)
-    return FALSE;
   for (guint i = 0; i < e->cs->n_elements; i++)
     if (encode_try (e, e->cs->elements[i], c))
       return TRUE;
@@ -879,7 +877,7 @@ encode_ascii (Encoder *e, guint8 c)
     encoder_designate (e, e->cs->init_g0);
   if (c == '~' && elements[e->g0].kind == KIND_ROMAJI)
     {
-      if (!e->cs->escapes || !has_element (e->cs, EL_IR6))
+      if (!has_element (e->cs, EL_IR6))
         return FALSE;
       encoder_designate (e, EL_IR6);
     }

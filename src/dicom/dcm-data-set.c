@@ -908,7 +908,7 @@ dcm_data_set_dup_string (DcmDataSet *ds, guint32 tag)
   return dcm_data_set_get_string (ds, tag, 0, NULL);
 }
 
-/* ---- numbers ---- */
+/* ---- reading numbers ---- */
 
 typedef struct {
   gboolean is_float;
@@ -1151,37 +1151,36 @@ set_invalid (guint32 tag, guint index, GError **error, const char *format, ...)
   return FALSE;
 }
 
+/* PN limits each component group to 64 characters, not the whole value. */
+static gsize
+longest_group (const char *text)
+{
+  g_auto (GStrv) groups = g_strsplit (text, "=", -1);
+  gsize longest = 0;
+
+  for (guint g = 0; groups[g] != NULL; g++)
+    longest = MAX (longest, (gsize) g_utf8_strlen (groups[g], -1));
+  return longest;
+}
+
 /* PS3.5 Table 6.2-1 limits: characters for the VRs that use the character
- * set, bytes (= ASCII characters) for the rest; PN per component group.
- * PS3.4 §C.2.2.2.5 range matching ("20200101-20201231") may hold two DA,
- * TM or DT values. */
+ * set, bytes (= ASCII characters) for the rest. PS3.4 §C.2.2.2.5 range
+ * matching ("20200101-20201231") may hold two DA, TM or DT values. */
 static gboolean
 check_length (guint32 tag, DcmVR vr, const char *value, guint index, GError **error)
 {
-  gsize limit = dcm_vr_max_length (vr);
   gboolean chars = dcm_vr_uses_charset (vr);
-  g_auto (GStrv) groups = NULL;
+  gsize limit = vr == DCM_VR_PN ? 64 : dcm_vr_max_length (vr);
+  gsize count = vr == DCM_VR_PN ? longest_group (value)
+                : chars ? (gsize) g_utf8_strlen (value, -1) : strlen (value);
 
-  if (limit == 0)
-    return TRUE;
   if ((vr == DCM_VR_DA || vr == DCM_VR_TM || vr == DCM_VR_DT) && strchr (value, '-') != NULL)
     limit = 2 * limit + 1;
-  if (vr == DCM_VR_PN)
-    {
-      groups = g_strsplit (value, "=", -1);
-      for (guint g = 0; groups[g] != NULL; g++)
-        if (g_utf8_strlen (groups[g], -1) > 64)
-          return set_invalid (tag, index, error,
-                              "has %ld characters in one component group; "
-                              "PN allows at most 64.", g_utf8_strlen (groups[g], -1));
-      return TRUE;
-    }
-  if ((chars ? (gsize) g_utf8_strlen (value, -1) : strlen (value)) > limit)
-    return set_invalid (tag, index, error, "is %" G_GSIZE_FORMAT " %s long; %s allows at most %"
-                        G_GSIZE_FORMAT ".",
-                        chars ? (gsize) g_utf8_strlen (value, -1) : strlen (value),
-                        chars ? "characters" : "bytes", dcm_vr_name (vr), limit);
-  return TRUE;
+  if (limit == 0 || count <= limit)
+    return TRUE;
+  return set_invalid (tag, index, error, "is %" G_GSIZE_FORMAT " %s long; %s allows at most %"
+                      G_GSIZE_FORMAT "%s.", count, chars ? "characters" : "bytes",
+                      dcm_vr_name (vr), limit, vr == DCM_VR_PN ? " per component group" : "");
 }
 
 static gboolean
@@ -1267,7 +1266,7 @@ dcm_data_set_set_string (DcmDataSet *ds, guint32 tag, DcmVR vr, const char *valu
   return dcm_data_set_set_strings (ds, tag, vr, single, error);
 }
 
-/* ---- numbers ---- */
+/* ---- writing numbers ---- */
 
 typedef struct {
   gint64  min;
@@ -1593,18 +1592,6 @@ without_padding (const guint8 *data, gsize len)
   while (len > 0 && (data[len - 1] == ' ' || data[len - 1] == '\0'))
     len--;
   return len;
-}
-
-/* PN limits each component group to 64 characters, not the whole value. */
-static gsize
-longest_group (const char *text)
-{
-  g_auto (GStrv) groups = g_strsplit (text, "=", -1);
-  gsize longest = 0;
-
-  for (guint g = 0; groups[g] != NULL; g++)
-    longest = MAX (longest, (gsize) g_utf8_strlen (groups[g], -1));
-  return longest;
 }
 
 /* Raw bytes for a message: printable ASCII as is, the rest as \xNN. */

@@ -488,8 +488,7 @@ parse_meta (GBytes *meta_bytes, gboolean lenient, const DcmTransferSyntax **out_
  * the parser, so that the caller's bulk options never apply to it. */
 static DcmDataSet *
 read_meta (DcmParser *parser, DcmFileReadFlags flags, const char *name,
-           const DcmTransferSyntax **out_ts,
-           GCancellable *cancellable, GError **error)
+           const DcmTransferSyntax **out_ts, GCancellable *cancellable, GError **error)
 {
   const guint8 *data;
   gsize avail, len;

@@ -519,7 +519,7 @@ read_tag (DcmParser *p, const Frame *f, Header *h, gboolean *at_end, GError **er
 
 /* ---- the grammar ---- */
 
-static gboolean
+static void
 pop_frame (DcmParser *p)
 {
   Frame *f = top_frame (p);
@@ -530,7 +530,6 @@ pop_frame (DcmParser *p)
   else if (f->kind == FRAME_FRAGMENTS)
     dcm_element_take_fragments (f->el, g_steal_pointer (&f->fragments));
   g_array_set_size (p->frames, p->frames->len - 1);
-  return TRUE;
 }
 
 static gboolean
@@ -564,7 +563,7 @@ push_sequence (DcmParser *p, const Header *h, GError **error)
   return TRUE;
 }
 
-static gboolean
+static void
 push_fragments (DcmParser *p, const Header *h)
 {
   Frame *parent = top_frame (p);
@@ -579,7 +578,6 @@ push_fragments (DcmParser *p, const Header *h)
   f->bulk = wants_bulk (p, h->tag, G_MAXUINT64);
   if (!f->bulk)
     f->fragments = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  return TRUE;
 }
 
 static gboolean
@@ -599,7 +597,8 @@ on_delimiter_in_data_set (DcmParser *p, Frame *f, const Header *h, GError **erro
   if (h->tag == DCM_TAG_ITEM_DELIMITATION_ITEM && p->frames->len > 1 && f->end == NO_END)
     {
       p->input.r.pos += 8;
-      return pop_frame (p);
+      pop_frame (p);
+      return TRUE;
     }
   if (p->frames->len == 1)
     {
@@ -624,7 +623,10 @@ on_data_set_element (DcmParser *p, Frame *f, Header *h, GError **error)
       || (h->vr == DCM_VR_UN && h->length == DCM_UNDEFINED_LENGTH && !pixel_data_tag (h->tag)))
     return push_sequence (p, h, error);
   if (h->length == DCM_UNDEFINED_LENGTH)
-    return push_fragments (p, h);
+    {
+      push_fragments (p, h);
+      return TRUE;
+    }
   return read_element_value (p, f, h, error);
 }
 
@@ -639,7 +641,8 @@ on_sequence_element (DcmParser *p, Frame *f, Header *h, GError **error)
   if (h->tag == DCM_TAG_SEQUENCE_DELIMITATION_ITEM && f->end == NO_END)
     {
       p->input.r.pos += 8;
-      return pop_frame (p);
+      pop_frame (p);
+      return TRUE;
     }
   if (h->tag != DCM_TAG_ITEM)
     return fail_structure (f, h, "Element", error);
@@ -665,7 +668,8 @@ on_fragment (DcmParser *p, Frame *f, Header *h, GError **error)
   if (h->tag == DCM_TAG_SEQUENCE_DELIMITATION_ITEM)
     {
       p->input.r.pos += 8;
-      return pop_frame (p);
+      pop_frame (p);
+      return TRUE;
     }
   if (h->tag != DCM_TAG_ITEM)
     return fail_structure (f, h, "Element", error);

@@ -43,7 +43,10 @@ typedef struct {
 } DcmPersonName;
 
 /* Each parse function takes one value (no backslash), trailing spaces
- * allowed, and fails with DCM_ERROR_INVALID naming the value. */
+ * allowed, and fails with DCM_ERROR_INVALID naming the value. Partial
+ * precision is kept (TM "10" has minute -1; DT "2020" has month 0); TM
+ * fractions take up to 6 digits. The ACR-NEMA forms "YYYY.MM.DD" and
+ * "HH:MM:SS" are accepted for old files; dcm_value_check flags them. */
 gboolean dcm_value_parse_date (const char *text, DcmDate *out, GError **error);
 gboolean dcm_value_parse_time (const char *text, DcmTime *out, GError **error);
 gboolean dcm_value_parse_datetime (const char *text, DcmDateTime *out, GError **error);
@@ -58,7 +61,9 @@ char          *dcm_person_name_display (const DcmPersonName *pn);
 void           dcm_person_name_free (DcmPersonName *pn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcmPersonName, dcm_person_name_free)
 
-/* Splits a multi-valued string at backslashes (no escaping exists in DICOM). */
+/* Splits a multi-valued string at backslashes (no escaping exists in DICOM);
+ * no values for len 0. For encoded bytes in a multi-byte character set,
+ * split with the data set getters, which know where 0x5C is a delimiter. */
 char   **dcm_value_split (const char *text, gsize len);
 /* Trims leading/trailing spaces (and trailing NULs) as PS3.5 says is
  * insignificant for the VR: leading spaces are kept for LT, ST, UT. */

@@ -170,8 +170,9 @@ check_length (const Encoding *enc, const DcmElement *el, DcmVR vr, guint64 len, 
     {
       g_set_error (error, DCM_ERROR, DCM_ERROR_LIMIT,
                    "The value of (%04X,%04X) is %" G_GUINT64_FORMAT " bytes long, more than "
-                   "a 32-bit length field can hold; write it with undefined lengths.",
-                   DCM_TAG_GROUP (el->tag), DCM_TAG_ELEMENT (el->tag), len);
+                   "a 32-bit length field can hold%s", DCM_TAG_GROUP (el->tag),
+                   DCM_TAG_ELEMENT (el->tag), len,
+                   is_sequence (el) ? "; write it with undefined lengths." : ".");
       return FALSE;
     }
   return TRUE;

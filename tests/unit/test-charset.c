@@ -102,9 +102,10 @@ static void
 assert_bytes (GBytes *bytes, const char *expected)
 {
   gsize len = 0;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
+  const guint8 *data;
 
   g_assert_nonnull (bytes);
+  data = g_bytes_get_data (bytes, &len);
   g_assert_cmpmem (data, len, expected, strlen (expected));
 }
 
@@ -169,6 +170,8 @@ test_round_trip (void)
   assert_round_trip ("GB18030", "汉字 😀 é", DCM_VR_UT);
   assert_round_trip ("ISO_IR 192", "汉字 😀 é", DCM_VR_UT);
   assert_round_trip ("ISO_IR 166", "ภาษาไทย", DCM_VR_ST);
+  /* Several ISO_IR terms are read as their ISO 2022 forms. */
+  assert_round_trip ("ISO_IR 100\\ISO_IR 126", "é Δ", DCM_VR_LO);
 }
 
 static void
@@ -207,6 +210,8 @@ test_delimiter_resets (void)
   g_autofree char *lo = decode_str (cs, value, DCM_VR_LO, &error);
   g_autofree char *pn = decode_str (cs, value, DCM_VR_PN, &error);
   g_autofree char *lt = decode_str (cs, value, DCM_VR_LT, &error);
+  g_autofree char *tab = decode_str (cs, "\x1b-F\xc4\t\xc4\f\x1b-F\xc4\n\xc4",
+                                     DCM_VR_LT, &error);
 
   g_assert_no_error (error);
   /* LO: the backslash and CR reset G1 to Latin-1, the caret does not. */
@@ -214,6 +219,7 @@ test_delimiter_resets (void)
   g_assert_cmpstr (pn, ==, "Δ\\Ä^Ä\rÄ");
   /* LT is single-valued: only CR resets. */
   g_assert_cmpstr (lt, ==, "Δ\\Δ^Δ\rÄ");
+  g_assert_cmpstr (tab, ==, "Δ\tÄ\fΔ\nÄ");
 }
 
 static void
@@ -262,6 +268,8 @@ test_invalid_bytes (void)
                        "offset 7");
   /* 0x2F7E lies in JIS X 0208 row 15, which is unassigned. */
   assert_decode_fails ("\\ISO 2022 IR 87", "x\x1b$B$d/~", 8, DCM_VR_LO, "offset 6");
+  /* Two 丂 then 0x2121: JIS X 0212 leaves row 1 empty. */
+  assert_decode_fails ("\\ISO 2022 IR 159", "\x1b$(D0!0!!!", 10, DCM_VR_LO, "offset 8");
   assert_decode_fails ("ISO_IR 100", "a\0b", 3, DCM_VR_LO, "offset 1");
   assert_decode_fails ("ISO_IR 100", "CT\xc4", 3, DCM_VR_CS, "offset 2");
 }
@@ -368,6 +376,8 @@ test_unencodable (void)
 {
   assert_encode_fails ("", "José", DCM_VR_PN, "U+00E9");
   assert_encode_fails ("ISO_IR 100", "Δ", DCM_VR_LO, "U+0394");
+  /* C1 controls are not part of a 96-character G1 set. */
+  assert_encode_fails ("ISO_IR 100", "a\u0085", DCM_VR_LO, "U+0085");
   /* Without code extensions, ISO_IR 100 cannot switch to Greek. */
   assert_encode_fails ("ISO_IR 100", "é Δ", DCM_VR_LO, "offset 3");
   /* 똠 is the classic syllable missing from KS X 1001. */
@@ -388,7 +398,13 @@ test_ascii_fast_path (void)
   g_autofree char *lo = decode_str (cs, "a\\b~", DCM_VR_LO, &error);
   g_autoptr (GBytes) bytes = dcm_charset_encode (cs, "a\\b~", DCM_VR_LO, &error);
 
+  g_autofree char *empty = dcm_charset_decode (cs, NULL, 0, DCM_VR_LO, &error);
+  g_autofree char *nuls = dcm_charset_decode (cs, (const guint8 *) "\0\0", 2,
+                                              DCM_VR_LO, &error);
+
   g_assert_no_error (error);
+  g_assert_cmpstr (empty, ==, "");
+  g_assert_cmpstr (nuls, ==, "");
   g_assert_cmpstr (ui, ==, "1.2.3");
   g_assert_cmpstr (lo, ==, "a\\b~");
   assert_bytes (bytes, "a\\b~");
@@ -403,17 +419,25 @@ test_romaji (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *lo = decode_str (cs, "a\\b~\xb1", DCM_VR_LO, &error);
   g_autofree char *code = decode_str (cs, "a~", DCM_VR_CS, &error);
+  g_autofree char *plain = decode_str (cs, "a~", DCM_VR_LO, &error);
   g_autofree char *ascii = decode_str (ext, "\x1b(B~\x1b(J~", DCM_VR_LO, &error);
   g_autoptr (GBytes) overline = dcm_charset_encode (cs, "a\\b‾ｱ", DCM_VR_LO, &error);
   g_autoptr (GBytes) tilde = dcm_charset_encode (ext, "ｱ~^~", DCM_VR_PN, &error);
+  /* The empty value 1 stands for ISO 2022 IR 6, which the tilde needs. */
+  g_autoptr (DcmCharset) ir6_first = charset_or_fail ("\\ISO 2022 IR 13");
+  g_autoptr (GBytes) both = dcm_charset_encode (ir6_first, "‾~", DCM_VR_LO, &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (lo, ==, "a\\b‾ｱ");
   g_assert_cmpstr (code, ==, "a~");
+  g_assert_cmpstr (plain, ==, "a‾");
   g_assert_cmpstr (ascii, ==, "~‾");
   assert_bytes (overline, "a\\b~\xb1");
   assert_bytes (tilde, "\xb1\x1b(B~\x1b(J^\x1b(B~\x1b(J");
+  assert_bytes (both, "\x1b(J~\x1b(B~");
   assert_encode_fails ("ISO_IR 13", "a~", DCM_VR_LO, "U+007E");
+  /* Value 1 designates G0 romaji and no term lists ISO-IR 6. */
+  assert_encode_fails ("ISO 2022 IR 13\\ISO 2022 IR 87", "a~", DCM_VR_LO, "U+007E");
 }
 
 static gpointer

@@ -803,6 +803,19 @@ test_setter_errors (void)
   g_assert_error (error, DCM_ERROR, DCM_ERROR_INVALID);
   g_clear_error (&error);
 
+  /* PN: 64 characters per component group. */
+  {
+    g_autofree char *group = g_strnfill (64, 'a');
+    g_autofree char *two_groups = g_strconcat (group, "=", group, NULL);
+    g_autofree char *too_long = g_strconcat (group, "b", NULL);
+
+    g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_PATIENT_NAME, DCM_VR_NONE, two_groups, NULL));
+    g_assert_false (dcm_data_set_set_string (ds, DCM_TAG_PATIENT_NAME, DCM_VR_NONE, too_long, &error));
+    g_assert_error (error, DCM_ERROR, DCM_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "65 characters long; PN allows at most 64 per component group"));
+    g_clear_error (&error);
+  }
+
   /* Default repertoire: a character outside ASCII cannot be encoded. */
   dcm_data_set_remove (ds, DCM_TAG_SPECIFIC_CHARACTER_SET);
   g_assert_false (dcm_data_set_set_string (ds, DCM_TAG_PATIENT_ID, DCM_VR_NONE, "Ä", &error));

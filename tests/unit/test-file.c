@@ -207,7 +207,8 @@ test_new_strips_meta_group (void)
   set_text (ds, DCM_TAG_TRANSFER_SYNTAX_UID, DCM_VR_UI, DCM_UID_EXPLICIT_VR_BIG_ENDIAN);
   file = dcm_file_new (ds, DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN, NULL);
   g_assert_nonnull (file);
-  g_assert_false (dcm_data_set_contains (dcm_file_get_data_set (file), DCM_TAG_TRANSFER_SYNTAX_UID));
+  g_assert_false (dcm_data_set_contains (dcm_file_get_data_set (file),
+                                         DCM_TAG_TRANSFER_SYNTAX_UID));
   g_assert_true (dcm_data_set_contains (ds, DCM_TAG_TRANSFER_SYNTAX_UID));
 }
 
@@ -392,7 +393,8 @@ test_unknown_syntax_in_file (void)
   g_autoptr(DcmFile) back = NULL;
 
   /* same length as 1.2.840.10008.1.2.1 so the group length stays right */
-  set_text (dcm_file_get_meta (file), DCM_TAG_TRANSFER_SYNTAX_UID, DCM_VR_UI, "1.2.840.99999.1.2.1");
+  set_text (dcm_file_get_meta (file), DCM_TAG_TRANSFER_SYNTAX_UID, DCM_VR_UI,
+            "1.2.840.99999.1.2.1");
   bytes = file_bytes (file);
   back = dcm_file_read_bytes (bytes, NULL, DCM_FILE_READ_DEFAULT, &error);
   g_assert_error (error, DCM_ERROR, DCM_ERROR_UNSUPPORTED);
@@ -458,7 +460,8 @@ test_lenient_meta_less (void)
   for (guint i = 0; i < G_N_ELEMENTS (guessable); i++)
     {
       g_autoptr(DcmDataSet) ds = sample_data_set ();
-      g_autoptr(GBytes) bytes = dcm_data_set_write_bytes (ds, guessable[i], DCM_WRITE_DEFAULT, NULL);
+      g_autoptr(GBytes) bytes = dcm_data_set_write_bytes (ds, guessable[i], DCM_WRITE_DEFAULT,
+                                                          NULL);
       g_autoptr(GError) error = NULL;
       g_autoptr(DcmFile) back = NULL;
       g_autofree char *sop_instance = NULL;
@@ -468,8 +471,35 @@ test_lenient_meta_less (void)
       g_assert_no_error (error);
       g_assert_true (dcm_file_get_transfer_syntax (back) == guessable[i]);
       g_assert_true (dcm_data_set_equal (dcm_file_get_data_set (back), ds));
-      sop_instance = element_text (dcm_file_get_meta (back), DCM_TAG_MEDIA_STORAGE_SOP_INSTANCE_UID);
+      sop_instance = element_text (dcm_file_get_meta (back),
+                                   DCM_TAG_MEDIA_STORAGE_SOP_INSTANCE_UID);
       g_assert_cmpstr (sop_instance, ==, SOP_INSTANCE);
+    }
+}
+
+static void
+test_lenient_no_transfer_syntax (void)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(DcmFile) file = sample_file (syntaxes[i]);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DcmFile) back = NULL;
+
+      dcm_data_set_remove (dcm_file_get_meta (file), DCM_TAG_TRANSFER_SYNTAX_UID);
+      bytes = file_bytes (file);
+      back = dcm_file_read_bytes (bytes, NULL, DCM_FILE_READ_DEFAULT, &error);
+      g_assert_error (error, DCM_ERROR, DCM_ERROR_NOT_PART10);
+      g_assert_nonnull (strstr (error->message, "(0002,0010)"));
+      g_assert_null (back);
+      g_clear_error (&error);
+      back = dcm_file_read_bytes (bytes, NULL, DCM_FILE_READ_LENIENT, &error);
+      g_assert_no_error (error);
+      g_assert_true (dcm_file_get_transfer_syntax (back) == syntaxes[i]);
+      g_assert_true (dcm_data_set_contains (dcm_file_get_meta (back), DCM_TAG_TRANSFER_SYNTAX_UID));
+      g_assert_true (dcm_data_set_equal (dcm_file_get_data_set (back),
+                                         dcm_file_get_data_set (file)));
     }
 }
 
@@ -615,6 +645,18 @@ test_read_path_bulk (void)
       again = dcm_file_read_path (copy_path, NULL, DCM_FILE_READ_DEFAULT, &error);
       g_assert_no_error (error);
       g_assert_true (dcm_data_set_equal (dcm_file_get_data_set (again), ds));
+      /* transcoded, the referenced bytes are swapped as the target needs */
+      for (guint j = 0; j < G_N_ELEMENTS (syntaxes); j++)
+        {
+          g_autoptr(GBytes) bytes = NULL;
+          g_autoptr(DcmFile) transcoded = NULL;
+
+          g_assert_true (dcm_file_set_transfer_syntax (back, syntaxes[j]->uid, &error));
+          bytes = file_bytes (back);
+          transcoded = dcm_file_read_bytes (bytes, NULL, DCM_FILE_READ_DEFAULT, &error);
+          g_assert_no_error (error);
+          g_assert_true (dcm_data_set_equal (dcm_file_get_data_set (transcoded), ds));
+        }
     }
   test_util_rmtree (dir);
 }
@@ -790,53 +832,70 @@ contains_bytes (GBytes *haystack, const void *needle, gsize n)
   return FALSE;
 }
 
-/* PS3.5 fixes every byte of an explicit VR LE data set once lengths are
- * explicit and group lengths recalculated, which are dcmconv's defaults. */
-static void
-test_dcmtk_dcmconv_identical (void)
+static DcmDataSet *
+dcmconv_data_set (void)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *implicit_path = NULL, *theirs = NULL, *ours = NULL;
-  const char *argv[] = { "dcmconv", "+te", NULL, NULL, NULL };
-  g_autoptr(DcmDataSet) ds = sample_data_set ();
-  g_autoptr(DcmFile) implicit_file = NULL;
-  g_autoptr(DcmFile) explicit_file = NULL;
-  g_autoptr(GBytes) a = NULL, b = NULL;
-  g_autoptr(GError) error = NULL;
+  DcmDataSet *ds = sample_data_set ();
+  DcmDataSet *item = dcm_data_set_new ();
   guint8 zero[4] = { 0 };
   DcmElement *sq;
-  DcmDataSet *item = dcm_data_set_new ();
 
-  if (!have_program ("dcmconv"))
-    return;
-  dir = test_util_make_tmpdir ("test-file-dcmconv");
-  implicit_path = g_build_filename (dir, "implicit.dcm", NULL);
-  theirs = g_build_filename (dir, "theirs.dcm", NULL);
-  ours = g_build_filename (dir, "ours.dcm", NULL);
   /* a wrong group length to recalculate, an empty and a nested sequence */
   g_assert_true (dcm_data_set_set_raw (ds, DCM_TAG (0x0008, 0x0000), DCM_VR_UL, zero, 4, NULL));
   dcm_data_set_insert (ds, DCM_TAG_REFERENCED_SERIES_SEQUENCE, DCM_VR_SQ);
   sq = dcm_data_set_insert (ds, DCM_TAG_CONTENT_SEQUENCE, DCM_VR_SQ);
   set_text (item, DCM_TAG_RELATIONSHIP_TYPE, DCM_VR_CS, "CONTAINS");
   dcm_data_set_append_item (ds, sq, item);
-  implicit_file = dcm_file_new (ds, DCM_UID_IMPLICIT_VR_LITTLE_ENDIAN, &error);
+  return ds;
+}
+
+/* PS3.5 fixes every byte of an uncompressed data set once lengths are
+ * explicit and group lengths recalculated, which are dcmconv's defaults
+ * (+e, +g=). The source has undefined lengths, so nothing is just copied. */
+static void
+test_dcmtk_dcmconv_identical (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *source = NULL, *theirs = NULL, *ours = NULL;
+  g_autoptr(DcmDataSet) ds = dcmconv_data_set ();
+  g_autoptr(DcmFile) source_file = NULL;
+  g_autoptr(GBytes) last = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *options[] = { "+te", "+tb", "+ti" };
+  const DcmTransferSyntax *targets[] = {
+    &dcm_ts_explicit_le, &dcm_ts_explicit_be, &dcm_ts_implicit_le,
+  };
+
+  if (!have_program ("dcmconv"))
+    return;
+  dir = test_util_make_tmpdir ("test-file-dcmconv");
+  source = g_build_filename (dir, "source.dcm", NULL);
+  theirs = g_build_filename (dir, "theirs.dcm", NULL);
+  ours = g_build_filename (dir, "ours.dcm", NULL);
+  source_file = dcm_file_new (ds, DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN, &error);
   g_assert_no_error (error);
-  g_assert_true (dcm_file_write_path (implicit_file, implicit_path,
-                                      DCM_WRITE_UNDEFINED_LENGTHS, &error));
+  g_assert_true (dcm_file_write_path (source_file, source, DCM_WRITE_UNDEFINED_LENGTHS, &error));
   g_assert_no_error (error);
-  argv[2] = implicit_path;
-  argv[3] = theirs;
-  g_assert_cmpint (run (argv, NULL, NULL), ==, 0);
-  explicit_file = dcm_file_new (ds, DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN, &error);
-  g_assert_true (dcm_file_write_path (explicit_file, ours, DCM_WRITE_DEFAULT, &error));
-  g_assert_no_error (error);
-  a = data_set_part (theirs);
-  b = data_set_part (ours);
-  /* (0008,0000) UL kept by both, and the sequences with explicit lengths */
-  g_assert_cmpmem (g_bytes_get_data (a, NULL), 8, "\x08\x00\x00\x00UL\x04\x00", 8);
-  g_assert_true (contains_bytes (a, "\x08\x00\x40\x11SQ\x00\x00\x3a\x00\x00\x00", 12));
-  g_assert_cmpmem (g_bytes_get_data (a, NULL), g_bytes_get_size (a),
-                   g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    {
+      const char *argv[] = { "dcmconv", options[i], source, theirs, NULL };
+      g_autoptr(DcmFile) file = dcm_file_new (ds, targets[i]->uid, &error);
+      g_autoptr(GBytes) a = NULL, b = NULL;
+
+      g_assert_cmpint (run (argv, NULL, NULL), ==, 0);
+      g_assert_true (dcm_file_write_path (file, ours, DCM_WRITE_DEFAULT, &error));
+      g_assert_no_error (error);
+      a = data_set_part (theirs);
+      b = data_set_part (ours);
+      /* (0008,0000) kept by both */
+      g_assert_cmpmem (g_bytes_get_data (a, NULL), 2,
+                       targets[i]->big_endian ? "\x00\x08" : "\x08\x00", 2);
+      g_assert_cmpmem (g_bytes_get_data (a, NULL), g_bytes_get_size (a),
+                       g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+    }
+  /* the last one, implicit: the sequence with its explicit length */
+  last = data_set_part (theirs);
+  g_assert_true (contains_bytes (last, "\x08\x00\x40\x11\x3a\x00\x00\x00", 8));
   test_util_rmtree (dir);
 }
 
@@ -864,6 +923,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/read/encapsulated", test_encapsulated_read);
   g_test_add_func ("/file/read/lenient/no-preamble", test_lenient_no_preamble);
   g_test_add_func ("/file/read/lenient/meta-less", test_lenient_meta_less);
+  g_test_add_func ("/file/read/lenient/no-transfer-syntax", test_lenient_no_transfer_syntax);
   g_test_add_func ("/file/transcode", test_transcode);
   g_test_add_func ("/file/write-path/atomic", test_write_path_atomic);
   g_test_add_func ("/file/read-path/bulk-threshold", test_read_path_bulk);

@@ -202,6 +202,7 @@ typedef struct {
   GBytes      *bytes;
   gsize        pos;
   gsize        step;
+  gsize        fail_at;   /* 0: never */
 } TrickleStream;
 
 typedef GInputStreamClass TrickleStreamClass;
@@ -218,6 +219,11 @@ trickle_read (GInputStream *stream, void *buffer, gsize count, GCancellable *can
   const guint8 *data = g_bytes_get_data (t->bytes, &size);
   gsize n = MIN (MIN (count, t->step), size - t->pos);
 
+  if (t->fail_at > 0 && t->pos + n > t->fail_at)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "peer went away");
+      return -1;
+    }
   memcpy (buffer, data + t->pos, n);
   t->pos += n;
   return n;
@@ -1358,6 +1364,64 @@ test_peek_and_skip (void)
   g_assert_error (error, DCM_ERROR, DCM_ERROR_TRUNCATED);
 }
 
+static void
+test_stream_io_error (void)
+{
+  Enc e;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcmDataSet) ds = NULL;
+
+  enc_init (&e, &dcm_ts_explicit_le);
+  put_rich (&e, &dcm_ts_explicit_le);
+  bytes = enc_bytes (&e);
+  in = trickle_new (bytes, 16);
+  ((TrickleStream *) in)->fail_at = 40;
+  ds = dcm_data_set_read_stream (in, &dcm_ts_explicit_le, NULL, NULL, &error);
+  g_assert_error (error, DCM_ERROR, DCM_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "peer went away"));
+  g_assert_null (ds);
+  enc_clear (&e);
+}
+
+static gboolean
+refuse (const DcmBulkChunk *chunk, gpointer user_data, GError **error)
+{
+  if (user_data != NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "disk full");
+  return FALSE;
+}
+
+static void
+test_sink_refuses (void)
+{
+  Enc e;
+  g_autoptr(GBytes) bytes = NULL;
+  DcmReadOptions opts;
+
+  enc_init (&e, &dcm_ts_explicit_le);
+  put_rich (&e, &dcm_ts_explicit_le);
+  bytes = enc_bytes (&e);
+  dcm_read_options_init (&opts);
+  opts.bulk_threshold = 8;
+  opts.sink = refuse;
+  for (guint with_error = 0; with_error < 2; with_error++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DcmDataSet) ds = NULL;
+
+      opts.sink_data = with_error ? &opts : NULL;
+      ds = dcm_data_set_read_bytes (bytes, &dcm_ts_explicit_le, &opts, &error);
+      g_assert_null (ds);
+      if (with_error)
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+      else
+        g_assert_error (error, DCM_ERROR, DCM_ERROR_IO);
+    }
+  enc_clear (&e);
+}
+
 /* ---- against DCMTK ---- */
 
 static void
@@ -1491,9 +1555,11 @@ main (int argc, char **argv)
   g_test_add_func ("/parser/stream/sink/fragments", test_stream_sink_fragments);
   g_test_add_func ("/parser/stream/bulk-path", test_stream_bulk_path);
   g_test_add_func ("/parser/stream/large-in-memory", test_stream_large_in_memory);
-  g_test_add_func ("/parser/parser/stop-and-continue", test_stop_and_continue);
-  g_test_add_func ("/parser/parser/stop-at-tag-option", test_stop_at_tag_option);
-  g_test_add_func ("/parser/parser/peek-and-skip", test_peek_and_skip);
+  g_test_add_func ("/parser/incremental/stop-and-continue", test_stop_and_continue);
+  g_test_add_func ("/parser/incremental/stop-at-tag-option", test_stop_at_tag_option);
+  g_test_add_func ("/parser/incremental/peek-and-skip", test_peek_and_skip);
+  g_test_add_func ("/parser/stream/io-error", test_stream_io_error);
+  g_test_add_func ("/parser/stream/sink-refuses", test_sink_refuses);
   g_test_add_func ("/parser/dcmtk/dump2dcm", test_dcmtk_dump2dcm);
   return g_test_run ();
 }

@@ -694,6 +694,66 @@ test_stream_equals_bytes (void)
       }
 }
 
+/* A memory stream that counts the writes reaching it. */
+typedef struct {
+  GMemoryOutputStream parent;
+  guint               n_writes;
+} CountingStream;
+
+typedef struct {
+  GMemoryOutputStreamClass parent_class;
+} CountingStreamClass;
+
+static GType counting_stream_get_type (void);
+G_DEFINE_TYPE (CountingStream, counting_stream, G_TYPE_MEMORY_OUTPUT_STREAM)
+
+static gssize
+counting_stream_write (GOutputStream *stream, const void *buffer, gsize count,
+                       GCancellable *cancellable, GError **error)
+{
+  ((CountingStream *) stream)->n_writes++;
+  return G_OUTPUT_STREAM_CLASS (counting_stream_parent_class)->write_fn (stream, buffer, count,
+                                                                          cancellable, error);
+}
+
+static void
+counting_stream_class_init (CountingStreamClass *klass)
+{
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = counting_stream_write;
+}
+
+static void
+counting_stream_init (CountingStream *self)
+{
+}
+
+static void
+test_stream_buffered (void)
+{
+  g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
+  CountingStream *counting = g_object_new (counting_stream_get_type (),
+                                           "realloc-function", g_realloc,
+                                           "destroy-function", g_free, NULL);
+  g_autoptr(GOutputStream) out = G_OUTPUT_STREAM (counting);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(GBytes) written = NULL;
+
+  for (guint i = 0; i < 40000; i++)
+    add_text (ds, DCM_TAG (0x0009, 0x1000 + i), DCM_VR_LO, "VALUE");
+  expected = write_ok (ds, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT);
+  g_assert_true (dcm_data_set_write_stream (ds, out, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT,
+                                            NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_close (out, NULL, NULL);
+  written = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  g_assert_true (g_bytes_equal (written, expected));
+  /* 560 000 bytes of 14-byte elements: a write per 64 KiB at most */
+  g_assert_cmpuint (g_bytes_get_size (written), ==, 40000 * 14);
+  g_assert_cmpuint (counting->n_writes, >=, 1);
+  g_assert_cmpuint (counting->n_writes, <=, 40000 * 14 / 65536 + 1);
+}
+
 static void
 test_stream_cancelled (void)
 {
@@ -932,6 +992,7 @@ main (int argc, char **argv)
   g_test_add ("/writer/bulk/large", BulkFixture, NULL, bulk_setup, test_bulk_large,
               bulk_teardown);
   g_test_add_func ("/writer/stream/equals-bytes", test_stream_equals_bytes);
+  g_test_add_func ("/writer/stream/buffered", test_stream_buffered);
   g_test_add_func ("/writer/stream/cancelled", test_stream_cancelled);
   g_test_add_func ("/writer/deflated/inflates-to-explicit-le", test_deflated);
   g_test_add_func ("/writer/byte-array/append", test_append_to_byte_array);
