@@ -47,6 +47,7 @@ struct _DcmParser {
   char           *source_path;
   const DcmTransferSyntax *ts;
   GArray         *frames;
+  guint16         pixel_representation;  /* of the top level, across calls */
 };
 
 void
@@ -701,6 +702,7 @@ parse (DcmParser *p, DcmDataSet *root, guint32 stop_tag, GError **error)
   f->big_endian = p->ts->big_endian;
   f->end = f->limit = NO_END;
   f->ds = root;
+  f->pixel_representation = p->pixel_representation;
   for (;;)
     {
       Header h = { 0 };
@@ -715,7 +717,10 @@ parse (DcmParser *p, DcmDataSet *root, guint32 stop_tag, GError **error)
       if (!read_tag (p, f, &h, &at_end, error))
         return FALSE;
       if (at_end || (p->frames->len == 1 && stop_tag != 0 && h.tag >= stop_tag))
-        return TRUE;
+        {
+          p->pixel_representation = f->pixel_representation;
+          return TRUE;
+        }
       if (f->kind == FRAME_DATA_SET)
         ok = on_data_set_element (p, f, &h, error);
       else if (f->kind == FRAME_SEQUENCE)

@@ -28,23 +28,36 @@ typedef struct {
 static const Encoding implicit_le_in_un = { FALSE, FALSE, 1 };
 
 typedef struct {
-  DcmWriteFlags  flags;
-  GHashTable    *lengths[2];   /* DcmDataSet* → guint64*: encoded item content */
-  GByteArray    *buf;
-  GOutputStream *out;          /* NULL: everything stays in buf */
-  GCancellable  *cancellable;
+  DcmWriteFlags       flags;
+  GHashTable         *lengths[2];   /* DcmDataSet* → guint64*: encoded item content */
+  GByteArray         *buf;
+  guint               base;         /* buf->len when the write began */
+  guint64             flushed;      /* bytes already handed to out */
+  GOutputStream      *out;          /* NULL: everything stays in buf */
+  GCancellable       *cancellable;
+  DcmBulkWrittenFunc  bulk_written;
+  gpointer            bulk_written_data;
 } Writer;
 
 static void
 writer_init (Writer *w, DcmWriteFlags flags, GByteArray *buf, GOutputStream *out,
              GCancellable *cancellable)
 {
+  memset (w, 0, sizeof *w);
   w->flags = flags;
   for (guint i = 0; i < G_N_ELEMENTS (w->lengths); i++)
     w->lengths[i] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   w->buf = buf;
+  w->base = buf != NULL ? buf->len : 0;
   w->out = out;
   w->cancellable = cancellable;
+}
+
+/* Offset in the encoding of the next byte written. */
+static guint64
+writer_position (const Writer *w)
+{
+  return w->flushed + w->buf->len - w->base;
 }
 
 static void
@@ -325,6 +338,7 @@ flush (Writer *w, GError **error)
   if (!g_output_stream_write_all (w->out, w->buf->data, w->buf->len, NULL,
                                   w->cancellable, error))
     return FALSE;
+  w->flushed += w->buf->len;
   g_byte_array_set_size (w->buf, 0);
   return TRUE;
 }
@@ -400,6 +414,7 @@ put_data (Writer *w, const guint8 *data, gsize len, guint unit, GError **error)
       if (g_cancellable_set_error_if_cancelled (w->cancellable, error)
           || !g_output_stream_writev_all (w->out, vec, 2, NULL, w->cancellable, error))
         return FALSE;
+      w->flushed += w->buf->len + len;
       g_byte_array_set_size (w->buf, 0);
       return TRUE;
     }
@@ -448,6 +463,8 @@ put_bulk (Writer *w, const Encoding *enc, const DcmElement *el, DcmVR vr, GError
                    local->message);
       return FALSE;
     }
+  if (w->bulk_written != NULL)
+    w->bulk_written (el, writer_position (w), enc->big_endian, w->bulk_written_data);
   while (remaining > 0)
     {
       gsize n = (gsize) MIN (remaining, (guint64) BULK_CHUNK);
@@ -630,49 +647,68 @@ dcm_data_set_encoded_length (DcmDataSet *ds, const DcmTransferSyntax *ts,
   return ok;
 }
 
+/* What a stream write needs beyond the data set. */
+typedef struct {
+  const DcmTransferSyntax *ts;
+  DcmWriteFlags            flags;
+  DcmBulkWrittenFunc       bulk_written;
+  gpointer                 bulk_written_data;
+  GCancellable            *cancellable;
+} StreamWrite;
+
 static gboolean
 write_uncompressed (DcmDataSet *ds, GByteArray *buf, GOutputStream *out,
-                    const DcmTransferSyntax *ts, DcmWriteFlags flags,
-                    GCancellable *cancellable, GError **error)
+                    const StreamWrite *sw, GError **error)
 {
   Writer w;
-  Encoding enc = encoding_for (ts);
+  Encoding enc = encoding_for (sw->ts);
   gboolean ok;
 
-  writer_init (&w, flags, buf, out, cancellable);
+  writer_init (&w, sw->flags, buf, out, sw->cancellable);
+  w.bulk_written = sw->bulk_written;
+  w.bulk_written_data = sw->bulk_written_data;
   ok = write_content (&w, &enc, ds, error) && flush (&w, error);
   writer_clear (&w);
   return ok;
 }
 
 static gboolean
-write_deflated (DcmDataSet *ds, GOutputStream *out, const DcmTransferSyntax *ts,
-                DcmWriteFlags flags, GCancellable *cancellable, GError **error)
+write_deflated (DcmDataSet *ds, GOutputStream *out, const StreamWrite *sw, GError **error)
 {
   g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, -1);
   g_autoptr(GOutputStream) zout = g_converter_output_stream_new (out, G_CONVERTER (compressor));
   g_autoptr(GByteArray) buf = g_byte_array_sized_new (FLUSH_THRESHOLD + 4096);
 
   g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (zout), FALSE);
-  if (!write_uncompressed (ds, buf, zout, ts, flags, cancellable, error))
+  if (!write_uncompressed (ds, buf, zout, sw, error))
     {
       g_output_stream_close (zout, NULL, NULL);
       return FALSE;
     }
   /* Closing ends the deflate stream; the base stream stays open. */
-  return g_output_stream_close (zout, cancellable, error);
+  return g_output_stream_close (zout, sw->cancellable, error);
+}
+
+gboolean
+dcm_data_set_write_stream_full (DcmDataSet *ds, GOutputStream *out,
+                                const DcmTransferSyntax *ts, DcmWriteFlags flags,
+                                DcmBulkWrittenFunc bulk_written, gpointer user_data,
+                                GCancellable *cancellable, GError **error)
+{
+  StreamWrite sw = { ts, flags, bulk_written, user_data, cancellable };
+  g_autoptr(GByteArray) buf = NULL;
+
+  if (ts->deflated)
+    return write_deflated (ds, out, &sw, error);
+  buf = g_byte_array_sized_new (FLUSH_THRESHOLD + 4096);
+  return write_uncompressed (ds, buf, out, &sw, error);
 }
 
 gboolean
 dcm_data_set_write_stream (DcmDataSet *ds, GOutputStream *out, const DcmTransferSyntax *ts,
                            DcmWriteFlags flags, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(GByteArray) buf = NULL;
-
-  if (ts->deflated)
-    return write_deflated (ds, out, ts, flags, cancellable, error);
-  buf = g_byte_array_sized_new (FLUSH_THRESHOLD + 4096);
-  return write_uncompressed (ds, buf, out, ts, flags, cancellable, error);
+  return dcm_data_set_write_stream_full (ds, out, ts, flags, NULL, NULL, cancellable, error);
 }
 
 static gboolean
@@ -681,8 +717,9 @@ append_deflated (DcmDataSet *ds, GByteArray *array, const DcmTransferSyntax *ts,
 {
   g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
   g_autoptr(GBytes) bytes = NULL;
+  StreamWrite sw = { ts, flags, NULL, NULL, NULL };
 
-  if (!write_deflated (ds, mem, ts, flags, NULL, error)
+  if (!write_deflated (ds, mem, &sw, error)
       || !g_output_stream_close (mem, NULL, error))
     return FALSE;
   bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));

@@ -30,6 +30,17 @@ gboolean dcm_data_set_write_stream (DcmDataSet *ds, GOutputStream *out,
                                     const DcmTransferSyntax *ts, DcmWriteFlags flags,
                                     GCancellable *cancellable, GError **error);
 
+/* Told, as each bulk value (DcmBulkRef) is written, the offset where its
+ * value starts in the output, counted from the first byte this write
+ * produces and before any deflate, and the byte order it was written in. */
+typedef void (*DcmBulkWrittenFunc) (const DcmElement *el, guint64 offset, gboolean big_endian,
+                                    gpointer user_data);
+
+gboolean dcm_data_set_write_stream_full (DcmDataSet *ds, GOutputStream *out,
+                                         const DcmTransferSyntax *ts, DcmWriteFlags flags,
+                                         DcmBulkWrittenFunc bulk_written, gpointer user_data,
+                                         GCancellable *cancellable, GError **error);
+
 /* Appends the encoding to array (compressed for the deflated syntax), for
  * callers assembling a larger buffer such as a Part 10 file. */
 gboolean dcm_data_set_write_to_byte_array (DcmDataSet *ds, GByteArray *array,

@@ -384,6 +384,24 @@ dimse_pdu_new (DimsePduType type)
   return pdu;
 }
 
+DimsePdu *
+dimse_pdu_new_associate_rj (guint8 result, guint8 source, guint8 reason)
+{
+  DimsePdu *pdu = dimse_pdu_new (DIMSE_PDU_ASSOCIATE_RJ);
+
+  pdu->associate_rj = (DimseAssociateRj) { result, source, reason };
+  return pdu;
+}
+
+DimsePdu *
+dimse_pdu_new_abort (guint8 source, guint8 reason)
+{
+  DimsePdu *pdu = dimse_pdu_new (DIMSE_PDU_ABORT);
+
+  pdu->abort = (DimseAbort) { source, reason };
+  return pdu;
+}
+
 void
 dimse_pdu_free (DimsePdu *pdu)
 {

@@ -210,6 +210,10 @@ void dimse_pdu_limits_init (DimsePduLimits *limits);
 
 /* Constructors; lists start empty, strings NULL. */
 DimsePdu                       *dimse_pdu_new (DimsePduType type);
+/* An A-ASSOCIATE-RJ or A-ABORT with its fields set, as the state machine sends them. */
+DimsePdu                       *dimse_pdu_new_associate_rj (guint8 result, guint8 source,
+                                                            guint8 reason);
+DimsePdu                       *dimse_pdu_new_abort (guint8 source, guint8 reason);
 DimseAssociate                 *dimse_associate_new (void);
 DimseUserInfo                  *dimse_user_info_new (void);
 DimsePresentationContext       *dimse_presentation_context_new (guint8 id, const char *abstract_syntax);
@@ -251,8 +255,9 @@ gboolean dimse_pdu_peek_header (const guint8 hdr[DIMSE_PDU_HEADER_LENGTH],
                                 guint8 *type, guint32 *length);
 /* Checks a header against the limits before the body is read, so that no
  * buffer is sized from a length the peer declared beyond them. On failure
- * sets error (DIMSE_ERROR_PDU_INVALID for an unknown type,
- * DIMSE_ERROR_PDU_TOO_LARGE over a limit) and *abort_reason (may be NULL). */
+ * sets error (DIMSE_ERROR_PDU_INVALID for an unknown type or a fixed-size
+ * PDU whose length is not 4, DIMSE_ERROR_PDU_TOO_LARGE over a limit) and
+ * *abort_reason (may be NULL). */
 gboolean dimse_pdu_check_header (guint8 type, guint32 length, const DimsePduLimits *limits,
                                  DimseAbortReason *abort_reason, GError **error);
 

@@ -377,7 +377,7 @@ test_unencodable (void)
   assert_encode_fails ("", "José", DCM_VR_PN, "U+00E9");
   assert_encode_fails ("ISO_IR 100", "Δ", DCM_VR_LO, "U+0394");
   /* C1 controls are not part of a 96-character G1 set. */
-  assert_encode_fails ("ISO_IR 100", "a\u0085", DCM_VR_LO, "U+0085");
+  assert_encode_fails ("ISO_IR 100", "a\xc2\x85", DCM_VR_LO, "U+0085");
   /* Without code extensions, ISO_IR 100 cannot switch to Greek. */
   assert_encode_fails ("ISO_IR 100", "é Δ", DCM_VR_LO, "offset 3");
   /* 똠 is the classic syllable missing from KS X 1001. */

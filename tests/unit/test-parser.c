@@ -268,6 +268,70 @@ parse_stream (GBytes *bytes, gsize step, const DcmTransferSyntax *ts,
   return dcm_data_set_read_stream (in, ts, opts, NULL, error);
 }
 
+/* ---- the binary reader and writer (dcm-binary.h) ---- */
+
+static void
+test_binary_reader (void)
+{
+  static const guint8 data[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07 };
+  g_autoptr(GError) error = NULL;
+  DcmReader r;
+  guint16 v16 = 0;
+  guint32 v32 = 0;
+  guint8 v8 = 0;
+  const guint8 *p = NULL;
+
+  dcm_reader_init (&r, data, sizeof data, 100);
+  g_assert_true (dcm_reader_read_u16_le (&r, &v16, &error));
+  g_assert_cmphex (v16, ==, 0x0201);
+  g_assert_true (dcm_reader_read_u16_be (&r, &v16, &error));
+  g_assert_cmphex (v16, ==, 0x0304);
+  g_assert_cmpuint (dcm_reader_offset (&r), ==, 104);
+  g_assert_cmpuint (dcm_reader_remaining (&r), ==, 3);
+  g_assert_false (dcm_reader_read_u32_be (&r, &v32, &error));
+  g_assert_error (error, DCM_ERROR, DCM_ERROR_TRUNCATED);
+  g_assert_nonnull (strstr (error->message, "offset 104"));
+  g_clear_error (&error);
+  g_assert_cmpuint (dcm_reader_remaining (&r), ==, 3);
+  g_assert_true (dcm_reader_read_u8 (&r, &v8, &error));
+  g_assert_cmphex (v8, ==, 0x05);
+  g_assert_false (dcm_reader_skip (&r, 3, &error));
+  g_clear_error (&error);
+  g_assert_true (dcm_reader_read_bytes (&r, 2, &p, &error));
+  g_assert_true (p == data + 5);
+  g_assert_false (dcm_reader_read_u8 (&r, &v8, NULL));
+  dcm_reader_init (&r, data, sizeof data, 0);
+  g_assert_true (dcm_reader_read_u32_le (&r, &v32, NULL));
+  g_assert_cmphex (v32, ==, 0x04030201);
+  dcm_reader_init (&r, data, sizeof data, 0);
+  g_assert_true (dcm_reader_read_u32_be (&r, &v32, NULL));
+  g_assert_cmphex (v32, ==, 0x01020304);
+}
+
+static void
+test_binary_writer (void)
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  DcmWriter w;
+  guint8 swapped[7] = { 1, 2, 3, 4, 5, 6, 7 };
+
+  dcm_writer_init (&w, buf);
+  dcm_writer_put_u16_le (&w, 0x0102);
+  dcm_writer_put_u16_be (&w, 0x0304);
+  dcm_writer_put_u32_le (&w, 0x05060708);
+  dcm_writer_put_u32_be (&w, 0x090a0b0c);
+  dcm_writer_put_zeros (&w, 3);
+  dcm_writer_put_u8 (&w, 0xee);
+  g_assert_cmpuint (dcm_writer_offset (&w), ==, 16);
+  dcm_writer_patch_u32 (&w, 4, 0x11223344, TRUE);
+  g_assert_cmpmem (buf->data, buf->len,
+                   "\x02\x01\x03\x04\x11\x22\x33\x44\x09\x0a\x0b\x0c\0\0\0\xee", 16);
+  dcm_swap_in_place (swapped, 7, 2);
+  g_assert_cmpmem (swapped, 7, "\x02\x01\x04\x03\x06\x05\x07", 7);
+  dcm_swap_in_place (swapped, 7, 4);
+  g_assert_cmpmem (swapped, 7, "\x03\x04\x01\x02\x06\x05\x07", 7);
+}
+
 /* ---- syntaxes ---- */
 
 static void
@@ -460,6 +524,11 @@ static void
 test_explicit_be_raw_swap (void)
 {
   static const guint8 encoded[] = {
+    0x00, 0x09, 0x10, 0x01, 'A', 'T', 0x00, 0x04, 0x00, 0x18, 0x10, 0x63,
+    0x00, 0x09, 0x10, 0x02, 'F', 'D', 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8,
+    0x00, 0x09, 0x10, 0x03, 'O', 'L', 0, 0, 0, 0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8,
+    0x00, 0x09, 0x10, 0x04, 'O', 'B', 0, 0, 0, 0, 0, 2, 1, 2,
+    0x00, 0x09, 0x10, 0x05, 'L', 'O', 0x00, 0x02, 'A', 'B',
     0x00, 0x28, 0x00, 0x10, 'U', 'S', 0x00, 0x04, 0x01, 0x02, 0x03, 0x04,
     0x00, 0x28, 0x12, 0x01, 'O', 'W', 0, 0, 0, 0, 0, 3, 0xaa, 0xbb, 0xcc,
   };
@@ -468,6 +537,11 @@ test_explicit_be_raw_swap (void)
   g_autoptr(DcmDataSet) ds = dcm_data_set_read_bytes (bytes, &dcm_ts_explicit_be, NULL, &error);
 
   g_assert_no_error (error);
+  assert_bytes (dcm_data_set_lookup (ds, DCM_TAG (0x0009, 0x1001)), "\x18\x00\x63\x10", 4);
+  assert_bytes (dcm_data_set_lookup (ds, DCM_TAG (0x0009, 0x1002)), "\x08\x07\x06\x05\x04\x03\x02\x01", 8);
+  assert_bytes (dcm_data_set_lookup (ds, DCM_TAG (0x0009, 0x1003)), "\x04\x03\x02\x01\x08\x07\x06\x05", 8);
+  assert_bytes (dcm_data_set_lookup (ds, DCM_TAG (0x0009, 0x1004)), "\x01\x02", 2);
+  assert_bytes (dcm_data_set_lookup (ds, DCM_TAG (0x0009, 0x1005)), "AB", 2);
   assert_bytes (dcm_data_set_lookup (ds, DCM_TAG_ROWS), "\x02\x01\x04\x03", 4);
   /* odd length: accepted, the trailing byte left as it is */
   assert_bytes (dcm_data_set_lookup (ds, DCM_TAG_RED_PALETTE_COLOR_LOOKUP_TABLE_DATA),
@@ -1523,6 +1597,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/parser/binary/reader", test_binary_reader);
+  g_test_add_func ("/parser/binary/writer", test_binary_writer);
   g_test_add_func ("/parser/syntaxes/rich", test_syntaxes_rich);
   g_test_add_func ("/parser/bytes/zero-copy", test_zero_copy);
   g_test_add_func ("/parser/implicit/vr-from-dictionary", test_implicit_vr);

@@ -428,6 +428,14 @@ test_associate_ac_round_trip (void)
   assert_bytes_eq (info->user_identity_server_response, "ticket-ok", 9);
   g_assert_null (info->user_identity);
   assert_unknown (info->unknown_items, 0x6a, "\x01", 1);
+  {
+    g_autofree char *text = dimse_pdu_to_string (back);
+    g_assert_true (g_str_has_prefix (text, "A-ASSOCIATE-AC\n"));
+    g_assert_nonnull (strstr (text, "presentation context 7: Abstract Syntax Not Supported "
+                                    "(Provider Rejection)\n"));
+    g_assert_nonnull (strstr (text, "user identity server response: 9 bytes"));
+    g_assert_null (strstr (text, "ticket-ok"));
+  }
 }
 
 /* ---- fixed-length PDUs ---- */
@@ -451,11 +459,23 @@ test_associate_rj_round_trip (void)
 }
 
 static void
+test_associate_rj_constructor (void)
+{
+  g_autoptr(DimsePdu) pdu = dimse_pdu_new_associate_rj (DIMSE_RJ_RESULT_TRANSIENT,
+                                                        DIMSE_RJ_SOURCE_SERVICE_PROVIDER_PRESENTATION,
+                                                        DIMSE_RJ_REASON_LOCAL_LIMIT_EXCEEDED);
+  g_autoptr(GBytes) bytes = encode_ok (pdu);
+
+  assert_bytes_eq (bytes, "\x03\x00\x00\x00\x00\x04\x00\x02\x03\x02", 10);
+}
+
+static void
 test_release_and_abort_round_trip (void)
 {
   g_autoptr(DimsePdu) rq = dimse_pdu_new (DIMSE_PDU_RELEASE_RQ);
   g_autoptr(DimsePdu) rp = dimse_pdu_new (DIMSE_PDU_RELEASE_RP);
-  g_autoptr(DimsePdu) ab = dimse_pdu_new (DIMSE_PDU_ABORT);
+  g_autoptr(DimsePdu) ab = dimse_pdu_new_abort (DIMSE_ABORT_SOURCE_SERVICE_PROVIDER,
+                                                DIMSE_ABORT_REASON_UNEXPECTED_PDU_PARAMETER);
   g_autoptr(GBytes) rq_bytes = encode_ok (rq);
   g_autoptr(GBytes) rp_bytes = encode_ok (rp);
   g_autoptr(GBytes) ab_bytes = NULL;
@@ -467,8 +487,6 @@ test_release_and_abort_round_trip (void)
   assert_bytes_eq (rp_bytes, "\x06\x00\x00\x00\x00\x04\x00\x00\x00\x00", 10);
   g_assert_cmpint (back_rq->type, ==, DIMSE_PDU_RELEASE_RQ);
   g_assert_cmpint (back_rp->type, ==, DIMSE_PDU_RELEASE_RP);
-  ab->abort.source = DIMSE_ABORT_SOURCE_SERVICE_PROVIDER;
-  ab->abort.reason = DIMSE_ABORT_REASON_UNEXPECTED_PDU_PARAMETER;
   ab_bytes = encode_ok (ab);
   assert_bytes_eq (ab_bytes, "\x07\x00\x00\x00\x00\x04\x00\x00\x02\x05", 10);
   back = decode_ok (ab_bytes);
@@ -1074,6 +1092,16 @@ test_to_string (void)
                    "A-ASSOCIATE-RJ: Rejected Permanent, Service User, "
                    "Calling AE Title Not Recognized\n");
 
+  {
+    g_autoptr(DimsePdu) ab = dimse_pdu_new_abort (DIMSE_ABORT_SOURCE_SERVICE_PROVIDER,
+                                                  DIMSE_ABORT_REASON_UNRECOGNIZED_PDU);
+    g_autoptr(DimsePdu) rel = dimse_pdu_new (DIMSE_PDU_RELEASE_RP);
+    g_autofree char *ab_text = dimse_pdu_to_string (ab);
+    g_autofree char *rel_text = dimse_pdu_to_string (rel);
+    g_assert_cmpstr (ab_text, ==, "A-ABORT: Service Provider, Unrecognized PDU\n");
+    g_assert_cmpstr (rel_text, ==, "A-RELEASE-RP\n");
+  }
+
   g_ptr_array_add (pdata->pdvs, dimse_pdv_new (7, DIMSE_PDV_LAST, frag));
   pdata_text = dimse_pdu_to_string (pdata);
   g_assert_cmpstr (pdata_text, ==,
@@ -1221,6 +1249,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pdu/associate-rq/no-user-info", test_no_user_info);
   g_test_add_func ("/pdu/associate-ac/round-trip", test_associate_ac_round_trip);
   g_test_add_func ("/pdu/associate-rj/round-trip", test_associate_rj_round_trip);
+  g_test_add_func ("/pdu/associate-rj/constructor", test_associate_rj_constructor);
   g_test_add_func ("/pdu/release-abort/round-trip", test_release_and_abort_round_trip);
   g_test_add_func ("/pdu/p-data-tf/round-trip-zero-copy", test_pdata_round_trip_zero_copy);
   g_test_add_func ("/pdu/p-data-tf/empty-fragment", test_pdata_empty_fragment);
