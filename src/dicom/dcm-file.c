@@ -252,15 +252,46 @@ dcm_file_write_bytes (DcmFile *file, DcmWriteFlags flags, GError **error)
   return g_byte_array_free_to_bytes (g_steal_pointer (&array));
 }
 
+static gboolean
+fail_stream (GError *local, GError **error)
+{
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) || local->domain == DCM_ERROR)
+    g_propagate_error (error, local);
+  else
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_IO, "Writing the file failed: %s",
+                   local->message);
+      g_error_free (local);
+    }
+  return FALSE;
+}
+
+/* Writes the file; *out_header_length is where the data set starts. */
+static gboolean
+write_file (DcmFile *file, GOutputStream *out, DcmWriteFlags flags,
+            DcmBulkWrittenFunc bulk_written, gpointer user_data, gsize *out_header_length,
+            GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GByteArray) header = g_byte_array_new ();
+  GError *local = NULL;
+
+  if (!append_header (file, header, error))
+    return FALSE;
+  *out_header_length = header->len;
+  if (!g_output_stream_write_all (out, header->data, header->len, NULL, cancellable, &local)
+      || !dcm_data_set_write_stream_full (file->data_set, out, file->ts, flags, bulk_written,
+                                          user_data, cancellable, &local))
+    return fail_stream (local, error);
+  return TRUE;
+}
+
 gboolean
 dcm_file_write_stream (DcmFile *file, GOutputStream *out, DcmWriteFlags flags,
                        GCancellable *cancellable, GError **error)
 {
-  g_autoptr(GByteArray) header = g_byte_array_new ();
+  gsize header_length;
 
-  return append_header (file, header, error)
-         && g_output_stream_write_all (out, header->data, header->len, NULL, cancellable, error)
-         && dcm_data_set_write_stream (file->data_set, out, file->ts, flags, cancellable, error);
+  return write_file (file, out, flags, NULL, NULL, &header_length, cancellable, error);
 }
 
 static gboolean
@@ -290,23 +321,95 @@ sync_folder (const char *dir, GError **error)
   return TRUE;
 }
 
+/* Values left in the very file being replaced (read with a bulk threshold):
+ * once the new file takes its name, their references must give the new
+ * file's offsets and byte order. */
+typedef struct {
+  gboolean    target_exists;
+  GStatBuf    target;
+  GHashTable *checked;    /* path → GINT_TO_POINTER (1 other file, 2 the target) */
+  GPtrArray  *refs;       /* DcmBulkRef* into the target */
+  GArray     *offsets;    /* guint64: where each value now starts in the data set */
+  GArray     *orders;     /* gboolean: big endian */
+} Relocation;
+
+static void
+relocation_init (Relocation *r, const char *path)
+{
+  r->target_exists = g_stat (path, &r->target) == 0;
+  r->checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->refs = g_ptr_array_new ();
+  r->offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  r->orders = g_array_new (FALSE, FALSE, sizeof (gboolean));
+}
+
+static void
+relocation_clear (Relocation *r)
+{
+  g_hash_table_unref (r->checked);
+  g_ptr_array_unref (r->refs);
+  g_array_unref (r->offsets);
+  g_array_unref (r->orders);
+}
+
+static gboolean
+is_target (Relocation *r, const char *path)
+{
+  gpointer seen = g_hash_table_lookup (r->checked, path);
+  GStatBuf st;
+  gboolean same;
+
+  if (seen != NULL)
+    return GPOINTER_TO_INT (seen) == 2;
+  same = r->target_exists && g_stat (path, &st) == 0
+         && st.st_dev == r->target.st_dev && st.st_ino == r->target.st_ino;
+  g_hash_table_insert (r->checked, g_strdup (path), GINT_TO_POINTER (same ? 2 : 1));
+  return same;
+}
+
+static void
+on_bulk_written (const DcmElement *el, guint64 offset, gboolean big_endian, gpointer user_data)
+{
+  Relocation *r = user_data;
+
+  if (el->value.bulk->path == NULL || !is_target (r, el->value.bulk->path))
+    return;
+  g_ptr_array_add (r->refs, el->value.bulk);
+  g_array_append_val (r->offsets, offset);
+  g_array_append_val (r->orders, big_endian);
+}
+
+static void
+relocate (Relocation *r, gsize header_length)
+{
+  for (guint i = 0; i < r->refs->len; i++)
+    {
+      DcmBulkRef *ref = r->refs->pdata[i];
+
+      ref->offset = header_length + g_array_index (r->offsets, guint64, i);
+      ref->big_endian = g_array_index (r->orders, gboolean, i);
+    }
+}
+
 /* Writes into tmp (already created, open as fd) and syncs it. */
 static gboolean
-write_temp (DcmFile *file, const char *tmp, int fd, DcmWriteFlags flags, GError **error)
+write_temp (DcmFile *file, const char *tmp, int fd, DcmWriteFlags flags, Relocation *r,
+            gsize *out_header_length, GError **error)
 {
   g_autoptr(GFile) gfile = g_file_new_for_path (tmp);
-  g_autoptr(GFileOutputStream) out = g_file_append_to (gfile, G_FILE_CREATE_NONE, NULL, error);
+  GError *local = NULL;
+  g_autoptr(GFileOutputStream) out = g_file_append_to (gfile, G_FILE_CREATE_NONE, NULL, &local);
   GOutputStream *stream = G_OUTPUT_STREAM (out);
 
   if (out == NULL)
-    return FALSE;
-  if (!dcm_file_write_stream (file, stream, flags, NULL, error))
+    return fail_stream (local, error);
+  if (!write_file (file, stream, flags, on_bulk_written, r, out_header_length, NULL, error))
     {
       g_output_stream_close (stream, NULL, NULL);
       return FALSE;
     }
-  if (!g_output_stream_close (stream, NULL, error))
-    return FALSE;
+  if (!g_output_stream_close (stream, NULL, &local))
+    return fail_stream (local, error);
   /* fsync applies to the file, whichever descriptor names it. */
   if (fsync (fd) != 0)
     return fail_io ("sync", tmp, errno, error);
@@ -319,20 +422,30 @@ dcm_file_write_path (DcmFile *file, const char *path, DcmWriteFlags flags, GErro
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *tmp = g_build_filename (dir, ".dimse-XXXXXX.tmp", NULL);
   int fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0644);
+  Relocation r;
+  gsize header_length = 0;
   gboolean ok;
 
   if (fd < 0)
     return fail_io ("create a file in", dir, errno, error);
-  ok = write_temp (file, tmp, fd, flags, error);
+  relocation_init (&r, path);
+  ok = write_temp (file, tmp, fd, flags, &r, &header_length, error);
   close (fd);
+  if (ok && r.refs->len > 0 && file->ts->deflated)
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_UNSUPPORTED,
+                   "Values of the data set are still read from “%s”, which a deflated file "
+                   "cannot replace; write it to another path.", path);
+      ok = FALSE;
+    }
   if (ok && g_rename (tmp, path) != 0)
     ok = fail_io ("rename the written file to", path, errno, error);
-  if (!ok)
-    {
-      g_unlink (tmp);
-      return FALSE;
-    }
-  return sync_folder (dir, error);
+  if (ok)
+    relocate (&r, header_length);
+  else
+    g_unlink (tmp);
+  relocation_clear (&r);
+  return ok && sync_folder (dir, error);
 }
 
 /* ---- reading ---- */

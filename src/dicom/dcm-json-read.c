@@ -3,7 +3,6 @@
 #include "dcm-error.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* As deep as the binary parser's default (DcmReadOptions.max_depth), so

@@ -3,7 +3,6 @@
 #include "dcm-error.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Data set → JSON text. A small generator of our own rather than

@@ -175,8 +175,16 @@ inflate_all (DcmParserInput *in, GError **error)
       gsize step = MIN (MAX (BUF_SIZE, old), G_MAXUINT - old);
       gssize got;
 
+      if (step == 0)
+        {
+          g_set_error (error, DCM_ERROR, DCM_ERROR_LIMIT,
+                       "The deflated data set inflates to more than the %u bytes that "
+                       "can be held in memory; read it as a stream.", G_MAXUINT);
+          g_byte_array_unref (arr);
+          return FALSE;
+        }
       g_byte_array_set_size (arr, old + step);
-      got = step > 0 ? inflate_read (in, arr->data + old, step, error) : 0;
+      got = inflate_read (in, arr->data + old, step, error);
       if (got < 0)
         {
           g_byte_array_unref (arr);

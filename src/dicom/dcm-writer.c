@@ -327,17 +327,33 @@ group_length (Writer *w, const Encoding *enc, DcmDataSet *ds, guint i, guint64 *
 
 /* ---- output ---- */
 
+static gboolean
+fail_stream (GError *local, GError **error)
+{
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, local);
+  else
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_IO, "Writing the data set failed: %s",
+                   local->message);
+      g_error_free (local);
+    }
+  return FALSE;
+}
+
 /* Not every stream checks the cancellable itself; a memory stream never does. */
 static gboolean
 flush (Writer *w, GError **error)
 {
+  GError *local = NULL;
+
   if (g_cancellable_set_error_if_cancelled (w->cancellable, error))
     return FALSE;
   if (w->out == NULL || w->buf->len == 0)
     return TRUE;
   if (!g_output_stream_write_all (w->out, w->buf->data, w->buf->len, NULL,
-                                  w->cancellable, error))
-    return FALSE;
+                                  w->cancellable, &local))
+    return fail_stream (local, error);
   w->flushed += w->buf->len;
   g_byte_array_set_size (w->buf, 0);
   return TRUE;
@@ -411,9 +427,12 @@ put_data (Writer *w, const guint8 *data, gsize len, guint unit, GError **error)
   if (unit < 2 && w->out != NULL && len >= DIRECT_WRITE_MIN)
     {
       GOutputVector vec[2] = { { w->buf->data, w->buf->len }, { data, len } };
-      if (g_cancellable_set_error_if_cancelled (w->cancellable, error)
-          || !g_output_stream_writev_all (w->out, vec, 2, NULL, w->cancellable, error))
+      GError *local = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (w->cancellable, error))
         return FALSE;
+      if (!g_output_stream_writev_all (w->out, vec, 2, NULL, w->cancellable, &local))
+        return fail_stream (local, error);
       w->flushed += w->buf->len + len;
       g_byte_array_set_size (w->buf, 0);
       return TRUE;
