@@ -88,7 +88,28 @@ is_printable_ascii (const guint8 *p, gsize len)
   return TRUE;
 }
 
-/* Appends at most max_chars UTF-8 characters of text, then "…" when cut. */
+static void
+append_control (GString *line, guchar c)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  g_string_append_c (line, '\\');
+  switch (c)
+    {
+    case '\n': g_string_append_c (line, 'n'); break;
+    case '\r': g_string_append_c (line, 'r'); break;
+    case '\t': g_string_append_c (line, 't'); break;
+    default:
+      g_string_append_c (line, 'x');
+      g_string_append_c (line, hex[c >> 4]);
+      g_string_append_c (line, hex[c & 0xf]);
+      break;
+    }
+}
+
+/* Appends at most max_chars UTF-8 characters of text, then "…" when cut.
+ * Control characters (CR LF in ST, LT, UT) are shown escaped so that each
+ * element stays on one line. */
 static void
 append_truncated (GString *line, const char *text, gsize len, gsize max_chars)
 {
@@ -98,16 +119,17 @@ append_truncated (GString *line, const char *text, gsize len, gsize max_chars)
 
   while (p < end && n < max_chars)
     {
-      p = g_utf8_next_char (p);
+      const char *next = g_utf8_next_char (p);
+
+      if ((guchar) *p < 0x20 || *p == 0x7f)
+        append_control (line, (guchar) *p);
+      else
+        g_string_append_len (line, p, MIN (next, end) - p);
+      p = next;
       n++;
     }
-  if (p >= end)
-    {
-      g_string_append_len (line, text, len);
-      return;
-    }
-  g_string_append_len (line, text, p - text);
-  g_string_append (line, "…");
+  if (p < end)
+    g_string_append (line, "…");
 }
 
 static gsize
@@ -343,13 +365,25 @@ value_length (const DcmElement *el)
     }
 }
 
+/* Terminal columns of UTF-8 text: East Asian wide characters take two. */
+static glong
+display_width (const char *text, gsize len)
+{
+  const char *end = text + len;
+  glong width = 0;
+
+  for (const char *p = text; p < end; p = g_utf8_next_char (p))
+    width += (guchar) *p < 0x80 ? 1 : (g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1);
+  return width;
+}
+
 /* Pads the value to its column and appends "# length, VM Name", then writes
- * the line; the column counts characters, not bytes, for non-ASCII values. */
+ * the line; the column counts terminal columns, not bytes. */
 static void
 finish_line (Dumper *d, gsize value_start, guint64 length, guint vm, const char *name)
 {
   GString *line = d->line;
-  glong width = g_utf8_strlen (line->str + value_start, line->len - value_start);
+  glong width = display_width (line->str + value_start, line->len - value_start);
 
   for (glong i = width; i < DUMP_VALUE_COLUMN; i++)
     g_string_append_c (line, ' ');

@@ -738,6 +738,8 @@ dcm_parser_read_until (DcmParser *parser, DcmDataSet *ds, guint32 stop_tag,
 {
   gboolean ok;
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   parser->input.cancellable = cancellable;
   ok = dcm_parser_input_prepare (&parser->input, error) && parse (parser, ds, stop_tag, error);
   g_array_set_size (parser->frames, 0);

@@ -453,14 +453,31 @@ put_data (Writer *w, const guint8 *data, gsize len, guint unit, GError **error)
 }
 
 static gboolean
-put_bulk (Writer *w, const Encoding *enc, const DcmElement *el, DcmVR vr, GError **error)
+fail_bulk_read (const DcmElement *el, guint64 offset, GError *local, GError **error)
+{
+  const DcmBulkRef *ref = el->value.bulk;
+
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  g_set_error (error, DCM_ERROR, local != NULL ? DCM_ERROR_IO : DCM_ERROR_TRUNCATED,
+               "Cannot read the value of (%04X,%04X) from “%s” at offset %" G_GUINT64_FORMAT
+               ": %s", DCM_TAG_GROUP (el->tag), DCM_TAG_ELEMENT (el->tag), ref->path, offset,
+               local != NULL ? local->message : "the file ends early.");
+  g_clear_error (&local);
+  return FALSE;
+}
+
+/* The file holding a bulk value, positioned at the value. */
+static GInputStream *
+open_bulk (Writer *w, const DcmElement *el, GError **error)
 {
   const DcmBulkRef *ref = el->value.bulk;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInputStream) in = NULL;
-  g_autoptr(GError) local = NULL;
-  guint64 remaining = ref->length;
-  guint unit = ref->big_endian != enc->big_endian ? vr_swap_unit (vr) : 1;
+  GError *local = NULL;
 
   if (ref->path == NULL)
     {
@@ -468,7 +485,7 @@ put_bulk (Writer *w, const Encoding *enc, const DcmElement *el, DcmVR vr, GError
                    "The value of (%04X,%04X) is only at the bulk data URI “%s”; "
                    "fetching it is not supported.", DCM_TAG_GROUP (el->tag),
                    DCM_TAG_ELEMENT (el->tag), ref->uri != NULL ? ref->uri : "");
-      return FALSE;
+      return NULL;
     }
   file = g_file_new_for_path (ref->path);
   in = g_file_read (file, w->cancellable, &local);
@@ -476,35 +493,41 @@ put_bulk (Writer *w, const Encoding *enc, const DcmElement *el, DcmVR vr, GError
       || !g_seekable_seek (G_SEEKABLE (in), (goffset) ref->offset, G_SEEK_SET,
                            w->cancellable, &local))
     {
-      g_set_error (error, DCM_ERROR, DCM_ERROR_IO,
-                   "Cannot read the value of (%04X,%04X) from “%s”: %s",
-                   DCM_TAG_GROUP (el->tag), DCM_TAG_ELEMENT (el->tag), ref->path,
-                   local->message);
-      return FALSE;
+      fail_bulk_read (el, ref->offset, local, error);
+      return NULL;
     }
+  return G_INPUT_STREAM (g_steal_pointer (&in));
+}
+
+/* Copies a bulk value in chunks, swapped when its byte order is not the
+ * target's. */
+static gboolean
+put_bulk (Writer *w, const Encoding *enc, const DcmElement *el, DcmVR vr, GError **error)
+{
+  const DcmBulkRef *ref = el->value.bulk;
+  g_autoptr(GInputStream) in = open_bulk (w, el, error);
+  guint unit = ref->big_endian != enc->big_endian ? vr_swap_unit (vr) : 1;
+
+  if (in == NULL)
+    return FALSE;
   if (w->bulk_written != NULL)
     w->bulk_written (el, writer_position (w), enc->big_endian, w->bulk_written_data);
-  while (remaining > 0)
+  for (guint64 done = 0; done < ref->length;)
     {
-      gsize n = (gsize) MIN (remaining, (guint64) BULK_CHUNK);
+      gsize n = (gsize) MIN (ref->length - done, (guint64) BULK_CHUNK);
       guint old = w->buf->len;
       gsize got = 0;
+      GError *local = NULL;
 
       g_byte_array_set_size (w->buf, old + n);
-      if (!g_input_stream_read_all (G_INPUT_STREAM (in), w->buf->data + old, n, &got,
-                                    w->cancellable, &local) || got < n)
+      if (!g_input_stream_read_all (in, w->buf->data + old, n, &got, w->cancellable, &local)
+          || got < n)
         {
-          g_set_error (error, DCM_ERROR, local != NULL ? DCM_ERROR_IO : DCM_ERROR_TRUNCATED,
-                       "Cannot read the value of (%04X,%04X) from “%s” at offset %"
-                       G_GUINT64_FORMAT ": %s", DCM_TAG_GROUP (el->tag),
-                       DCM_TAG_ELEMENT (el->tag), ref->path,
-                       ref->offset + (ref->length - remaining),
-                       local != NULL ? local->message : "the file ends early.");
           g_byte_array_set_size (w->buf, old);
-          return FALSE;
+          return fail_bulk_read (el, ref->offset + done + got, local, error);
         }
       swap_in_place (w->buf->data + old, n, unit);
-      remaining -= n;
+      done += n;
       if (!maybe_flush (w, error))
         return FALSE;
     }
@@ -697,6 +720,7 @@ write_deflated (DcmDataSet *ds, GOutputStream *out, const StreamWrite *sw, GErro
   g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, -1);
   g_autoptr(GOutputStream) zout = g_converter_output_stream_new (out, G_CONVERTER (compressor));
   g_autoptr(GByteArray) buf = g_byte_array_sized_new (FLUSH_THRESHOLD + 4096);
+  GError *local = NULL;
 
   g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (zout), FALSE);
   if (!write_uncompressed (ds, buf, zout, sw, error))
@@ -705,7 +729,7 @@ write_deflated (DcmDataSet *ds, GOutputStream *out, const StreamWrite *sw, GErro
       return FALSE;
     }
   /* Closing ends the deflate stream; the base stream stays open. */
-  return g_output_stream_close (zout, sw->cancellable, error);
+  return g_output_stream_close (zout, sw->cancellable, &local) || fail_stream (local, error);
 }
 
 gboolean

@@ -661,6 +661,63 @@ test_read_path_bulk (void)
   test_util_rmtree (dir);
 }
 
+/* Saving over the file that big values are still read from: the values'
+ * references follow them into the new file. */
+static void
+test_write_path_in_place (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ("test-file");
+  g_autofree char *path = g_build_filename (dir, "edit.dcm", NULL);
+  g_autoptr(DcmDataSet) ds = sample_data_set ();
+  g_autoptr(DcmFile) file = NULL;
+  g_autoptr(DcmFile) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize n = 100 * 1024;
+  guint8 *pixels = g_malloc (n);
+  DcmReadOptions opts;
+  const DcmTransferSyntax *steps[] = { &dcm_ts_explicit_le, &dcm_ts_explicit_be,
+                                       &dcm_ts_implicit_le, &dcm_ts_explicit_le };
+
+  for (gsize i = 0; i < n; i++)
+    pixels[i] = (guint8) (i * 13);
+  dcm_element_take_bytes (dcm_data_set_insert (ds, DCM_TAG_PIXEL_DATA, DCM_VR_OW),
+                          g_bytes_new_take (pixels, n));
+  file = dcm_file_new (ds, DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN, &error);
+  g_assert_true (dcm_file_write_path (file, path, DCM_WRITE_DEFAULT, &error));
+  dcm_read_options_init (&opts);
+  opts.bulk_threshold = 1024;
+  edited = dcm_file_read_path (path, &opts, DCM_FILE_READ_DEFAULT, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(DcmFile) back = NULL;
+      g_autofree char *name = g_strdup_printf ("Doe^John%*s", (int) (i * 2), "");
+
+      /* a longer name moves the pixel data in the file */
+      set_text (dcm_file_get_data_set (edited), DCM_TAG_PATIENT_NAME, DCM_VR_PN, name);
+      set_text (ds, DCM_TAG_PATIENT_NAME, DCM_VR_PN, name);
+      g_assert_true (dcm_file_set_transfer_syntax (edited, steps[i]->uid, &error));
+      g_assert_true (dcm_file_write_path (edited, path, DCM_WRITE_DEFAULT, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (dcm_data_set_lookup (dcm_file_get_data_set (edited),
+                                            DCM_TAG_PIXEL_DATA)->kind, ==, DCM_VALUE_BULK);
+      back = dcm_file_read_path (path, NULL, DCM_FILE_READ_DEFAULT, &error);
+      g_assert_no_error (error);
+      g_assert_true (dcm_data_set_equal (dcm_file_get_data_set (back), ds));
+    }
+
+  /* deflated cannot keep the references: refused, the file kept */
+  g_assert_true (dcm_file_set_transfer_syntax (edited, DCM_UID_DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
+                                               &error));
+  g_assert_false (dcm_file_write_path (edited, path, DCM_WRITE_DEFAULT, &error));
+  g_assert_error (error, DCM_ERROR, DCM_ERROR_UNSUPPORTED);
+  g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_clear_pointer (&file, dcm_file_unref);
+  file = dcm_file_read_path (path, NULL, DCM_FILE_READ_DEFAULT, NULL);
+  g_assert_true (dcm_data_set_equal (dcm_file_get_data_set (file), ds));
+  test_util_rmtree (dir);
+}
+
 static void
 test_read_path_missing (void)
 {
@@ -928,6 +985,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/write-path/atomic", test_write_path_atomic);
   g_test_add_func ("/file/read-path/bulk-threshold", test_read_path_bulk);
   g_test_add_func ("/file/read-path/missing", test_read_path_missing);
+  g_test_add_func ("/file/write-path/in-place-with-bulk-values", test_write_path_in_place);
   g_test_add_func ("/file/dcmtk/dcmdump-accepts", test_dcmtk_dcmdump);
   g_test_add_func ("/file/dcmtk/dump2dcm-read-back", test_dcmtk_dump2dcm);
   g_test_add_func ("/file/dcmtk/dcmconv-identical-data-set", test_dcmtk_dcmconv_identical);

@@ -1079,10 +1079,17 @@ test_to_string (void)
 
   g_assert_true (g_str_has_prefix (rq_text, "A-ASSOCIATE-RQ\n"));
   g_assert_nonnull (strstr (rq_text, "calling AE title: \"ECHOSCU\""));
-  g_assert_nonnull (strstr (rq_text, "presentation context 3: abstract syntax " CT_STORAGE));
+  g_assert_nonnull (strstr (rq_text, "presentation context 3: abstract syntax " CT_STORAGE
+                            " (CT Image Storage)\n"));
+  g_assert_nonnull (strstr (rq_text, "transfer syntax " IMPLICIT_LE
+                            " (Implicit VR Little Endian)\n"));
+  g_assert_nonnull (strstr (rq_text, "role selection " VERIFICATION
+                            " (Verification SOP Class): SCU role 1"));
+  g_assert_nonnull (strstr (rq_text, "service class " STORAGE_SERVICE
+                            " (Storage Service Class)\n"));
   g_assert_nonnull (strstr (rq_text, "maximum length: 16384"));
   g_assert_nonnull (strstr (rq_text, "primary field: \"alice\""));
-  g_assert_nonnull (strstr (rq_text, "related general SOP class 1.2.3"));
+  g_assert_nonnull (strstr (rq_text, "related general SOP class 1.2.3\n"));
   g_assert_nonnull (strstr (rq_text, "unknown item 7EH: 2 bytes"));
   g_assert_null (strstr (rq_text, "s3cret"));
 

@@ -617,6 +617,40 @@ test_bulk_errors (BulkFixture *f, gconstpointer data)
   g_assert_null (bytes);
 }
 
+static void
+record_offset (const DcmElement *el, guint64 offset, gboolean big_endian, gpointer user_data)
+{
+  GArray *offsets = user_data;
+
+  g_assert_cmpuint (el->tag, ==, DCM_TAG_PIXEL_DATA);
+  g_assert_true (big_endian);
+  g_array_append_val (offsets, offset);
+}
+
+static void
+test_bulk_written_offset (BulkFixture *f, gconstpointer data)
+{
+  g_autoptr(DcmDataSet) ds = sequence_data_set ();
+  g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 offset;
+
+  add_text (ds, DCM_TAG_PATIENT_NAME, DCM_VR_PN, "Doe^John");
+  add_bulk (ds, f->path, NULL, 16, 6, FALSE);
+  g_assert_true (dcm_data_set_write_stream_full (ds, mem, &dcm_ts_explicit_be, DCM_WRITE_DEFAULT,
+                                                 record_offset, offsets, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_close (mem, NULL, NULL);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+  g_assert_cmpuint (offsets->len, ==, 1);
+  offset = g_array_index (offsets, guint64, 0);
+  g_assert_cmpuint (offset + 6, ==, g_bytes_get_size (bytes));
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (bytes, NULL) + offset, 6,
+                   "\x02\x01\x04\x03\x06\x05", 6);
+}
+
 /* Bigger than a chunk and than the output buffer, with a swap in BE. */
 static void
 test_bulk_large (BulkFixture *f, gconstpointer data)
@@ -989,6 +1023,8 @@ main (int argc, char **argv)
               bulk_teardown);
   g_test_add ("/writer/bulk/errors", BulkFixture, NULL, bulk_setup, test_bulk_errors,
               bulk_teardown);
+  g_test_add ("/writer/bulk/written-offset", BulkFixture, NULL, bulk_setup,
+              test_bulk_written_offset, bulk_teardown);
   g_test_add ("/writer/bulk/large", BulkFixture, NULL, bulk_setup, test_bulk_large,
               bulk_teardown);
   g_test_add_func ("/writer/stream/equals-bytes", test_stream_equals_bytes);
