@@ -527,6 +527,7 @@ static char *
 bulk_uri (const DcmElement *el, const char *path, gpointer user_data)
 {
   g_autofree char *file_uri = NULL;
+  g_autofree char *absolute = NULL;
   const DcmBulkRef *ref;
 
   if (el->kind != DCM_VALUE_BULK)
@@ -536,7 +537,8 @@ bulk_uri (const DcmElement *el, const char *path, gpointer user_data)
     return g_strdup (ref->uri);
   if (ref->path == NULL)
     return NULL;
-  file_uri = g_filename_to_uri (ref->path, NULL, NULL);
+  absolute = g_canonicalize_filename (ref->path, NULL);
+  file_uri = g_filename_to_uri (absolute, NULL, NULL);
   if (file_uri == NULL)
     return NULL;
   return g_strdup_printf ("%s?offset=%" G_GUINT64_FORMAT "&length=%" G_GUINT64_FORMAT,
