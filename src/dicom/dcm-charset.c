@@ -12,45 +12,18 @@
  * closing a converter costs about 0.5 µs, converting a 10-byte name 80 ns,
  * so a Latin-1 name decodes in about 1.2 µs where a cache might save 0.5 µs;
  * a cache in the charset would need a lock around every decode instead. */
-#include "dcm-charset.h"
+#include "dcm-charset-private.h"
 
 #include <errno.h>
 #include <string.h>
 
 #include "dcm-error.h"
 
-#define ESC 0x1b
-
-typedef enum {
-  KIND_ASCII,     /* ISO-IR 6 in G0 */
-  KIND_ROMAJI,    /* ISO-IR 14 in G0: ASCII but for 0x7E */
-  KIND_SINGLE,    /* 96-character G1 set converted by iconv */
-  KIND_KATAKANA,  /* JIS X 0201 katakana in G1 */
-  KIND_MULTI_G0,  /* 94×94 set in G0, converted as EUC with the high bits set */
-  KIND_MULTI_G1,  /* 94×94 set in G1, the bytes are EUC as they stand */
-} ElementKind;
-
-typedef struct {
-  const char *name;
-  ElementKind kind;
-  const char *escape;      /* what follows ESC to designate the element */
-  const char *iconv_name;
-  guint8      prefix;      /* EUC single shift before each character, or 0 */
-} CodeElement;
-
-enum {
-  EL_NONE = -1,
-  EL_IR6, EL_IR14, EL_IR100, EL_IR101, EL_IR109, EL_IR110, EL_IR144,
-  EL_IR127, EL_IR126, EL_IR138, EL_IR148, EL_IR203, EL_IR166, EL_IR13,
-  EL_IR87, EL_IR159, EL_IR149, EL_IR58,
-  N_ELEMENTS
-};
-
 /* PS3.3 Tables C.12-3 and C.12-4: the escape sequences. JIS X 0201 romaji
  * (ISO-IR 14) differs from ASCII at 0x5C (yen) and 0x7E (overline); 0x5C
  * stays a backslash because DICOM delimits values with it, 0x7E is read as
  * the overline it is (as DCMTK does; pydicom reads a tilde). */
-static const CodeElement elements[N_ELEMENTS] = {
+const CodeElement dcm_charset_elements[N_ELEMENTS] = {
   [EL_IR6]   = { "ISO-IR 6 (ASCII)", KIND_ASCII, "(B", NULL, 0 },
   [EL_IR14]  = { "ISO-IR 14 (JIS X 0201 romaji)", KIND_ROMAJI, "(J", NULL, 0 },
   [EL_IR100] = { "ISO-IR 100 (Latin-1)", KIND_SINGLE, "-A", "ISO-8859-1", 0 },
@@ -105,17 +78,7 @@ typedef struct {
   const char *whole;    /* iconv name of a set from whole_terms, or NULL */
 } TermInfo;
 
-struct _DcmCharset {
-  char           *value;
-  const char     *whole;        /* iconv name for ISO_IR 192, GB18030, GBK */
-  gint8           init_g0;
-  gint8           init_g1;
-  guint           n_elements;   /* elements the terms list, in their order */
-  gint8           elements[N_ELEMENTS];
-};
-
-/* What a NULL charset or an empty (0008,0005) means. */
-static const DcmCharset default_charset = {
+const DcmCharset dcm_charset_default = {
   "", NULL, EL_IR6, EL_NONE, 1, { EL_IR6 },
 };
 
@@ -149,8 +112,8 @@ lookup_term (const char *term, TermInfo *info)
   return FALSE;
 }
 
-static gboolean
-has_element (const DcmCharset *cs, gint8 el)
+gboolean
+dcm_charset_has_element (const DcmCharset *cs, gint8 el)
 {
   for (guint i = 0; i < cs->n_elements; i++)
     if (cs->elements[i] == el)
@@ -161,15 +124,15 @@ has_element (const DcmCharset *cs, gint8 el)
 static void
 add_element (DcmCharset *cs, gint8 el)
 {
-  if (el != EL_NONE && !has_element (cs, el))
+  if (el != EL_NONE && !dcm_charset_has_element (cs, el))
     cs->elements[cs->n_elements++] = el;
 }
 
-static gboolean
-is_g0_element (gint el)
+gboolean
+dcm_charset_is_g0_element (gint el)
 {
-  return elements[el].kind == KIND_ASCII || elements[el].kind == KIND_ROMAJI
-         || elements[el].kind == KIND_MULTI_G0;
+  return dcm_charset_elements[el].kind == KIND_ASCII || dcm_charset_elements[el].kind == KIND_ROMAJI
+         || dcm_charset_elements[el].kind == KIND_MULTI_G0;
 }
 
 static gboolean
@@ -189,7 +152,7 @@ add_term (DcmCharset *cs, const char *term, const TermInfo *info,
       cs->whole = info->whole;
       /* A multi-byte G0 set cannot be the initial one: the delimiters must
        * stay recognisable (PS3.5 §6.1.2.5.3). */
-      if (info->g0 != EL_NONE && elements[info->g0].kind != KIND_MULTI_G0)
+      if (info->g0 != EL_NONE && dcm_charset_elements[info->g0].kind != KIND_MULTI_G0)
         cs->init_g0 = info->g0;
       cs->init_g1 = info->g1;
     }
@@ -289,42 +252,32 @@ static const char *
 charset_label (const DcmCharset *cs)
 {
   return *cs->value == '\0' ? "none (default repertoire)" : cs->value;
-}
 
-/* iconv converters opened on first use within one call (see the top of
- * the file); one slot per code element and one for a whole set. */
-typedef struct {
-  GIConv cd[N_ELEMENTS + 1];
-} Converters;
-
-#define WHOLE_SLOT N_ELEMENTS
-
-static void
-converters_init (Converters *conv)
+void
+dcm_charset_converters_init (Converters *conv)
 {
   for (guint i = 0; i < G_N_ELEMENTS (conv->cd); i++)
     conv->cd[i] = (GIConv) -1;
 }
 
-static void
-converters_clear (Converters *conv)
+void
+dcm_charset_converters_clear (Converters *conv)
 {
   for (guint i = 0; i < G_N_ELEMENTS (conv->cd); i++)
     if (conv->cd[i] != (GIConv) -1)
       g_iconv_close (conv->cd[i]);
 }
 
-static GIConv
-converters_get (Converters *conv, guint slot, const char *to, const char *from)
+GIConv
+dcm_charset_converters_get (Converters *conv, guint slot, const char *to, const char *from)
 {
   if (conv->cd[slot] == (GIConv) -1)
     conv->cd[slot] = g_iconv_open (to, from);
   return conv->cd[slot];
 }
 
-/* PS3.5 §6.1.2.5.3: where the initial designations come back. */
-static gboolean
-is_delimiter (guint8 b, DcmVR vr)
+gboolean
+dcm_charset_is_delimiter (guint8 b, DcmVR vr)
 {
   switch (b)
     {
@@ -339,10 +292,8 @@ is_delimiter (guint8 b, DcmVR vr)
     }
 }
 
-/* Whether bytes mean the same in ASCII and in the set's initial state, so
- * that they need no conversion at all. */
-static gboolean
-is_plain_ascii (const DcmCharset *cs, DcmVR vr, const guint8 *bytes, gsize len)
+gboolean
+dcm_charset_is_plain_ascii (const DcmCharset *cs, DcmVR vr, const guint8 *bytes, gsize len)
 {
   gboolean romaji = cs->init_g0 == EL_IR14 && dcm_vr_uses_charset (vr);
 
@@ -352,6 +303,7 @@ is_plain_ascii (const DcmCharset *cs, DcmVR vr, const guint8 *bytes, gsize len)
       return FALSE;
   return TRUE;
 }
+
 
 /* ---- decoding ---- */
 
@@ -377,13 +329,13 @@ decoder_init (Decoder *d, const DcmCharset *cs, const guint8 *bytes, gsize len,
   *d = (Decoder) { cs, bytes, len, vr, lossy, g_string_sized_new (len + 1),
                    { { 0 } }, cs->init_g0, cs->init_g1, EL_NONE, 0,
                    g_byte_array_new (), error };
-  converters_init (&d->conv);
+  dcm_charset_converters_init (&d->conv);
 }
 
 static char *
 decoder_finish (Decoder *d, gboolean ok)
 {
-  converters_clear (&d->conv);
+  dcm_charset_converters_clear (&d->conv);
   g_byte_array_unref (d->run);
   return g_string_free (d->out, !ok);
 }
@@ -455,9 +407,9 @@ decoder_flush (Decoder *d)
 
   if (el == EL_NONE || d->run->len == 0)
     return TRUE;
-  e = &elements[el];
+  e = &dcm_charset_elements[el];
   in_unit = e->kind == KIND_SINGLE ? 1 : 2;
-  cd = converters_get (&d->conv, el, "UTF-8", e->iconv_name);
+  cd = dcm_charset_converters_get (&d->conv, el, "UTF-8", e->iconv_name);
   ok = convert_units (d, cd, d->run->data, d->run->len, d->run_start, in_unit,
                       in_unit + (e->prefix != 0), e->name);
   g_byte_array_set_size (d->run, 0);
@@ -475,8 +427,8 @@ decoder_add_to_run (Decoder *d, gint el, gsize offset, gsize n, guint8 high)
       d->run_el = el;
       d->run_start = offset;
     }
-  if (elements[el].prefix != 0)
-    g_byte_array_append (d->run, &elements[el].prefix, 1);
+  if (dcm_charset_elements[el].prefix != 0)
+    g_byte_array_append (d->run, &dcm_charset_elements[el].prefix, 1);
   for (gsize k = 0; k < n; k++)
     {
       guint8 b = d->bytes[offset + k] | high;
@@ -495,7 +447,7 @@ in_range (const Decoder *d, gsize offset, guint8 lo, guint8 hi)
 static gboolean
 decode_g1 (Decoder *d, gsize *i)
 {
-  ElementKind kind = d->g1 != EL_NONE ? elements[d->g1].kind : KIND_ASCII;
+  ElementKind kind = d->g1 != EL_NONE ? dcm_charset_elements[d->g1].kind : KIND_ASCII;
   gsize at = (*i)++;
 
   if (kind == KIND_SINGLE && in_range (d, at, 0xa0, 0xff))
@@ -516,7 +468,7 @@ decode_g1 (Decoder *d, gsize *i)
     }
   if (d->g1 == EL_NONE)
     return decoder_invalid (d, at, "has the high bit set but no G1 set is designated");
-  return decoder_invalid (d, at, "is not valid in %s", elements[d->g1].name);
+  return decoder_invalid (d, at, "is not valid in %s", dcm_charset_elements[d->g1].name);
 }
 
 /* A byte in 0x21..0x7E while a multi-byte set is in G0: half a character. */
@@ -530,7 +482,7 @@ decode_g0_pair (Decoder *d, gsize *i)
       *i += 1;
       return decoder_flush (d)
              && decoder_invalid (d, at, "starts an incomplete %s character",
-                                 elements[d->g0].name);
+                                 dcm_charset_elements[d->g0].name);
     }
   *i += 2;
   return decoder_add_to_run (d, d->g0, at, 2, 0x80);
@@ -543,12 +495,12 @@ decode_escape (Decoder *d, gsize *i)
 
   for (gint el = 0; el < N_ELEMENTS; el++)
     {
-      const char *esc = elements[el].escape;
+      const char *esc = dcm_charset_elements[el].escape;
       gsize n = strlen (esc);
 
       if (at + 1 + n > d->len || memcmp (d->bytes + at + 1, esc, n) != 0)
         continue;
-      if (is_g0_element (el))
+      if (dcm_charset_is_g0_element (el))
         d->g0 = el;
       else
         d->g1 = el;
@@ -575,7 +527,7 @@ decode_iso2022 (Decoder *d)
             return FALSE;
           continue;
         }
-      if (b > 0x20 && b < 0x7f && elements[d->g0].kind == KIND_MULTI_G0)
+      if (b > 0x20 && b < 0x7f && dcm_charset_elements[d->g0].kind == KIND_MULTI_G0)
         {
           if (!decode_g0_pair (d, &i))
             return FALSE;
@@ -595,11 +547,11 @@ decode_iso2022 (Decoder *d)
             return FALSE;
           continue;
         }
-      if (b == '~' && elements[d->g0].kind == KIND_ROMAJI)
+      if (b == '~' && dcm_charset_elements[d->g0].kind == KIND_ROMAJI)
         g_string_append (d->out, "\u203e");
       else
         g_string_append_c (d->out, b);
-      if (is_delimiter (b, d->vr))
+      if (dcm_charset_is_delimiter (b, d->vr))
         {
           d->g0 = d->cs->init_g0;
           d->g1 = d->cs->init_g1;
@@ -661,7 +613,7 @@ decode_whole (Decoder *d)
 
   if (strcmp (whole, "UTF-8") == 0)
     return decode_utf8 (d);
-  cd = converters_get (&d->conv, WHOLE_SLOT, "UTF-8", whole);
+  cd = dcm_charset_converters_get (&d->conv, WHOLE_SLOT, "UTF-8", whole);
   /* iconv would pass a NUL through and cut the string short; no GB18030 or
    * GBK character has a 0x00 byte, so the value can be split there. */
   for (gsize i = 0; i <= d->len; i++)
@@ -685,13 +637,13 @@ decode (const DcmCharset *cs, const guint8 *bytes, gsize len, DcmVR vr,
   gboolean ok;
 
   if (cs == NULL)
-    cs = &default_charset;
+    cs = &dcm_charset_default;
   /* Trailing NULs pad UI values and are sometimes left by writers. */
   while (len > 0 && bytes[len - 1] == 0)
     len--;
   if (len == 0)
     return g_strdup ("");
-  if (is_plain_ascii (cs, vr, bytes, len))
+  if (dcm_charset_is_plain_ascii (cs, vr, bytes, len))
     return g_strndup ((const char *) bytes, len);
   decoder_init (&d, cs, bytes, len, vr, lossy, error);
   if (!dcm_vr_uses_charset (vr))
@@ -717,280 +669,4 @@ dcm_charset_decode_lossy (const DcmCharset *cs, const guint8 *bytes, gsize len,
 {
   g_return_val_if_fail (bytes != NULL || len == 0, NULL);
   return decode (cs, bytes, len, vr, TRUE, NULL);
-}
-
-/* ---- encoding ---- */
-
-typedef struct {
-  const DcmCharset *cs;
-  DcmVR             vr;
-  GByteArray       *out;
-  Converters        conv;
-  gint              g0, g1;
-} Encoder;
-
-static void
-encoder_init (Encoder *e, const DcmCharset *cs, DcmVR vr)
-{
-  *e = (Encoder) { cs, vr, g_byte_array_new (), { { 0 } }, cs->init_g0,
-                   cs->init_g1 };
-  converters_init (&e->conv);
-}
-
-static GBytes *
-encoder_finish (Encoder *e, gboolean ok)
-{
-  converters_clear (&e->conv);
-  if (!ok)
-    {
-      g_byte_array_unref (e->out);
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (e->out);
-}
-
-static void
-encoder_designate (Encoder *e, gint el)
-{
-  static const guint8 esc = ESC;
-
-  g_byte_array_append (e->out, &esc, 1);
-  g_byte_array_append (e->out, (const guint8 *) elements[el].escape,
-                       strlen (elements[el].escape));
-  if (is_g0_element (el))
-    e->g0 = el;
-  else
-    e->g1 = el;
-}
-
-/* One character through iconv; n receives the byte count. */
-static gboolean
-iconv_char (GIConv cd, gunichar c, guint8 *buf, gsize *n)
-{
-  char in[8];
-  char *inp = in;
-  char *outp = (char *) buf;
-  gsize in_left = g_unichar_to_utf8 (c, in);
-  gsize out_left = 8;
-
-  if (cd == (GIConv) -1)
-    return FALSE;
-  if (g_iconv (cd, &inp, &in_left, &outp, &out_left) == (gsize) -1)
-    {
-      g_iconv (cd, NULL, NULL, NULL, NULL);
-      return FALSE;
-    }
-  *n = outp - (char *) buf;
-  return TRUE;
-}
-
-static gboolean
-is_gr_pair (const guint8 *b)
-{
-  return b[0] >= 0xa1 && b[0] <= 0xfe && b[1] >= 0xa1 && b[1] <= 0xfe;
-}
-
-/* The bytes of c in element el (as they go in G0 or G1), if it has them. */
-static gboolean
-encode_in_element (Encoder *e, gint el, gunichar c, guint8 *out, gsize *n)
-{
-  const CodeElement *ce = &elements[el];
-  guint8 buf[8];
-  gsize len = 0;
-
-  if (ce->kind == KIND_KATAKANA)
-    {
-      if (c < 0xff61 || c > 0xff9f)
-        return FALSE;
-      out[0] = 0xa1 + (c - 0xff61);
-      *n = 1;
-      return TRUE;
-    }
-  if (ce->kind == KIND_ROMAJI && c == 0x203e)
-    {
-      out[0] = '~';
-      *n = 1;
-      return TRUE;
-    }
-  if (ce->kind == KIND_ASCII || ce->kind == KIND_ROMAJI)
-    return FALSE;
-  if (!iconv_char (converters_get (&e->conv, el, ce->iconv_name, "UTF-8"), c,
-                   buf, &len))
-    return FALSE;
-  if (ce->kind == KIND_SINGLE)
-    {
-      out[0] = buf[0];
-      *n = 1;
-      return len == 1 && buf[0] >= 0xa0;
-    }
-  if (ce->prefix != 0)
-    {
-      if (len != 3 || buf[0] != ce->prefix || !is_gr_pair (buf + 1))
-        return FALSE;
-      memmove (buf, buf + 1, 2);
-    }
-  else if (len != 2 || !is_gr_pair (buf))
-    return FALSE;
-  guint8 mask = ce->kind == KIND_MULTI_G0 ? 0x7f : 0xff;
-  out[0] = buf[0] & mask;
-  out[1] = buf[1] & mask;
-  *n = 2;
-  return TRUE;
-}
-
-static gboolean
-encode_try (Encoder *e, gint el, gunichar c)
-{
-  guint8 bytes[4];
-  gsize n = 0;
-
-  if (el == EL_NONE || !encode_in_element (e, el, c, bytes, &n))
-    return FALSE;
-  if (el != e->g0 && el != e->g1)
-    encoder_designate (e, el);
-  g_byte_array_append (e->out, bytes, n);
-  return TRUE;
-}
-
-/* Prefers the sets already designated, then the terms in their order. */
-static gboolean
-encode_non_ascii (Encoder *e, gunichar c)
-{
-  if (encode_try (e, e->g1, c) || encode_try (e, e->g0, c))
-    return TRUE;
-  for (guint i = 0; i < e->cs->n_elements; i++)
-    if (encode_try (e, e->cs->elements[i], c))
-      return TRUE;
-  return FALSE;
-}
-
-/* PS3.5 §6.1.2.5.3: the initial G0 set is back before delimiters, control
- * characters and the end of the value; G1 needs no escape because the
- * decoder restores it by itself after the delimiter. */
-static gboolean
-encode_ascii (Encoder *e, guint8 c)
-{
-  gboolean delimiter = is_delimiter (c, e->vr);
-
-  if (elements[e->g0].kind == KIND_MULTI_G0
-      || ((delimiter || c < 0x20) && e->g0 != e->cs->init_g0))
-    encoder_designate (e, e->cs->init_g0);
-  if (c == '~' && elements[e->g0].kind == KIND_ROMAJI)
-    {
-      if (!has_element (e->cs, EL_IR6))
-        return FALSE;
-      encoder_designate (e, EL_IR6);
-    }
-  g_byte_array_append (e->out, &c, 1);
-  if (delimiter)
-    {
-      e->g0 = e->cs->init_g0;
-      e->g1 = e->cs->init_g1;
-    }
-  return TRUE;
-}
-
-static void
-set_unencodable (const DcmCharset *cs, DcmVR vr, const char *utf8,
-                 const char *at, GError **error)
-{
-  char ch[8] = { 0 };
-  gunichar c = g_utf8_get_char (at);
-  g_autofree char *where = NULL;
-
-  g_unichar_to_utf8 (c, ch);
-  if (!dcm_vr_uses_charset (vr))
-    where = g_strdup_printf ("the default repertoire, which VR %s requires",
-                             dcm_vr_name (vr));
-  else if (*cs->value == '\0')
-    where = g_strdup ("the default repertoire");
-  else
-    where = g_strdup_printf ("Specific Character Set “%s”", cs->value);
-  g_set_error (error, DCM_ERROR, DCM_ERROR_CHARSET,
-               "The character “%s” (U+%04X) at offset %" G_GSIZE_FORMAT
-               " has no encoding in %s.", ch, c, (gsize) (at - utf8), where);
-}
-
-static GBytes *
-encode_iso2022 (const DcmCharset *cs, const char *utf8, DcmVR vr, GError **error)
-{
-  Encoder e;
-  gboolean charset_vr = dcm_vr_uses_charset (vr);
-
-  encoder_init (&e, charset_vr ? cs : &default_charset, vr);
-  for (const char *p = utf8; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      gboolean ok;
-
-      /* An ESC of the caller's would be read back as a designation. */
-      if (c == ESC)
-        ok = FALSE;
-      else if (c < 0x80)
-        ok = encode_ascii (&e, c);
-      else
-        ok = charset_vr && encode_non_ascii (&e, c);
-      if (!ok)
-        {
-          set_unencodable (cs, vr, utf8, p, error);
-          return encoder_finish (&e, FALSE);
-        }
-    }
-  if (e.g0 != e.cs->init_g0)
-    encoder_designate (&e, e.cs->init_g0);
-  return encoder_finish (&e, TRUE);
-}
-
-static GBytes *
-encode_whole (const DcmCharset *cs, const char *utf8, DcmVR vr, GError **error)
-{
-  g_autoptr (GByteArray) out = g_byte_array_new ();
-  GIConv cd;
-  const char *p;
-
-  if (strcmp (cs->whole, "UTF-8") == 0)
-    return g_bytes_new (utf8, strlen (utf8));
-  cd = g_iconv_open (cs->whole, "UTF-8");
-  for (p = utf8; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      guint8 buf[8];
-      gsize n = 0;
-
-      if (!iconv_char (cd, g_utf8_get_char (p), buf, &n))
-        break;
-      g_byte_array_append (out, buf, n);
-    }
-  if (cd != (GIConv) -1)
-    g_iconv_close (cd);
-  if (*p != '\0')
-    {
-      set_unencodable (cs, vr, utf8, p, error);
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
-}
-
-GBytes *
-dcm_charset_encode (const DcmCharset *cs, const char *utf8, DcmVR vr,
-                    GError **error)
-{
-  const char *end;
-  gsize len;
-
-  g_return_val_if_fail (utf8 != NULL, NULL);
-  len = strlen (utf8);
-  if (!g_utf8_validate_len (utf8, len, &end))
-    {
-      g_set_error (error, DCM_ERROR, DCM_ERROR_CHARSET,
-                   "The text to encode is not valid UTF-8 at offset %"
-                   G_GSIZE_FORMAT ".", (gsize) (end - utf8));
-      return NULL;
-    }
-  if (cs == NULL)
-    cs = &default_charset;
-  if (is_plain_ascii (cs, vr, (const guint8 *) utf8, len))
-    return g_bytes_new (utf8, len);
-  if (cs->whole != NULL && dcm_vr_uses_charset (vr))
-    return encode_whole (cs, utf8, vr, error);
-  return encode_iso2022 (cs, utf8, vr, error);
 }
