@@ -252,6 +252,7 @@ static const char *
 charset_label (const DcmCharset *cs)
 {
   return *cs->value == '\0' ? "none (default repertoire)" : cs->value;
+}
 
 void
 dcm_charset_converters_init (Converters *conv)

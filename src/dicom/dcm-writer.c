@@ -111,6 +111,10 @@ has_undefined_length (const Writer *w, const DcmElement *el)
 {
   if (el->kind == DCM_VALUE_FRAGMENTS)
     return TRUE;
+  /* Encapsulated pixel data left in its file: the bulk bytes are the
+   * encoded items through the sequence delimiter, copied as they are. */
+  if (el->kind == DCM_VALUE_BULK && el->length == DCM_UNDEFINED_LENGTH)
+    return TRUE;
   if (el->kind == DCM_VALUE_ITEMS && el->vr == DCM_VR_UN)
     return TRUE;
   if (!is_sequence (el))
@@ -640,6 +644,14 @@ write_element (Writer *w, const Encoding *enc, const DcmElement *el, GError **er
         return TRUE;
       }
     case DCM_VALUE_BULK:
+      if (undefined && enc->big_endian)
+        {
+          g_set_error (error, DCM_ERROR, DCM_ERROR_UNSUPPORTED,
+                       "Encapsulated value of (%04X,%04X) cannot be written in a "
+                       "big-endian transfer syntax.",
+                       DCM_TAG_GROUP (el->tag), DCM_TAG_ELEMENT (el->tag));
+          return FALSE;
+        }
       if (!put_bulk (w, enc, el, vr, error))
         return FALSE;
       put_padding (w, el->value.bulk->length, vr);

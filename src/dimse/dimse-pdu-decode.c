@@ -3,8 +3,6 @@
 #include "dimse-error.h"
 #include "dcm-binary.h"
 
-#include <string.h>
-
 typedef struct {
   GBytes          *pdu;
   const char      *pdu_name;

@@ -7,6 +7,10 @@
   dcmjson.py dataset-bytes FILE.dcm OUT
       Writes the bytes of FILE's data set after the File Meta Information
       (inflated when the transfer syntax is deflated).
+  dcmjson.py outline DUMP.txt
+      Reduces a dcmdump or `dimse dump` listing to one line per element:
+      nesting, tag, VR, and the value where both tools print it alike
+      (short printable ASCII strings other than UI, and integers).
   dcmjson.py element-bytes FILE.dcm GGGGEEEE
       Prints in hex the value bytes of a top-level element of an explicit
       VR little endian file (exit status 1 when it is absent).
@@ -27,6 +31,7 @@ DICOM JSON model allow more than one spelling of the same content:
 import base64
 import json
 import math
+import re
 import struct
 import sys
 import zlib
@@ -149,6 +154,32 @@ def dataset_bytes(path, out_path):
     return 0
 
 
+OUTLINE_RE = re.compile(rb"^( *)\(([0-9a-f]{4},[0-9a-f]{4})\) ([A-Za-z?]{2}) (.*?) *# ")
+INTEGER_VRS = {b"US", b"SS", b"UL", b"SL", b"SV", b"UV"}
+STRING_RE = re.compile(rb"^\[([\x20-\x5a\x5c\x5e-\x7e]{0,60})\]$")
+INTEGERS_RE = re.compile(rb"^-?[0-9]+(\\-?[0-9]+)*$")
+
+
+def outline(path):
+    out = []
+    with open(path, "rb") as f:
+        for line in f:
+            m = OUTLINE_RE.match(line)
+            if not m or m.group(2).startswith(b"fffe,"):
+                continue
+            indent, tag, vr, value = m.groups()
+            if vr == b"??":
+                vr = b"UN"
+            shown = b""
+            if vr in INTEGER_VRS and len(value) <= 60 and INTEGERS_RE.match(value):
+                shown = b" " + value
+            elif vr not in (b"UI", b"SQ") and STRING_RE.match(value):
+                shown = b" " + value
+            out.append(indent + tag + b" " + vr + shown)
+    sys.stdout.buffer.write(b"\n".join(out) + b"\n")
+    return 0
+
+
 LONG_VRS = {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR", b"UT", b"UV"}
 
 
@@ -175,6 +206,8 @@ def element_bytes(path, tag_text):
 
 
 def main(argv):
+    if len(argv) == 3 and argv[1] == "outline":
+        return outline(argv[2])
     if len(argv) == 4 and argv[1] == "element-bytes":
         return element_bytes(argv[2], argv[3])
     if len(argv) == 4 and argv[1] == "compare":

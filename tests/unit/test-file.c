@@ -434,6 +434,52 @@ test_encapsulated_read (void)
   g_assert_error (error, DCM_ERROR, DCM_ERROR_UNSUPPORTED);
 }
 
+/* Encapsulated pixel data left in its file (a bulk ref over the items)
+ * is written back byte for byte. */
+static void
+test_encapsulated_bulk_rewrite (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ("test-file");
+  g_autofree char *path = g_build_filename (dir, "jpeg.dcm", NULL);
+  g_autofree char *copy_path = g_build_filename (dir, "copy.dcm", NULL);
+  g_autoptr(DcmDataSet) ds = sample_data_set ();
+  DcmElement *el = dcm_data_set_insert (ds, DCM_TAG_PIXEL_DATA, DCM_VR_OB);
+  GPtrArray *frags = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  gsize n = 64 * 1024;
+  guint8 *frame = g_malloc (n);
+  g_autoptr(DcmFile) file = NULL;
+  g_autoptr(DcmFile) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *b = NULL;
+  gsize alen, blen;
+  const DcmElement *read_el;
+  DcmReadOptions opts;
+
+  for (gsize i = 0; i < n; i++)
+    frame[i] = (guint8) (i * 7);
+  g_ptr_array_add (frags, g_bytes_new_static ("", 0));
+  g_ptr_array_add (frags, g_bytes_new_take (frame, n));
+  dcm_element_take_fragments (el, frags);
+  file = dcm_file_new (ds, DCM_UID_JPEG_BASELINE8_BIT, &error);
+  g_assert_no_error (error);
+  g_assert_true (dcm_file_write_path (file, path, DCM_WRITE_DEFAULT, &error));
+  g_assert_no_error (error);
+
+  dcm_read_options_init (&opts);
+  opts.bulk_threshold = 1024;
+  back = dcm_file_read_path (path, &opts, DCM_FILE_READ_DEFAULT, &error);
+  g_assert_no_error (error);
+  read_el = dcm_data_set_lookup (dcm_file_get_data_set (back), DCM_TAG_PIXEL_DATA);
+  g_assert_cmpint (read_el->kind, ==, DCM_VALUE_BULK);
+  g_assert_cmpuint (read_el->length, ==, DCM_UNDEFINED_LENGTH);
+  g_assert_true (dcm_file_write_path (back, copy_path, DCM_WRITE_DEFAULT, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &a, &alen, NULL));
+  g_assert_true (g_file_get_contents (copy_path, &b, &blen, NULL));
+  g_assert_cmpmem (a, alen, b, blen);
+  test_util_rmtree (dir);
+}
+
 /* ---- lenient reading ---- */
 
 static void
@@ -978,6 +1024,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/read/wrong-group-length", test_wrong_group_length);
   g_test_add_func ("/file/read/unknown-syntax", test_unknown_syntax_in_file);
   g_test_add_func ("/file/read/encapsulated", test_encapsulated_read);
+  g_test_add_func ("/file/write/encapsulated-bulk", test_encapsulated_bulk_rewrite);
   g_test_add_func ("/file/read/lenient/no-preamble", test_lenient_no_preamble);
   g_test_add_func ("/file/read/lenient/meta-less", test_lenient_meta_less);
   g_test_add_func ("/file/read/lenient/no-transfer-syntax", test_lenient_no_transfer_syntax);
