@@ -372,6 +372,8 @@ display_width (const char *text, gsize len)
   const char *end = text + len;
   glong width = 0;
 
+  if (is_printable_ascii ((const guint8 *) text, len))
+    return (glong) len;
   for (const char *p = text; p < end; p = g_utf8_next_char (p))
     width += (guchar) *p < 0x80 ? 1 : (g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1);
   return width;
@@ -382,12 +384,13 @@ display_width (const char *text, gsize len)
 static void
 finish_line (Dumper *d, gsize value_start, guint64 length, guint vm, const char *name)
 {
+  static const char spaces[DUMP_VALUE_COLUMN + 1] = "                                        ";
   GString *line = d->line;
   glong width = display_width (line->str + value_start, line->len - value_start);
 
-  for (glong i = width; i < DUMP_VALUE_COLUMN; i++)
-    g_string_append_c (line, ' ');
-  g_string_append (line, " # ");
+  if (width < DUMP_VALUE_COLUMN)
+    g_string_append_len (line, spaces, DUMP_VALUE_COLUMN - width);
+  g_string_append_len (line, " # ", 3);
   if (length == DCM_UNDEFINED_LENGTH)
     g_string_append (line, "u/l");
   else

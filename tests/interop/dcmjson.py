@@ -10,7 +10,8 @@
   dcmjson.py outline DUMP.txt
       Reduces a dcmdump or `dimse dump` listing to one line per element:
       nesting, tag, VR, and the value where both tools print it alike
-      (short printable ASCII strings other than UI, and integers).
+      (short printable ASCII strings other than UI and without control
+      characters, and integers).
   dcmjson.py element-bytes FILE.dcm GGGGEEEE
       Prints in hex the value bytes of a top-level element of an explicit
       VR little endian file (exit status 1 when it is absent).
@@ -154,7 +155,9 @@ def dataset_bytes(path, out_path):
     return 0
 
 
-OUTLINE_RE = re.compile(rb"^( *)\(([0-9a-f]{4},[0-9a-f]{4})\) ([A-Za-z?]{2}) (.*?) *# ")
+OUTLINE_RE = re.compile(rb"^( *)\(([0-9a-f]{4},[0-9a-f]{4})\) ([A-Za-z?]{2}) (?:(.*?) *# )?")
+# dimse dump escapes control characters that dcmdump prints raw.
+ESCAPE_RE = re.compile(rb"\\(r|n|t|x[0-9a-f]{2})")
 INTEGER_VRS = {b"US", b"SS", b"UL", b"SL", b"SV", b"UV"}
 STRING_RE = re.compile(rb"^\[([\x20-\x5a\x5c\x5e-\x7e]{0,60})\]$")
 INTEGERS_RE = re.compile(rb"^-?[0-9]+(\\-?[0-9]+)*$")
@@ -168,6 +171,8 @@ def outline(path):
             if not m or m.group(2).startswith(b"fffe,"):
                 continue
             indent, tag, vr, value = m.groups()
+            if value is None or ESCAPE_RE.search(value):
+                value = b""
             if vr == b"??":
                 vr = b"UN"
             shown = b""

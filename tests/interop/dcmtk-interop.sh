@@ -4,7 +4,8 @@
 # CHECK is one of
 #   json       `dimse dump --json` agrees with dcm2json for every corpus file
 #   dcmdump    every file the project writes is read by dcmdump without a
-#              word on stderr, and dcm2json sees in it what it saw in the source
+#              word on stderr, and dcm2json sees in it what it sees in
+#              dcmconv's conversion of the same source to the same syntax
 #   bytes      the project's transcoding agrees byte for byte with dcmconv
 #              (data set after the meta group; deflated compared inflated)
 #   roundtrip  read, write, read gives an equal data set in every syntax
