@@ -159,7 +159,9 @@ static const ActionInfo actions[DIMSE_UL_N_ACTIONS] = {
 };
 
 /* PS3.8 Table 9-10, one row per event and one column per state, so that it
- * reads cell by cell against the standard. Empty cells are NA. */
+ * reads cell by cell against the standard. Empty cells are NA. Sta5/Evt6
+ * is AA-8 as the standard has it (DCMTK answers it with AE-4), and Evt18
+ * is only defined in Sta2 and Sta13, the states where ARTIM runs. */
 #define X(a) DIMSE_##a
 #define NA DIMSE_UL_NO_ACTION
 static const DimseUlAction transitions[DIMSE_UL_N_EVENTS][DIMSE_UL_N_STATES] = {
