@@ -226,14 +226,17 @@ append_string (GString *out, DcmDataSet *command, guint32 tag, const char *name)
 }
 
 static void
-append_us (GString *out, DcmDataSet *command, guint32 tag, const char *format)
+append_us (GString *out, DcmDataSet *command, guint32 tag, const char *name, gboolean hex)
 {
   gint64 v;
   g_autofree char *part = NULL;
 
   if (!dcm_data_set_get_int64 (command, tag, 0, &v, NULL))
     return;
-  part = g_strdup_printf (format, (guint) v);
+  if (hex)
+    part = g_strdup_printf ("%s: 0x%04X", name, (guint) v);
+  else
+    part = g_strdup_printf ("%s: %u", name, (guint) v);
   append_part (out, part);
 }
 
@@ -267,7 +270,7 @@ append_related (GString *out, DimseStatusFields related, DcmDataSet *command)
   if (related & F_OFFEND)
     append_tags (out, command, DCM_TAG_OFFENDING_ELEMENT, "Offending Element");
   append_string (out, command, DCM_TAG_ERROR_COMMENT, "Error Comment");
-  append_us (out, command, DCM_TAG_ERROR_ID, "Error ID: 0x%04X");
+  append_us (out, command, DCM_TAG_ERROR_ID, "Error ID", TRUE);
   if (related & F_ATTRS)
     append_tags (out, command, DCM_TAG_ATTRIBUTE_IDENTIFIER_LIST, "Attribute Identifier List");
   if (related & F_CLASS)
@@ -275,9 +278,9 @@ append_related (GString *out, DimseStatusFields related, DcmDataSet *command)
   if (related & F_INSTANCE)
     append_string (out, command, DCM_TAG_AFFECTED_SOP_INSTANCE_UID, "Affected SOP Instance UID");
   if (related & F_EVENT)
-    append_us (out, command, DCM_TAG_EVENT_TYPE_ID, "Event Type ID: %u");
+    append_us (out, command, DCM_TAG_EVENT_TYPE_ID, "Event Type ID", FALSE);
   if (related & F_ACTION)
-    append_us (out, command, DCM_TAG_ACTION_TYPE_ID, "Action Type ID: %u");
+    append_us (out, command, DCM_TAG_ACTION_TYPE_ID, "Action Type ID", FALSE);
   if (related & F_SUBOPS)
     append_sub_operations (out, command);
 }

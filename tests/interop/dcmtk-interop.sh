@@ -11,9 +11,10 @@
 #   roundtrip  read, write, read gives an equal data set in every syntax
 #   writer     data sets built from UTF-8 with the typed setters in five
 #              character sets: dcmdump reads them without a word, dcm2json
-#              agrees with `dimse dump --json`, and the encoded names are
-#              byte for byte those dump2dcm wrote from the dumps (PS3.5
-#              Annexes H, I, K fix them)
+#              agrees with `dimse dump --json`, and the encoded values are
+#              byte for byte those dump2dcm wrote from the dumps (each
+#              character set fixes the bytes; ISO 2022 escapes per PS3.5
+#              §6.1.2.5.3, as in Annex H.3.1)
 #   text       `dimse dump` lists the same elements (tag, VR, nesting, and
 #              the values both print alike) as dcmdump, in the same order,
 #              and fails as documented

@@ -156,7 +156,8 @@ typedef struct {
   const char *institution;
 } MadeFile;
 
-/* PS3.5 Annexes H, I and K give the names; the institutions are ours. */
+/* The Japanese name is the one of PS3.5 Annex H.3.1 and the Chinese ones
+ * follow Annex K; the others are ours. */
 static const MadeFile made_files[] = {
   { "latin1", "ISO_IR 100", "Buc^Jérôme", "Hôpital Saint-Jérôme" },
   { "utf8", "ISO_IR 192", "Wang^XiaoDong=王^小東=", "Ünïcödé Klinik 医院" },
