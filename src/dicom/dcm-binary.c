@@ -23,6 +23,16 @@ dcm_reader_fail_truncated (const DcmReader *r, gsize n, GError **error)
   return FALSE;
 }
 
+guint64
+dcm_load_uint_le (const guint8 *p, guint size)
+{
+  guint64 v = 0;
+
+  for (guint i = size; i > 0; i--)
+    v = (v << 8) | p[i - 1];
+  return v;
+}
+
 void
 dcm_swap_in_place (guint8 *data, gsize len, guint unit)
 {

@@ -71,6 +71,9 @@ dcm_load_u32 (const guint8 *p, gboolean big_endian)
   return p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
 }
 
+/* The unsigned little-endian integer of size bytes (1 to 8) at p. */
+guint64 dcm_load_uint_le (const guint8 *p, guint size);
+
 static inline gboolean
 dcm_reader_read_u16 (DcmReader *r, gboolean big_endian, guint16 *out, GError **error)
 {

@@ -1,5 +1,6 @@
 /* dcm-data-set-get.c — typed getters of the data set (PS3.5 §6.2) */
 #include "dcm-data-set-private.h"
+#include "dcm-binary.h"
 #include "dcm-error.h"
 
 #include <string.h>
@@ -240,29 +241,19 @@ decode_span (DcmDataSet *ds, const DcmElement *el, const guint8 *data, DcmDataSe
   return dcm_value_trim (text, strlen (text), keep_leading);
 }
 
-static guint64
-load_le (const guint8 *p, guint size)
-{
-  guint64 v = 0;
-
-  for (guint i = size; i > 0; i--)
-    v = (v << 8) | p[i - 1];
-  return v;
-}
-
 static double
 load_float (const guint8 *p, DcmVR vr)
 {
   if (dcm_vr_value_size (vr) == 4)
     {
-      guint32 bits = (guint32) load_le (p, 4);
+      guint32 bits = (guint32) dcm_load_uint_le (p, 4);
       float f;
       memcpy (&f, &bits, sizeof f);
       return f;
     }
   else
     {
-      guint64 bits = load_le (p, 8);
+      guint64 bits = dcm_load_uint_le (p, 8);
       double d;
       memcpy (&d, &bits, sizeof d);
       return d;
@@ -294,7 +285,7 @@ static char *
 render_binary (DcmVR vr, const guint8 *p)
 {
   guint size = dcm_vr_value_size (vr);
-  guint64 v = load_le (p, size);
+  guint64 v = dcm_load_uint_le (p, size);
 
   if (vr == DCM_VR_AT)
     return g_strdup_printf ("(%04X,%04X)", (guint) (v & 0xffff), (guint) (v >> 16));
@@ -452,11 +443,11 @@ get_number (DcmDataSet *ds, guint32 tag, guint index, gboolean allow_float, Numb
   if (out->is_float)
     out->d = load_float (p, el->vr);
   else if (el->vr == DCM_VR_AT)
-    out->u = (load_le (p, 2) << 16) | load_le (p + 2, 2);
+    out->u = (dcm_load_uint_le (p, 2) << 16) | dcm_load_uint_le (p + 2, 2);
   else if (out->is_signed)
-    out->i = to_signed (load_le (p, size), size);
+    out->i = to_signed (dcm_load_uint_le (p, size), size);
   else
-    out->u = load_le (p, size);
+    out->u = dcm_load_uint_le (p, size);
   return TRUE;
 }
 

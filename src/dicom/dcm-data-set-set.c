@@ -291,6 +291,21 @@ is_integer_vr (DcmVR vr)
   return integer_range (vr, &r);
 }
 
+/* The VRs a number may be set in: binary integers and floats, and DS. */
+static gboolean
+holds_numbers (DcmVR vr)
+{
+  return is_integer_vr (vr) || dcm_data_set_priv_is_float_vr (vr) || vr == DCM_VR_DS;
+}
+
+static gboolean
+append_int64 (GByteArray *buf, guint32 tag, DcmVR vr, gint64 v, guint index, GError **error)
+{
+  if (!is_integer_vr (vr))
+    return append_double (buf, tag, vr, (double) v, index, error);
+  return append_integer (buf, tag, vr, v < 0, v, v < 0 ? 0 : (guint64) v, index, error);
+}
+
 gboolean
 dcm_data_set_set_int64s (DcmDataSet *ds, guint32 tag, DcmVR vr, const gint64 *values, guint n,
                          GError **error)
@@ -298,17 +313,11 @@ dcm_data_set_set_int64s (DcmDataSet *ds, guint32 tag, DcmVR vr, const gint64 *va
   g_autoptr (GByteArray) buf = g_byte_array_new ();
 
   vr = resolve_vr (tag, vr);
-  if (!is_integer_vr (vr) && !dcm_data_set_priv_is_float_vr (vr) && vr != DCM_VR_DS)
+  if (!holds_numbers (vr))
     return set_wrong_type (tag, vr, "integers", error);
   for (guint i = 0; i < n; i++)
-    {
-      gboolean ok = is_integer_vr (vr)
-        ? append_integer (buf, tag, vr, values[i] < 0, values[i],
-                          values[i] < 0 ? 0 : (guint64) values[i], i, error)
-        : append_double (buf, tag, vr, (double) values[i], i, error);
-      if (!ok)
-        return FALSE;
-    }
+    if (!append_int64 (buf, tag, vr, values[i], i, error))
+      return FALSE;
   return store (ds, tag, vr, g_steal_pointer (&buf));
 }
 
@@ -325,7 +334,7 @@ dcm_data_set_set_doubles (DcmDataSet *ds, guint32 tag, DcmVR vr, const double *v
   g_autoptr (GByteArray) buf = g_byte_array_new ();
 
   vr = resolve_vr (tag, vr);
-  if (!is_integer_vr (vr) && !dcm_data_set_priv_is_float_vr (vr) && vr != DCM_VR_DS)
+  if (!holds_numbers (vr))
     return set_wrong_type (tag, vr, "numbers", error);
   for (guint i = 0; i < n; i++)
     if (!append_double (buf, tag, vr, values[i], i, error))

@@ -1,6 +1,7 @@
 #include "dcm-dict.h"
 #include "dcm-dict-table.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* PS3.5 §7.2: every group, standard or private, may carry a Group Length. */
@@ -15,25 +16,19 @@ static const DcmDictEntry private_creator_entry = {
   "1", "", "Private Creator", FALSE,
 };
 
+static int
+compare_tag (const void *key, const void *entry)
+{
+  guint32 tag = *(const guint32 *) key;
+  guint32 entry_tag = ((const DcmDictEntry *) entry)->tag;
+
+  return (tag > entry_tag) - (tag < entry_tag);
+}
+
 static const DcmDictEntry *
 lookup_plain (guint32 tag)
 {
-  guint lo = 0;
-  guint hi = dcm_dict_n_plain;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      guint32 mid_tag = dcm_dict_entries[mid].tag;
-
-      if (mid_tag == tag)
-        return &dcm_dict_entries[mid];
-      if (mid_tag < tag)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return NULL;
+  return bsearch (&tag, dcm_dict_entries, dcm_dict_n_plain, sizeof (DcmDictEntry), compare_tag);
 }
 
 static const DcmDictEntry *
@@ -77,28 +72,22 @@ dcm_dict_lookup (guint32 tag)
   return lookup_repeating (tag);
 }
 
+static int
+compare_keyword (const void *keyword, const void *index)
+{
+  return strcmp (keyword, dcm_dict_entries[*(const guint16 *) index].keyword);
+}
+
 const DcmDictEntry *
 dcm_dict_lookup_keyword (const char *keyword)
 {
-  guint lo = 0;
-  guint hi = dcm_dict_n_keywords;
+  const guint16 *index;
 
   if (keyword == NULL || *keyword == '\0')
     return NULL;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      const DcmDictEntry *entry = &dcm_dict_entries[dcm_dict_keyword_index[mid]];
-      int cmp = strcmp (keyword, entry->keyword);
-
-      if (cmp == 0)
-        return entry;
-      if (cmp > 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return NULL;
+  index = bsearch (keyword, dcm_dict_keyword_index, dcm_dict_n_keywords, sizeof (guint16),
+                   compare_keyword);
+  return index != NULL ? &dcm_dict_entries[*index] : NULL;
 }
 
 DcmVR

@@ -1,6 +1,7 @@
 /* dcm-json-write.c — data set → DICOM JSON text (PS3.18 Annex F) */
 #include "dcm-json.h"
 #include "dcm-error.h"
+#include "dcm-binary.h"
 
 #include <math.h>
 #include <string.h>
@@ -342,23 +343,13 @@ write_string_values (Writer *w, const DcmCharset *cs, DcmVR vr, const guint8 *da
   w_array_end (w);
 }
 
-static guint64
-read_le (const guint8 *p, guint size)
-{
-  guint64 v = 0;
-
-  for (guint i = size; i-- > 0;)
-    v = v << 8 | p[i];
-  return v;
-}
-
 static void
 write_number (GString *out, DcmVR vr, const guint8 *p)
 {
   /* PS3.18 Table F.2.3-1: SV and UV may be strings; beyond 2^53 they must
    * be, or readers that hold numbers as doubles lose digits. */
   const gint64 exact_limit = G_GINT64_CONSTANT (1) << 53;
-  guint64 bits = read_le (p, dcm_vr_value_size (vr));
+  guint64 bits = dcm_load_uint_le (p, dcm_vr_value_size (vr));
 
   switch (vr)
     {

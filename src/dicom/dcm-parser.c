@@ -66,8 +66,10 @@ frame_clear (gpointer data)
   g_clear_pointer (&f->fragments, g_ptr_array_unref);
 }
 
+/* Reads from in, or from data when in is NULL. */
 static DcmParser *
-parser_new (const DcmTransferSyntax *ts, const DcmReadOptions *opts)
+parser_new (GInputStream *in, GBytes *data, const DcmTransferSyntax *ts,
+            const DcmReadOptions *opts)
 {
   DcmParser *p = g_new0 (DcmParser, 1);
 
@@ -82,6 +84,13 @@ parser_new (const DcmTransferSyntax *ts, const DcmReadOptions *opts)
   p->ts = ts;
   p->frames = g_array_new (FALSE, TRUE, sizeof (Frame));
   g_array_set_clear_func (p->frames, frame_clear);
+  if (in != NULL)
+    dcm_parser_input_init_stream (&p->input, in, p->opts.max_inflated_size);
+  else
+    dcm_parser_input_init_bytes (&p->input, data, p->opts.max_inflated_size);
+  /* PS3.5 §A.5: in a deflated syntax all that follows is compressed. */
+  if (ts->deflated)
+    dcm_parser_input_start_inflate (&p->input);
   return p;
 }
 
@@ -89,24 +98,14 @@ DcmParser *
 dcm_parser_new_for_stream (GInputStream *in, const DcmTransferSyntax *ts,
                            const DcmReadOptions *opts)
 {
-  DcmParser *p = parser_new (ts, opts);
-
-  dcm_parser_input_init_stream (&p->input, in, p->opts.max_inflated_size);
-  if (ts->deflated)
-    dcm_parser_input_start_inflate (&p->input);
-  return p;
+  return parser_new (in, NULL, ts, opts);
 }
 
 DcmParser *
 dcm_parser_new_for_bytes (GBytes *data, const DcmTransferSyntax *ts,
                           const DcmReadOptions *opts)
 {
-  DcmParser *p = parser_new (ts, opts);
-
-  dcm_parser_input_init_bytes (&p->input, data, p->opts.max_inflated_size);
-  if (ts->deflated)
-    dcm_parser_input_start_inflate (&p->input);
-  return p;
+  return parser_new (NULL, data, ts, opts);
 }
 
 void

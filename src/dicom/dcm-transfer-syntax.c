@@ -1,7 +1,9 @@
 #include "dcm-transfer-syntax.h"
 #include "dcm-uid.h"
+#include "dcm-uid-private.h"
 #include "dcm-uid-table.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* PS3.5 §A.1, §A.2, §A.5 and §A.3 */
@@ -25,55 +27,24 @@ static const DcmTransferSyntax *const uncompressed[] = {
   &dcm_ts_explicit_be,
 };
 
-/* Like strcmp (key, uid) for the first key_len bytes of key. */
 static int
-compare_uid (const char *key, gsize key_len, const char *uid)
+compare_syntax_uid (const void *key, const void *ts)
 {
-  int cmp = strncmp (key, uid, key_len);
-
-  if (cmp != 0)
-    return cmp;
-  return uid[key_len] == '\0' ? 0 : -1;
-}
-
-static const DcmTransferSyntax *
-lookup_registry (const char *uid, gsize len)
-{
-  guint lo = 0;
-  guint hi = dcm_uid_n_transfer_syntaxes;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      int cmp = compare_uid (uid, len, dcm_uid_transfer_syntaxes[mid].uid);
-
-      if (cmp == 0)
-        return &dcm_uid_transfer_syntaxes[mid];
-      if (cmp > 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return NULL;
+  return dcm_uid_key_compare (key, ((const DcmTransferSyntax *) ts)->uid);
 }
 
 const DcmTransferSyntax *
 dcm_transfer_syntax_lookup (const char *uid)
 {
-  gsize len;
+  DcmUidKey key;
 
-  if (uid == NULL)
-    return NULL;
-  /* PS3.5 §9.1: a UI value may carry a trailing pad. */
-  len = strlen (uid);
-  while (len > 0 && uid[len - 1] == ' ')
-    len--;
-  if (len == 0)
+  if (!dcm_uid_key_init (&key, uid))
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (uncompressed); i++)
-    if (compare_uid (uid, len, uncompressed[i]->uid) == 0)
+    if (dcm_uid_key_compare (&key, uncompressed[i]->uid) == 0)
       return uncompressed[i];
-  return lookup_registry (uid, len);
+  return bsearch (&key, dcm_uid_transfer_syntaxes, dcm_uid_n_transfer_syntaxes,
+                  sizeof (DcmTransferSyntax), compare_syntax_uid);
 }
 
 gboolean

@@ -1,74 +1,46 @@
 #include "dcm-uid.h"
+#include "dcm-uid-private.h"
 #include "dcm-uid-table.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* PS3.5 §9.1: a UID is at most 64 characters. */
 #define UID_MAX_LENGTH 64
 
-/* Like strcmp (key, uid) for the first key_len bytes of key. */
 static int
-compare_uid (const char *key, gsize key_len, const char *uid)
+compare_entry_uid (const void *key, const void *entry)
 {
-  int cmp = strncmp (key, uid, key_len);
-
-  if (cmp != 0)
-    return cmp;
-  return uid[key_len] == '\0' ? 0 : -1;
+  return dcm_uid_key_compare (key, ((const DcmUidEntry *) entry)->uid);
 }
 
 const DcmUidEntry *
 dcm_uid_lookup (const char *uid)
 {
-  gsize len;
-  guint lo = 0;
-  guint hi = dcm_uid_n_all;
+  DcmUidKey key;
 
-  if (uid == NULL)
+  if (!dcm_uid_key_init (&key, uid))
     return NULL;
-  /* PS3.5 §9.1: UI values are padded to even length; tolerate a space pad. */
-  len = strlen (uid);
-  while (len > 0 && uid[len - 1] == ' ')
-    len--;
-  if (len == 0)
-    return NULL;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      int cmp = compare_uid (uid, len, dcm_uid_entries[mid].uid);
+  return bsearch (&key, dcm_uid_entries, dcm_uid_n_all, sizeof (DcmUidEntry),
+                  compare_entry_uid);
+}
 
-      if (cmp == 0)
-        return &dcm_uid_entries[mid];
-      if (cmp > 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return NULL;
+static int
+compare_keyword (const void *keyword, const void *index)
+{
+  return strcmp (keyword, dcm_uid_entries[*(const guint16 *) index].keyword);
 }
 
 const DcmUidEntry *
 dcm_uid_lookup_keyword (const char *keyword)
 {
-  guint lo = 0;
-  guint hi = dcm_uid_n_keywords;
+  const guint16 *index;
 
   if (keyword == NULL || *keyword == '\0')
     return NULL;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      const DcmUidEntry *entry = &dcm_uid_entries[dcm_uid_keyword_index[mid]];
-      int cmp = strcmp (keyword, entry->keyword);
-
-      if (cmp == 0)
-        return entry;
-      if (cmp > 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return NULL;
+  index = bsearch (keyword, dcm_uid_keyword_index, dcm_uid_n_keywords, sizeof (guint16),
+                   compare_keyword);
+  return index != NULL ? &dcm_uid_entries[*index] : NULL;
 }
 
 const char *

@@ -36,10 +36,30 @@ test_util_rmtree (const char *path)
   g_rmdir (path);
 }
 
+void
+test_util_tmpdir_free (TestUtilTmpdir dir)
+{
+  test_util_rmtree (dir);
+  g_free (dir);
+}
+
 char *
 test_util_find_program (const char *name)
 {
   return g_find_program_in_path (name);
+}
+
+char *
+test_util_require_program (const char *name)
+{
+  char *path = test_util_find_program (name);
+
+  if (path == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("%s is not installed", name);
+      g_test_skip (why);
+    }
+  return path;
 }
 
 gboolean
@@ -56,4 +76,68 @@ test_util_run (const char * const *argv, char **out_stdout, char **out_stderr,
   if (out_status != NULL)
     *out_status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
   return TRUE;
+}
+
+GBytes *
+test_util_hex_bytes (const char *hex)
+{
+  GByteArray *a = g_byte_array_new ();
+
+  for (const char *p = hex; *p != '\0';)
+    {
+      guint8 b;
+
+      if (g_ascii_isspace (*p))
+        {
+          p++;
+          continue;
+        }
+      g_assert_true (g_ascii_isxdigit (p[0]) && g_ascii_isxdigit (p[1]));
+      b = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+      g_byte_array_append (a, &b, 1);
+      p += 2;
+    }
+  return g_byte_array_free_to_bytes (a);
+}
+
+void
+test_util_assert_bytes (GBytes *bytes, const void *expected, gsize len)
+{
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected, len);
+}
+
+void
+test_util_assert_element_bytes (const DcmElement *el, const void *expected, gsize len)
+{
+  g_assert_nonnull (el);
+  g_assert_cmpint (el->kind, ==, DCM_VALUE_BYTES);
+  test_util_assert_bytes (el->value.bytes, expected, len);
+}
+
+void
+test_util_assert_value (DcmDataSet *ds, guint32 tag, const void *expected, gsize len)
+{
+  test_util_assert_element_bytes (dcm_data_set_lookup (ds, tag), expected, len);
+}
+
+void
+test_util_add_per_syntax (const char *prefix, GTestDataFunc test)
+{
+  static const struct {
+    const char              *name;
+    const DcmTransferSyntax *ts;
+  } syntaxes[] = {
+    { "implicit-le", &dcm_ts_implicit_le },
+    { "explicit-le", &dcm_ts_explicit_le },
+    { "explicit-be", &dcm_ts_explicit_be },
+    { "deflated", &dcm_ts_deflated_explicit_le },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (syntaxes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s", prefix, syntaxes[i].name);
+
+      g_test_add_data_func (path, syntaxes[i].ts, test);
+    }
 }

@@ -7,6 +7,7 @@
 
 #include "dcm-charset.h"
 #include "dcm-error.h"
+#include "test-util.h"
 
 typedef struct {
   const char *charset;   /* value of (0008,0005) */
@@ -101,12 +102,7 @@ decode_str (const DcmCharset *cs, const char *bytes, DcmVR vr, GError **error)
 static void
 assert_bytes (GBytes *bytes, const char *expected)
 {
-  gsize len = 0;
-  const guint8 *data;
-
-  g_assert_nonnull (bytes);
-  data = g_bytes_get_data (bytes, &len);
-  g_assert_cmpmem (data, len, expected, strlen (expected));
+  test_util_assert_bytes (bytes, expected, strlen (expected));
 }
 
 static void

@@ -1,6 +1,7 @@
 /* test-data-set.c — the data set model, typed access and validation */
 #include "dcm-data-set.h"
 #include "dcm-error.h"
+#include "test-util.h"
 
 #include <math.h>
 #include <string.h>
@@ -27,15 +28,6 @@ element_bytes (DcmDataSet *ds, guint32 tag)
   g_assert_nonnull (el);
   g_assert_cmpint (el->kind, ==, DCM_VALUE_BYTES);
   return el->value.bytes;
-}
-
-static void
-assert_bytes (DcmDataSet *ds, guint32 tag, const void *expected, gsize len)
-{
-  gsize size;
-  const guint8 *data = g_bytes_get_data (element_bytes (ds, tag), &size);
-
-  g_assert_cmpmem (data, size, expected, len);
 }
 
 /* ---- the model ---- */
@@ -113,7 +105,7 @@ test_replace (void)
   g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_PATIENT_ID, DCM_VR_NONE, "B22", NULL));
   g_assert_cmpuint (dcm_data_set_n_elements (ds), ==, 2);
   assert_string (ds, DCM_TAG_PATIENT_ID, 0, "B22");
-  assert_bytes (ds, DCM_TAG_PATIENT_ID, "B22 ", 4);
+  test_util_assert_value (ds, DCM_TAG_PATIENT_ID, "B22 ", 4);
 
   /* Replacing through insert empties the value. */
   dcm_data_set_insert (ds, DCM_TAG_PATIENT_ID, DCM_VR_LO);
@@ -230,7 +222,7 @@ test_charset_inheritance (void)
 
   /* Setting goes through the inherited set too: ü is 0xFC in Latin-1. */
   g_assert_true (dcm_data_set_set_string (level3, DCM_TAG_PERSON_NAME, DCM_VR_NONE, "Bär", NULL));
-  assert_bytes (level3, DCM_TAG_PERSON_NAME, "B\xe4r ", 4);
+  test_util_assert_value (level3, DCM_TAG_PERSON_NAME, "B\xe4r ", 4);
 
   /* An item's own (0008,0005) overrides; the cache follows changes. */
   SET_RAW (level3, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_CS, "ISO_IR 192");
@@ -410,7 +402,8 @@ test_string_vrs (void)
 
       g_assert_true (dcm_data_set_set_string (ds, tag, cases[i].vr, cases[i].set, &error));
       g_assert_no_error (error);
-      assert_bytes (ds, tag, cases[i].stored, strlen (cases[i].stored) + (cases[i].vr == DCM_VR_UI));
+      test_util_assert_value (ds, tag, cases[i].stored,
+                              strlen (cases[i].stored) + (cases[i].vr == DCM_VR_UI));
       assert_string (ds, tag, 0, cases[i].first);
       g_assert_cmpuint (dcm_data_set_get_vm (ds, tag), ==, cases[i].vm);
       values = dcm_data_set_get_strings (ds, tag, &error);
@@ -465,14 +458,14 @@ test_binary_integers (void)
   double d;
 
   g_assert_true (dcm_data_set_set_int64s (ds, PRIV (0x2000), DCM_VR_US, us, 2, NULL));
-  assert_bytes (ds, PRIV (0x2000), "\x00\x00\xff\xff", 4);
+  test_util_assert_value (ds, PRIV (0x2000), "\x00\x00\xff\xff", 4);
   g_assert_true (dcm_data_set_get_int64 (ds, PRIV (0x2000), 1, &i, NULL));
   g_assert_cmpint (i, ==, 65535);
   g_assert_cmpuint (dcm_data_set_get_vm (ds, PRIV (0x2000)), ==, 2);
   assert_string (ds, PRIV (0x2000), 1, "65535");
 
   g_assert_true (dcm_data_set_set_int64s (ds, PRIV (0x2001), DCM_VR_SS, ss, 2, NULL));
-  assert_bytes (ds, PRIV (0x2001), "\x00\x80\xff\x7f", 4);
+  test_util_assert_value (ds, PRIV (0x2001), "\x00\x80\xff\x7f", 4);
   g_assert_true (dcm_data_set_get_int64 (ds, PRIV (0x2001), 0, &i, NULL));
   g_assert_cmpint (i, ==, -32768);
   assert_string (ds, PRIV (0x2001), 0, "-32768");
@@ -499,7 +492,7 @@ test_binary_integers (void)
   assert_string (ds, PRIV (0x2005), 0, "18446744073709551615");
 
   g_assert_true (dcm_data_set_set_int64s (ds, PRIV (0x2006), DCM_VR_OW, ow, 1, NULL));
-  assert_bytes (ds, PRIV (0x2006), "\x34\x12", 2);
+  test_util_assert_value (ds, PRIV (0x2006), "\x34\x12", 2);
   g_assert_true (dcm_data_set_set_int64s (ds, PRIV (0x2007), DCM_VR_OL, ol, 2, NULL));
   g_assert_true (dcm_data_set_get_int64 (ds, PRIV (0x2007), 1, &i, NULL));
   g_assert_cmpint (i, ==, 0xffffffff);
@@ -511,14 +504,14 @@ test_binary_integers (void)
   g_assert_cmpuint (u, ==, G_MAXINT64);
 
   g_assert_true (dcm_data_set_set_raw (ds, PRIV (0x2009), DCM_VR_OB, "\x01\x02\x03", 3, NULL));
-  assert_bytes (ds, PRIV (0x2009), "\x01\x02\x03\x00", 4);
+  test_util_assert_value (ds, PRIV (0x2009), "\x01\x02\x03\x00", 4);
   g_assert_true (dcm_data_set_get_int64 (ds, PRIV (0x2009), 2, &i, NULL));
   g_assert_cmpint (i, ==, 3);
   g_assert_cmpuint (dcm_data_set_get_vm (ds, PRIV (0x2009)), ==, 1);
 
   g_assert_true (dcm_data_set_set_raw (ds, PRIV (0x200a), DCM_VR_UN, "\x01\x02", 2, NULL));
   g_assert_cmpuint (dcm_data_set_get_vm (ds, PRIV (0x200a)), ==, 1);
-  assert_bytes (ds, PRIV (0x200a), "\x01\x02", 2);
+  test_util_assert_value (ds, PRIV (0x200a), "\x01\x02", 2);
 }
 
 static void
@@ -555,9 +548,9 @@ test_is_ds (void)
   double d;
 
   g_assert_true (dcm_data_set_set_int64s (ds, DCM_TAG_INSTANCE_NUMBER, DCM_VR_NONE, is, 1, NULL));
-  assert_bytes (ds, DCM_TAG_INSTANCE_NUMBER, "2147483647", 10);
+  test_util_assert_value (ds, DCM_TAG_INSTANCE_NUMBER, "2147483647", 10);
   g_assert_true (dcm_data_set_set_int64s (ds, DCM_TAG_INSTANCE_NUMBER, DCM_VR_NONE, is + 1, 1, NULL));
-  assert_bytes (ds, DCM_TAG_INSTANCE_NUMBER, "-2147483648 ", 12);
+  test_util_assert_value (ds, DCM_TAG_INSTANCE_NUMBER, "-2147483648 ", 12);
 
   SET_RAW (ds, DCM_TAG_INSTANCE_NUMBER, DCM_VR_IS, " -3 ");
   g_assert_true (dcm_data_set_get_int64 (ds, DCM_TAG_INSTANCE_NUMBER, 0, &i, NULL));
@@ -613,7 +606,7 @@ test_floats (void)
   g_assert_cmpuint (dcm_data_set_get_vm (ds, PRIV (0x3000)), ==, 2);
 
   g_assert_true (dcm_data_set_set_doubles (ds, PRIV (0x3001), DCM_VR_FL, fl, 1, NULL));
-  assert_bytes (ds, PRIV (0x3001), "\xcd\xcc\xcc\x3d", 4);
+  test_util_assert_value (ds, PRIV (0x3001), "\xcd\xcc\xcc\x3d", 4);
   g_assert_true (dcm_data_set_get_double (ds, PRIV (0x3001), 0, &d, NULL));
   g_assert_cmpfloat (d, ==, (float) 0.1);
   assert_string (ds, PRIV (0x3001), 0, "0.1");
@@ -636,7 +629,7 @@ test_floats (void)
   /* Integers stored through set_doubles must be whole. */
   d = 2.0;
   g_assert_true (dcm_data_set_set_doubles (ds, PRIV (0x3004), DCM_VR_US, &d, 1, NULL));
-  assert_bytes (ds, PRIV (0x3004), "\x02\x00", 2);
+  test_util_assert_value (ds, PRIV (0x3004), "\x02\x00", 2);
   d = 2.5;
   g_assert_false (dcm_data_set_set_doubles (ds, PRIV (0x3004), DCM_VR_US, &d, 1, &error));
   g_assert_error (error, DCM_ERROR, DCM_ERROR_INVALID);
@@ -650,14 +643,15 @@ test_attribute_tag (void)
 
   g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_FRAME_INCREMENT_POINTER, DCM_VR_NONE,
                                           "(0018,1063)\\00181065", NULL));
-  assert_bytes (ds, DCM_TAG_FRAME_INCREMENT_POINTER, "\x18\x00\x63\x10\x18\x00\x65\x10", 8);
+  test_util_assert_value (ds, DCM_TAG_FRAME_INCREMENT_POINTER,
+                          "\x18\x00\x63\x10\x18\x00\x65\x10", 8);
   g_assert_cmpuint (dcm_data_set_get_vm (ds, DCM_TAG_FRAME_INCREMENT_POINTER), ==, 2);
   assert_string (ds, DCM_TAG_FRAME_INCREMENT_POINTER, 1, "(0018,1065)");
   g_assert_true (dcm_data_set_get_uint64 (ds, DCM_TAG_FRAME_INCREMENT_POINTER, 0, &u, NULL));
   g_assert_cmpuint (u, ==, DCM_TAG_FRAME_TIME);
   g_assert_true (dcm_data_set_set_int64 (ds, DCM_TAG_FRAME_INCREMENT_POINTER, DCM_VR_NONE,
                                          DCM_TAG_PATIENT_NAME, NULL));
-  assert_bytes (ds, DCM_TAG_FRAME_INCREMENT_POINTER, "\x10\x00\x10\x00", 4);
+  test_util_assert_value (ds, DCM_TAG_FRAME_INCREMENT_POINTER, "\x10\x00\x10\x00", 4);
   g_assert_false (dcm_data_set_set_string (ds, DCM_TAG_FRAME_INCREMENT_POINTER, DCM_VR_NONE,
                                            "NotAKeyword", NULL));
 }

@@ -439,7 +439,7 @@ test_encapsulated_read (void)
 static void
 test_encapsulated_bulk_rewrite (void)
 {
-  g_autofree char *dir = test_util_make_tmpdir ("test-file");
+  g_auto(TestUtilTmpdir) dir = test_util_make_tmpdir ("test-file");
   g_autofree char *path = g_build_filename (dir, "jpeg.dcm", NULL);
   g_autofree char *copy_path = g_build_filename (dir, "copy.dcm", NULL);
   g_autoptr(DcmDataSet) ds = sample_data_set ();
@@ -477,7 +477,6 @@ test_encapsulated_bulk_rewrite (void)
   g_assert_true (g_file_get_contents (path, &a, &alen, NULL));
   g_assert_true (g_file_get_contents (copy_path, &b, &blen, NULL));
   g_assert_cmpmem (a, alen, b, blen);
-  test_util_rmtree (dir);
 }
 
 /* ---- lenient reading ---- */
@@ -596,7 +595,7 @@ count_entries (const char *dir)
 static void
 test_write_path_atomic (void)
 {
-  g_autofree char *dir = test_util_make_tmpdir ("test-file");
+  g_auto(TestUtilTmpdir) dir = test_util_make_tmpdir ("test-file");
   g_autofree char *path = g_build_filename (dir, "out.dcm", NULL);
   g_autofree char *missing = g_build_filename (dir, "gone.raw", NULL);
   g_autoptr(DcmFile) file = sample_file (&dcm_ts_explicit_le);
@@ -639,13 +638,12 @@ test_write_path_atomic (void)
   path = g_build_filename (dir, "no-such-folder", "x.dcm", NULL);
   g_assert_false (dcm_file_write_path (back, path, DCM_WRITE_DEFAULT, &error));
   g_assert_error (error, DCM_ERROR, DCM_ERROR_IO);
-  test_util_rmtree (dir);
 }
 
 static void
 test_read_path_bulk (void)
 {
-  g_autofree char *dir = test_util_make_tmpdir ("test-file");
+  g_auto(TestUtilTmpdir) dir = test_util_make_tmpdir ("test-file");
   g_autofree char *path = g_build_filename (dir, "big.dcm", NULL);
   g_autofree char *copy_path = g_build_filename (dir, "copy.dcm", NULL);
   g_autoptr(DcmDataSet) ds = sample_data_set ();
@@ -704,7 +702,6 @@ test_read_path_bulk (void)
           g_assert_true (dcm_data_set_equal (dcm_file_get_data_set (transcoded), ds));
         }
     }
-  test_util_rmtree (dir);
 }
 
 /* Saving over the file that big values are still read from: the values'
@@ -712,7 +709,7 @@ test_read_path_bulk (void)
 static void
 test_write_path_in_place (void)
 {
-  g_autofree char *dir = test_util_make_tmpdir ("test-file");
+  g_auto(TestUtilTmpdir) dir = test_util_make_tmpdir ("test-file");
   g_autofree char *path = g_build_filename (dir, "edit.dcm", NULL);
   g_autoptr(DcmDataSet) ds = sample_data_set ();
   g_autoptr(DcmFile) file = NULL;
@@ -761,7 +758,6 @@ test_write_path_in_place (void)
   g_clear_pointer (&file, dcm_file_unref);
   file = dcm_file_read_path (path, NULL, DCM_FILE_READ_DEFAULT, NULL);
   g_assert_true (dcm_data_set_equal (dcm_file_get_data_set (file), ds));
-  test_util_rmtree (dir);
 }
 
 static void
@@ -776,20 +772,6 @@ test_read_path_missing (void)
 }
 
 /* ---- DCMTK interoperability (skipped when DCMTK is not installed) ---- */
-
-static gboolean
-have_program (const char *name)
-{
-  g_autofree char *path = test_util_find_program (name);
-
-  if (path == NULL)
-    {
-      g_autofree char *why = g_strdup_printf ("%s is not installed", name);
-      g_test_skip (why);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 static int
 run (const char * const *argv, char **out_stdout, char **out_stderr)
@@ -816,10 +798,11 @@ has_warning_lines (const char *text)
 static void
 test_dcmtk_dcmdump (void)
 {
-  g_autofree char *dir = NULL;
+  g_autofree char *dcmdump = test_util_require_program ("dcmdump");
+  g_auto(TestUtilTmpdir) dir = NULL;
   DcmWriteFlags flags[] = { DCM_WRITE_DEFAULT, DCM_WRITE_UNDEFINED_LENGTHS };
 
-  if (!have_program ("dcmdump"))
+  if (dcmdump == NULL)
     return;
   dir = test_util_make_tmpdir ("test-file-dcmdump");
   for (guint i = 0; i < G_N_ELEMENTS (syntaxes); i++)
@@ -827,7 +810,7 @@ test_dcmtk_dcmdump (void)
       {
         g_autoptr(DcmFile) file = sample_file (syntaxes[i]);
         g_autofree char *path = g_build_filename (dir, "ours.dcm", NULL);
-        const char *argv[] = { "dcmdump", path, NULL };
+        const char *argv[] = { dcmdump, path, NULL };
         g_autofree char *out = NULL, *err = NULL;
         g_autoptr(GError) error = NULL;
 
@@ -842,7 +825,6 @@ test_dcmtk_dcmdump (void)
         g_assert_nonnull (strstr (out, "(0002,0010) UI ="));
         g_assert_nonnull (strstr (out, "(0008,1155) UI [1.2.3.4]"));
       }
-  test_util_rmtree (dir);
 }
 
 static const char dump_text[] =
@@ -863,7 +845,8 @@ static const char dump_text[] =
 static void
 test_dcmtk_dump2dcm (void)
 {
-  g_autofree char *dir = NULL;
+  g_autofree char *dump2dcm = test_util_require_program ("dump2dcm");
+  g_auto(TestUtilTmpdir) dir = NULL;
   g_autofree char *dump = NULL;
   g_autofree char *path = NULL;
   const char *options[] = { "+te", "+tb", "+ti", "+td" };
@@ -871,7 +854,7 @@ test_dcmtk_dump2dcm (void)
     &dcm_ts_explicit_le, &dcm_ts_explicit_be, &dcm_ts_implicit_le, &dcm_ts_deflated_explicit_le,
   };
 
-  if (!have_program ("dump2dcm"))
+  if (dump2dcm == NULL)
     return;
   dir = test_util_make_tmpdir ("test-file-dump2dcm");
   dump = g_build_filename (dir, "in.txt", NULL);
@@ -879,7 +862,7 @@ test_dcmtk_dump2dcm (void)
   g_assert_true (g_file_set_contents (dump, dump_text, -1, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (options); i++)
     {
-      const char *argv[] = { "dump2dcm", options[i], dump, path, NULL };
+      const char *argv[] = { dump2dcm, options[i], dump, path, NULL };
       g_autoptr(GError) error = NULL;
       g_autoptr(DcmFile) file = NULL;
       DcmDataSet *ds, *item;
@@ -904,7 +887,6 @@ test_dcmtk_dump2dcm (void)
       ref = element_text (item, DCM_TAG_REFERENCED_SOP_INSTANCE_UID);
       g_assert_cmpmem (ref, 6, "1.2.3\0", 6);
     }
-  test_util_rmtree (dir);
 }
 
 /* The data set part of a file: after the prefix and the meta group. */
@@ -958,7 +940,8 @@ dcmconv_data_set (void)
 static void
 test_dcmtk_dcmconv_identical (void)
 {
-  g_autofree char *dir = NULL;
+  g_autofree char *dcmconv = test_util_require_program ("dcmconv");
+  g_auto(TestUtilTmpdir) dir = NULL;
   g_autofree char *source = NULL, *theirs = NULL, *ours = NULL;
   g_autoptr(DcmDataSet) ds = dcmconv_data_set ();
   g_autoptr(DcmFile) source_file = NULL;
@@ -969,7 +952,7 @@ test_dcmtk_dcmconv_identical (void)
     &dcm_ts_explicit_le, &dcm_ts_explicit_be, &dcm_ts_implicit_le,
   };
 
-  if (!have_program ("dcmconv"))
+  if (dcmconv == NULL)
     return;
   dir = test_util_make_tmpdir ("test-file-dcmconv");
   source = g_build_filename (dir, "source.dcm", NULL);
@@ -981,7 +964,7 @@ test_dcmtk_dcmconv_identical (void)
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (options); i++)
     {
-      const char *argv[] = { "dcmconv", options[i], source, theirs, NULL };
+      const char *argv[] = { dcmconv, options[i], source, theirs, NULL };
       g_autoptr(DcmFile) file = dcm_file_new (ds, targets[i]->uid, &error);
       g_autoptr(GBytes) a = NULL, b = NULL;
 
@@ -999,7 +982,6 @@ test_dcmtk_dcmconv_identical (void)
   /* the last one, implicit: the sequence with its explicit length */
   last = data_set_part (theirs);
   g_assert_true (contains_bytes (last, "\x08\x00\x40\x11\x3a\x00\x00\x00", 8));
-  test_util_rmtree (dir);
 }
 
 int
@@ -1011,11 +993,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/new/missing-uids", test_new_missing_uids);
   g_test_add_func ("/file/new/unknown-syntax", test_new_unknown_syntax);
   g_test_add_func ("/file/new/strips-meta-group", test_new_strips_meta_group);
-  g_test_add_data_func ("/file/round-trip/implicit-le", &dcm_ts_implicit_le, test_round_trip);
-  g_test_add_data_func ("/file/round-trip/explicit-le", &dcm_ts_explicit_le, test_round_trip);
-  g_test_add_data_func ("/file/round-trip/explicit-be", &dcm_ts_explicit_be, test_round_trip);
-  g_test_add_data_func ("/file/round-trip/deflated", &dcm_ts_deflated_explicit_le,
-                        test_round_trip);
+  test_util_add_per_syntax ("/file/round-trip", test_round_trip);
   g_test_add_func ("/file/round-trip/stream", test_read_stream);
   g_test_add_func ("/file/deflated/data-set-is-raw-deflate", test_deflated_layout);
   g_test_add_func ("/file/read/not-part10", test_not_part10);

@@ -59,6 +59,22 @@ from_json (const char *text)
   return ds;
 }
 
+/* ds must write exactly expected, and read back as an equal data set that
+ * writes the same text again. */
+static void
+assert_json_round_trip (DcmDataSet *ds, const char *expected)
+{
+  g_autofree char *json = to_json (ds, NULL);
+  g_autoptr(DcmDataSet) back = NULL;
+  g_autofree char *again = NULL;
+
+  g_assert_cmpstr (json, ==, expected);
+  back = from_json (json);
+  g_assert_true (dcm_data_set_equal (ds, back));
+  again = to_json (back, NULL);
+  g_assert_cmpstr (again, ==, json);
+}
+
 static void
 assert_bytes (DcmDataSet *ds, guint32 tag, DcmVR vr, const void *data, gsize len)
 {
@@ -71,9 +87,7 @@ assert_bytes (DcmDataSet *ds, guint32 tag, DcmVR vr, const void *data, gsize len
       g_assert_cmpint (el->kind, ==, DCM_VALUE_EMPTY);
       return;
     }
-  g_assert_cmpint (el->kind, ==, DCM_VALUE_BYTES);
-  g_assert_cmpmem (g_bytes_get_data (el->value.bytes, NULL), g_bytes_get_size (el->value.bytes),
-                   data, len);
+  test_util_assert_element_bytes (el, data, len);
 }
 
 static void
@@ -194,9 +208,6 @@ static void
 test_numbers (void)
 {
   g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
-  g_autoptr(DcmDataSet) back = NULL;
-  g_autofree char *json = NULL;
-  g_autofree char *again = NULL;
   const guint8 us[] = { 0x01, 0x00, 0xff, 0xff };
   const guint8 ss[] = { 0xfd, 0xff };
   const guint8 ul[] = { 0xff, 0xff, 0xff, 0xff };
@@ -222,22 +233,16 @@ test_numbers (void)
   put (ds, PRIVATE_TAG (0x08), DCM_VR_UV, uv, sizeof uv);
   put (ds, PRIVATE_TAG (0x09), DCM_VR_AT, at, sizeof at);
 
-  json = to_json (ds, NULL);
-  g_assert_cmpstr (json, ==,
-                   "{\"00091001\":{\"vr\":\"US\",\"Value\":[1,65535]},"
-                   "\"00091002\":{\"vr\":\"SS\",\"Value\":[-3]},"
-                   "\"00091003\":{\"vr\":\"UL\",\"Value\":[4294967295]},"
-                   "\"00091004\":{\"vr\":\"SL\",\"Value\":[-2147483648]},"
-                   "\"00091005\":{\"vr\":\"FL\",\"Value\":[0.100000001,3.5]},"
-                   "\"00091006\":{\"vr\":\"FD\",\"Value\":[0.1,1e300,-2.5]},"
-                   "\"00091007\":{\"vr\":\"SV\",\"Value\":[-5,\"-9223372036854775808\"]},"
-                   "\"00091008\":{\"vr\":\"UV\",\"Value\":[9007199254740992,\"9007199254740993\"]},"
-                   "\"00091009\":{\"vr\":\"AT\",\"Value\":[\"00181063\"]}}");
-
-  back = from_json (json);
-  g_assert_true (dcm_data_set_equal (ds, back));
-  again = to_json (back, NULL);
-  g_assert_cmpstr (again, ==, json);
+  assert_json_round_trip (ds,
+                          "{\"00091001\":{\"vr\":\"US\",\"Value\":[1,65535]},"
+                          "\"00091002\":{\"vr\":\"SS\",\"Value\":[-3]},"
+                          "\"00091003\":{\"vr\":\"UL\",\"Value\":[4294967295]},"
+                          "\"00091004\":{\"vr\":\"SL\",\"Value\":[-2147483648]},"
+                          "\"00091005\":{\"vr\":\"FL\",\"Value\":[0.100000001,3.5]},"
+                          "\"00091006\":{\"vr\":\"FD\",\"Value\":[0.1,1e300,-2.5]},"
+                          "\"00091007\":{\"vr\":\"SV\",\"Value\":[-5,\"-9223372036854775808\"]},"
+                          "\"00091008\":{\"vr\":\"UV\",\"Value\":[9007199254740992,\"9007199254740993\"]},"
+                          "\"00091009\":{\"vr\":\"AT\",\"Value\":[\"00181063\"]}}");
 }
 
 static void
@@ -267,24 +272,19 @@ static void
 test_person_name (void)
 {
   g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
-  g_autoptr(DcmDataSet) back = NULL;
-  g_autofree char *json = NULL;
   const char *name = "Yamada^Tarou=\xe5\xb1\xb1\xe7\x94\xb0^\xe5\xa4\xaa\xe9\x83\x8e="
                      "\xe3\x82\x84\xe3\x81\xbe\xe3\x81\xa0^\xe3\x81\x9f\xe3\x82\x8d\xe3\x81\x86";
   g_autofree char *value = g_strdup_printf ("%s\\=Ideo\\\\==Pho^P", name);
 
   put_str (ds, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_CS, "ISO_IR 192");
   put_padded (ds, DCM_TAG_PATIENT_NAME, DCM_VR_PN, value);
-  json = to_json (ds, NULL);
-  g_assert_cmpstr (json, ==,
-                   "{\"00080005\":{\"vr\":\"CS\",\"Value\":[\"ISO_IR 192\"]},"
-                   "\"00100010\":{\"vr\":\"PN\",\"Value\":["
-                   "{\"Alphabetic\":\"Yamada^Tarou\","
-                   "\"Ideographic\":\"\xe5\xb1\xb1\xe7\x94\xb0^\xe5\xa4\xaa\xe9\x83\x8e\","
-                   "\"Phonetic\":\"\xe3\x82\x84\xe3\x81\xbe\xe3\x81\xa0^\xe3\x81\x9f\xe3\x82\x8d\xe3\x81\x86\"},"
-                   "{\"Ideographic\":\"Ideo\"},null,{\"Phonetic\":\"Pho^P\"}]}}");
-  back = from_json (json);
-  g_assert_true (dcm_data_set_equal (ds, back));
+  assert_json_round_trip (ds,
+                          "{\"00080005\":{\"vr\":\"CS\",\"Value\":[\"ISO_IR 192\"]},"
+                          "\"00100010\":{\"vr\":\"PN\",\"Value\":["
+                          "{\"Alphabetic\":\"Yamada^Tarou\","
+                          "\"Ideographic\":\"\xe5\xb1\xb1\xe7\x94\xb0^\xe5\xa4\xaa\xe9\x83\x8e\","
+                          "\"Phonetic\":\"\xe3\x82\x84\xe3\x81\xbe\xe3\x81\xa0^\xe3\x81\x9f\xe3\x82\x8d\xe3\x81\x86\"},"
+                          "{\"Ideographic\":\"Ideo\"},null,{\"Phonetic\":\"Pho^P\"}]}}");
 }
 
 static void
@@ -374,8 +374,6 @@ static void
 test_inline_binary (void)
 {
   g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
-  g_autoptr(DcmDataSet) back = NULL;
-  g_autofree char *json = NULL;
   const guint8 ob[] = { 0x01, 0x02, 0x03, 0x00 };
   const guint16 ow[] = { 0x0001, 0x0203 };
   const float of[] = { 1.5f };
@@ -391,18 +389,15 @@ test_inline_binary (void)
   put (ds, PRIVATE_TAG (0x06), DCM_VR_OV, ov, sizeof ov);
   put (ds, PRIVATE_TAG (0x07), DCM_VR_UN, ob, 3);
   put (ds, PRIVATE_TAG (0x08), DCM_VR_OB, NULL, 0);
-  json = to_json (ds, NULL);
-  g_assert_cmpstr (json, ==,
-                   "{\"00091001\":{\"vr\":\"OB\",\"InlineBinary\":\"AQIDAA==\"},"
-                   "\"00091002\":{\"vr\":\"OW\",\"InlineBinary\":\"AQADAg==\"},"
-                   "\"00091003\":{\"vr\":\"OF\",\"InlineBinary\":\"AADAPw==\"},"
-                   "\"00091004\":{\"vr\":\"OD\",\"InlineBinary\":\"AAAAAAAA+D8=\"},"
-                   "\"00091005\":{\"vr\":\"OL\",\"InlineBinary\":\"BwAAAA==\"},"
-                   "\"00091006\":{\"vr\":\"OV\",\"InlineBinary\":\"BwAAAAAAAAA=\"},"
-                   "\"00091007\":{\"vr\":\"UN\",\"InlineBinary\":\"AQID\"},"
-                   "\"00091008\":{\"vr\":\"OB\"}}");
-  back = from_json (json);
-  g_assert_true (dcm_data_set_equal (ds, back));
+  assert_json_round_trip (ds,
+                          "{\"00091001\":{\"vr\":\"OB\",\"InlineBinary\":\"AQIDAA==\"},"
+                          "\"00091002\":{\"vr\":\"OW\",\"InlineBinary\":\"AQADAg==\"},"
+                          "\"00091003\":{\"vr\":\"OF\",\"InlineBinary\":\"AADAPw==\"},"
+                          "\"00091004\":{\"vr\":\"OD\",\"InlineBinary\":\"AAAAAAAA+D8=\"},"
+                          "\"00091005\":{\"vr\":\"OL\",\"InlineBinary\":\"BwAAAA==\"},"
+                          "\"00091006\":{\"vr\":\"OV\",\"InlineBinary\":\"BwAAAAAAAAA=\"},"
+                          "\"00091007\":{\"vr\":\"UN\",\"InlineBinary\":\"AQID\"},"
+                          "\"00091008\":{\"vr\":\"OB\"}}");
 }
 
 static void
@@ -485,7 +480,7 @@ test_bulk_data_uri (void)
 static void
 test_bulk_from_file (void)
 {
-  g_autofree char *dir = test_util_make_tmpdir ("test-json");
+  g_auto(TestUtilTmpdir) dir = test_util_make_tmpdir ("test-json");
   g_autofree char *path = g_build_filename (dir, "values.bin", NULL);
   g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
   g_autoptr(GError) error = NULL;
@@ -512,7 +507,6 @@ test_bulk_from_file (void)
   g_assert_error (error, DCM_ERROR, DCM_ERROR_TRUNCATED);
   g_assert_nonnull (strstr (error->message, "(7FE0,0010)"));
   g_assert_null (json);
-  test_util_rmtree (dir);
 }
 
 static void
@@ -757,9 +751,9 @@ static const char dump_text[] =
 static void
 test_matches_dcm2json (void)
 {
-  g_autofree char *dump2dcm = test_util_find_program ("dump2dcm");
-  g_autofree char *dcm2json = test_util_find_program ("dcm2json");
-  g_autofree char *dir = NULL;
+  g_autofree char *dump2dcm = test_util_require_program ("dump2dcm");
+  g_autofree char *dcm2json = test_util_require_program ("dcm2json");
+  g_auto(TestUtilTmpdir) dir = NULL;
   g_autofree char *dump_path = NULL;
   g_autofree char *dcm_path = NULL;
   g_autofree char *dcmtk_out = NULL;
@@ -774,10 +768,7 @@ test_matches_dcm2json (void)
   int status = -1;
 
   if (dump2dcm == NULL || dcm2json == NULL)
-    {
-      g_test_skip ("DCMTK's dump2dcm and dcm2json are not installed");
-      return;
-    }
+    return;
   dir = test_util_make_tmpdir ("test-json-dcmtk");
   dump_path = g_build_filename (dir, "in.dump", NULL);
   dcm_path = g_build_filename (dir, "in.dcm", NULL);
@@ -802,7 +793,6 @@ test_matches_dcm2json (void)
       g_autofree char *why = g_strdup_printf ("the Part 10 reader cannot read the file: %s",
                                               error->message);
       g_test_skip (why);
-      test_util_rmtree (dir);
       return;
     }
   ours = dcm_json_to_string (dcm_file_get_data_set (file), TRUE, NULL, &error);
@@ -820,7 +810,6 @@ test_matches_dcm2json (void)
   /* DS text verbatim, as dcm2json keeps it. */
   g_assert_nonnull (strstr (ours, "1.0E3"));
   g_assert_nonnull (strstr (ours, "-2.50"));
-  test_util_rmtree (dir);
 }
 
 int

@@ -10,6 +10,7 @@
 #include "dimse-error.h"
 #include "dimse-message.h"
 #include "dimse-status.h"
+#include "test-util.h"
 
 #define CT_IMAGE "1.2.840.10008.5.1.4.1.1.2"
 #define STUDY_ROOT_FIND "1.2.840.10008.5.1.4.1.2.2.1"
@@ -30,28 +31,6 @@ static const DimseCommandField all_commands[] = {
 };
 
 /* ---- helpers ---- */
-
-static GBytes *
-hex_bytes (const char *hex)
-{
-  GByteArray *a = g_byte_array_new ();
-
-  for (const char *p = hex; *p != '\0';)
-    {
-      guint8 b;
-
-      if (g_ascii_isspace (*p))
-        {
-          p++;
-          continue;
-        }
-      g_assert_true (g_ascii_isxdigit (p[0]) && g_ascii_isxdigit (p[1]));
-      b = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
-      g_byte_array_append (a, &b, 1);
-      p += 2;
-    }
-  return g_byte_array_free_to_bytes (a);
-}
 
 static DcmDataSet *
 identifier (void)
@@ -249,7 +228,7 @@ test_c_echo_rq_bytes (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(DimseMessage) msg = dimse_message_new_c_echo_rq (1, DCM_UID_VERIFICATION, &error);
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GBytes) expected = hex_bytes (
+  g_autoptr(GBytes) expected = test_util_hex_bytes (
     "00000000 04000000 38000000"                                  /* (0000,0000) UL 56 */
     "00000200 12000000 312E322E 3834302E 31303030 382E312E 3100"  /* (0000,0002) UI "1.2.840.10008.1.1\0" */
     "00000001 02000000 3000"                                      /* (0000,0100) US 0030H */
@@ -661,7 +640,7 @@ test_decode_bad_group_length (void)
 static void
 test_decode_outside_group (void)
 {
-  g_autoptr(GBytes) bytes = hex_bytes (
+  g_autoptr(GBytes) bytes = test_util_hex_bytes (
     "00000001 02000000 3000"
     "08001600 02000000 3100");
   g_autoptr(GError) error = NULL;
@@ -675,7 +654,7 @@ test_decode_outside_group (void)
 static void
 test_decode_truncated (void)
 {
-  g_autoptr(GBytes) bytes = hex_bytes ("00000001 02000000 30");
+  g_autoptr(GBytes) bytes = test_util_hex_bytes ("00000001 02000000 30");
   g_autoptr(GError) error = NULL;
   g_autoptr(DimseMessage) back = dimse_message_decode_command (bytes, &error);
 
@@ -689,7 +668,7 @@ test_decode_truncated (void)
 static void
 test_decode_without_group_length (void)
 {
-  g_autoptr(GBytes) bytes = hex_bytes (
+  g_autoptr(GBytes) bytes = test_util_hex_bytes (
     "00000001 02000000 FF0F"
     "00002001 02000000 0700"
     "00000008 02000000 0101");
@@ -708,7 +687,7 @@ static void
 test_encoded_data_set (void)
 {
   g_autoptr(DimseMessage) msg = build_complete (DIMSE_C_STORE_RQ);
-  g_autoptr(GBytes) bytes = hex_bytes ("10001000 04000000 444F4520");
+  g_autoptr(GBytes) bytes = test_util_hex_bytes ("10001000 04000000 444F4520");
   g_autoptr(GBytes) same = NULL;
   g_autoptr(GBytes) other = NULL;
   g_autoptr(GError) error = NULL;

@@ -56,15 +56,6 @@ round_trip (const DimsePdu *pdu)
   return decoded;
 }
 
-static void
-assert_bytes_eq (GBytes *bytes, const char *text, gsize len)
-{
-  gsize n = 0;
-  const guint8 *p = g_bytes_get_data (bytes, &n);
-
-  g_assert_cmpmem (p, n, text, len);
-}
-
 /* Decoding must fail with DIMSE_ERROR_PDU_INVALID and the given abort reason;
  * returns the message for further checks. */
 static char *
@@ -162,7 +153,7 @@ test_associate_rq_byte_exact (void)
   g_assert_cmpuint (MINIMAL_RQ_LEN, ==, 186);
   g_assert_cmpuint (((const guint8 *) minimal_rq_bytes)[OFFSET_CONTEXT], ==, 0x20);
   g_assert_cmpuint (((const guint8 *) minimal_rq_bytes)[OFFSET_USER_INFO], ==, 0x50);
-  assert_bytes_eq (bytes, minimal_rq_bytes, MINIMAL_RQ_LEN);
+  test_util_assert_bytes (bytes, minimal_rq_bytes, MINIMAL_RQ_LEN);
 }
 
 static void
@@ -250,7 +241,7 @@ assert_unknown (GPtrArray *items, guint8 type, const char *value, gsize len)
   g_assert_cmpuint (items->len, ==, 1);
   item = items->pdata[0];
   g_assert_cmpuint (item->type, ==, type);
-  assert_bytes_eq (item->value, value, len);
+  test_util_assert_bytes (item->value, value, len);
 }
 
 static void
@@ -283,7 +274,7 @@ test_associate_rq_round_trip (void)
   g_assert_cmpuint (rs->scp_role, ==, 0);
   en = info->extended_negotiations->pdata[0];
   g_assert_cmpstr (en->sop_class_uid, ==, CT_STORAGE);
-  assert_bytes_eq (en->service_class_application_information, "\x01\x00\x01", 3);
+  test_util_assert_bytes (en->service_class_application_information, "\x01\x00\x01", 3);
   cen = info->common_extended_negotiations->pdata[0];
   g_assert_cmpstr (cen->sop_class_uid, ==, CT_STORAGE);
   g_assert_cmpstr (cen->service_class_uid, ==, STORAGE_SERVICE);
@@ -294,8 +285,8 @@ test_associate_rq_round_trip (void)
   g_assert_cmpuint (info->user_identity->user_identity_type, ==,
                     DIMSE_USER_IDENTITY_USERNAME_AND_PASSCODE);
   g_assert_true (info->user_identity->positive_response_requested);
-  assert_bytes_eq (info->user_identity->primary_field, "alice", 5);
-  assert_bytes_eq (info->user_identity->secondary_field, "s3cret", 6);
+  test_util_assert_bytes (info->user_identity->primary_field, "alice", 5);
+  test_util_assert_bytes (info->user_identity->secondary_field, "s3cret", 6);
   assert_unknown (info->unknown_items, 0x7e, "\xde\xad", 2);
   assert_unknown (back->associate->unknown_items, 0x60, "\xde\xad", 2);
 }
@@ -319,7 +310,7 @@ test_user_identity_types (void)
       g_assert_nonnull (ui);
       g_assert_cmpuint (ui->user_identity_type, ==, type);
       g_assert_cmpint (ui->positive_response_requested, ==, type % 2 == 0);
-      assert_bytes_eq (ui->primary_field, "\x00\x01token\xff", 8);
+      test_util_assert_bytes (ui->primary_field, "\x00\x01token\xff", 8);
       g_assert_cmpuint (g_bytes_get_size (ui->secondary_field), ==,
                         type == DIMSE_USER_IDENTITY_USERNAME_AND_PASSCODE ? 2 : 0);
     }
@@ -425,7 +416,7 @@ test_associate_ac_round_trip (void)
   info = back->associate->user_info;
   g_assert_true (info->has_max_pdu_length);
   g_assert_cmpuint (info->max_pdu_length, ==, 0);
-  assert_bytes_eq (info->user_identity_server_response, "ticket-ok", 9);
+  test_util_assert_bytes (info->user_identity_server_response, "ticket-ok", 9);
   g_assert_null (info->user_identity);
   assert_unknown (info->unknown_items, 0x6a, "\x01", 1);
   {
@@ -451,7 +442,7 @@ test_associate_rj_round_trip (void)
   pdu->associate_rj.source = DIMSE_RJ_SOURCE_SERVICE_USER;
   pdu->associate_rj.reason = DIMSE_RJ_REASON_CALLED_AE_TITLE_NOT_RECOGNIZED;
   bytes = encode_ok (pdu);
-  assert_bytes_eq (bytes, "\x03\x00\x00\x00\x00\x04\x00\x01\x01\x07", 10);
+  test_util_assert_bytes (bytes, "\x03\x00\x00\x00\x00\x04\x00\x01\x01\x07", 10);
   back = decode_ok (bytes);
   g_assert_cmpuint (back->associate_rj.result, ==, 1);
   g_assert_cmpuint (back->associate_rj.source, ==, 1);
@@ -466,7 +457,7 @@ test_associate_rj_constructor (void)
                                                         DIMSE_RJ_REASON_LOCAL_LIMIT_EXCEEDED);
   g_autoptr(GBytes) bytes = encode_ok (pdu);
 
-  assert_bytes_eq (bytes, "\x03\x00\x00\x00\x00\x04\x00\x02\x03\x02", 10);
+  test_util_assert_bytes (bytes, "\x03\x00\x00\x00\x00\x04\x00\x02\x03\x02", 10);
 }
 
 static void
@@ -483,12 +474,12 @@ test_release_and_abort_round_trip (void)
   g_autoptr(DimsePdu) back_rq = decode_ok (rq_bytes);
   g_autoptr(DimsePdu) back_rp = decode_ok (rp_bytes);
 
-  assert_bytes_eq (rq_bytes, "\x05\x00\x00\x00\x00\x04\x00\x00\x00\x00", 10);
-  assert_bytes_eq (rp_bytes, "\x06\x00\x00\x00\x00\x04\x00\x00\x00\x00", 10);
+  test_util_assert_bytes (rq_bytes, "\x05\x00\x00\x00\x00\x04\x00\x00\x00\x00", 10);
+  test_util_assert_bytes (rp_bytes, "\x06\x00\x00\x00\x00\x04\x00\x00\x00\x00", 10);
   g_assert_cmpint (back_rq->type, ==, DIMSE_PDU_RELEASE_RQ);
   g_assert_cmpint (back_rp->type, ==, DIMSE_PDU_RELEASE_RP);
   ab_bytes = encode_ok (ab);
-  assert_bytes_eq (ab_bytes, "\x07\x00\x00\x00\x00\x04\x00\x00\x02\x05", 10);
+  test_util_assert_bytes (ab_bytes, "\x07\x00\x00\x00\x00\x04\x00\x00\x02\x05", 10);
   back = decode_ok (ab_bytes);
   g_assert_cmpuint (back->abort.source, ==, 2);
   g_assert_cmpuint (back->abort.reason, ==, 5);
@@ -511,10 +502,10 @@ test_pdata_round_trip_zero_copy (void)
   g_ptr_array_add (pdu->pdvs, dimse_pdv_new (1, DIMSE_PDV_COMMAND | DIMSE_PDV_LAST, command));
   g_ptr_array_add (pdu->pdvs, dimse_pdv_new (3, 0, data));
   bytes = encode_ok (pdu);
-  assert_bytes_eq (bytes,
-                   "\x04\x00\x00\x00\x00\x1d"
-                   "\x00\x00\x00\x0f\x01\x03" "command-bytes"
-                   "\x00\x00\x00\x06\x03\x00" "data", 35);
+  test_util_assert_bytes (bytes,
+                          "\x04\x00\x00\x00\x00\x1d"
+                          "\x00\x00\x00\x0f\x01\x03" "command-bytes"
+                          "\x00\x00\x00\x06\x03\x00" "data", 35);
   back = round_trip (pdu);
   g_clear_pointer (&back, dimse_pdu_free);
   back = decode_ok (bytes);
@@ -523,7 +514,7 @@ test_pdata_round_trip_zero_copy (void)
   pdv = back->pdvs->pdata[0];
   g_assert_cmpuint (pdv->presentation_context_id, ==, 1);
   g_assert_cmpuint (pdv->message_control_header, ==, DIMSE_PDV_COMMAND | DIMSE_PDV_LAST);
-  assert_bytes_eq (pdv->fragment, "command-bytes", 13);
+  test_util_assert_bytes (pdv->fragment, "command-bytes", 13);
   /* The fragment is a slice of the PDU, not a copy. */
   g_assert_true (g_bytes_get_data (pdv->fragment, NULL) == start + 12);
   pdv = back->pdvs->pdata[1];

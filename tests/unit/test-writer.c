@@ -13,28 +13,6 @@
 
 /* ---- helpers ---- */
 
-static GBytes *
-hex_bytes (const char *hex)
-{
-  GByteArray *a = g_byte_array_new ();
-
-  for (const char *p = hex; *p != '\0';)
-    {
-      guint8 b;
-
-      if (g_ascii_isspace (*p))
-        {
-          p++;
-          continue;
-        }
-      g_assert_true (g_ascii_isxdigit (p[0]) && g_ascii_isxdigit (p[1]));
-      b = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
-      g_byte_array_append (a, &b, 1);
-      p += 2;
-    }
-  return g_byte_array_free_to_bytes (a);
-}
-
 static char *
 bytes_hex (GBytes *bytes)
 {
@@ -50,7 +28,7 @@ bytes_hex (GBytes *bytes)
 static void
 assert_bytes_hex (GBytes *actual, const char *expected_hex)
 {
-  g_autoptr(GBytes) expected = hex_bytes (expected_hex);
+  g_autoptr(GBytes) expected = test_util_hex_bytes (expected_hex);
 
   if (!g_bytes_equal (actual, expected))
     {
@@ -66,7 +44,7 @@ static DcmElement *
 add_hex (DcmDataSet *ds, guint32 tag, DcmVR vr, const char *hex)
 {
   DcmElement *el = dcm_data_set_insert (ds, tag, vr);
-  g_autoptr(GBytes) bytes = hex_bytes (hex);
+  g_autoptr(GBytes) bytes = test_util_hex_bytes (hex);
 
   if (g_bytes_get_size (bytes) > 0)
     dcm_element_take_bytes (el, g_steal_pointer (&bytes));
@@ -98,6 +76,21 @@ write_ok (DcmDataSet *ds, const DcmTransferSyntax *ts, DcmWriteFlags flags)
       g_assert_cmpuint (len, ==, g_bytes_get_size (bytes));
     }
   return bytes;
+}
+
+/* Writing ds must fail with code, and with fragment (if not NULL) in the
+ * message. */
+static void
+assert_write_fails (DcmDataSet *ds, const DcmTransferSyntax *ts, DcmWriteFlags flags, int code,
+                    const char *fragment)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = dcm_data_set_write_bytes (ds, ts, flags, &error);
+
+  g_assert_error (error, DCM_ERROR, code);
+  g_assert_null (bytes);
+  if (fragment != NULL)
+    g_assert_nonnull (strstr (error->message, fragment));
 }
 
 static void
@@ -353,7 +346,7 @@ add_fragments (DcmDataSet *ds, const char * const *hex)
   GPtrArray *frags = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 
   for (guint i = 0; hex[i] != NULL; i++)
-    g_ptr_array_add (frags, hex_bytes (hex[i]));
+    g_ptr_array_add (frags, test_util_hex_bytes (hex[i]));
   dcm_element_take_fragments (el, frags);
 }
 
@@ -483,17 +476,11 @@ test_too_long_for_short_length (void)
 
   /* odd: padded to 65536, which no longer fits */
   add_text (ds, DCM_TAG_PATIENT_ID, DCM_VR_LO, odd);
-  bytes = dcm_data_set_write_bytes (ds, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT, &error);
-  g_assert_error (error, DCM_ERROR, DCM_ERROR_INVALID);
-  g_assert_null (bytes);
-  g_clear_error (&error);
+  assert_write_fails (ds, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT, DCM_ERROR_INVALID, NULL);
 
   add_text (ds, DCM_TAG_PATIENT_ID, DCM_VR_LO, long_text);
-  bytes = dcm_data_set_write_bytes (ds, &dcm_ts_explicit_be, DCM_WRITE_DEFAULT, &error);
-  g_assert_error (error, DCM_ERROR, DCM_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "(0010,0020)"));
-  g_assert_null (bytes);
-  g_clear_error (&error);
+  assert_write_fails (ds, &dcm_ts_explicit_be, DCM_WRITE_DEFAULT, DCM_ERROR_INVALID,
+                      "(0010,0020)");
   g_assert_false (dcm_data_set_encoded_length (ds, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT,
                                                &len, &error));
   g_assert_error (error, DCM_ERROR, DCM_ERROR_INVALID);
@@ -511,16 +498,11 @@ test_too_long_in_item (void)
   DcmElement *sq = dcm_data_set_insert (ds, DCM_TAG_REFERENCED_IMAGE_SEQUENCE, DCM_VR_SQ);
   DcmDataSet *item = dcm_data_set_new ();
   g_autofree char *long_text = g_strnfill (70000, 'A');
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
 
   add_text (item, DCM_TAG_PATIENT_ID, DCM_VR_LO, long_text);
   dcm_data_set_append_item (ds, sq, item);
-  bytes = dcm_data_set_write_bytes (ds, &dcm_ts_explicit_le, DCM_WRITE_UNDEFINED_LENGTHS,
-                                    &error);
-  g_assert_error (error, DCM_ERROR, DCM_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "(0010,0020)"));
-  g_assert_null (bytes);
+  assert_write_fails (ds, &dcm_ts_explicit_le, DCM_WRITE_UNDEFINED_LENGTHS, DCM_ERROR_INVALID,
+                      "(0010,0020)");
 }
 
 /* ---- bulk references ---- */
@@ -533,7 +515,8 @@ typedef struct {
 static void
 bulk_setup (BulkFixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) content = hex_bytes ("DEADBEEF DEADBEEF DEADBEEF DEADBEEF 010203040506 FFFF");
+  g_autoptr(GBytes) content =
+    test_util_hex_bytes ("DEADBEEF DEADBEEF DEADBEEF DEADBEEF 010203040506 FFFF");
   g_autoptr(GError) error = NULL;
 
   f->dir = test_util_make_tmpdir ("test-writer");
@@ -595,26 +578,16 @@ test_bulk_errors (BulkFixture *f, gconstpointer data)
 {
   g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
   g_autofree char *missing = g_build_filename (f->dir, "missing.raw", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
 
   add_bulk (ds, NULL, "http://example.com/bulk/1", 0, 6, FALSE);
-  bytes = dcm_data_set_write_bytes (ds, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT, &error);
-  g_assert_error (error, DCM_ERROR, DCM_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "(7FE0,0010)"));
-  g_assert_null (bytes);
-  g_clear_error (&error);
+  assert_write_fails (ds, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT, DCM_ERROR_UNSUPPORTED,
+                      "(7FE0,0010)");
 
   add_bulk (ds, missing, NULL, 0, 6, FALSE);
-  bytes = dcm_data_set_write_bytes (ds, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT, &error);
-  g_assert_error (error, DCM_ERROR, DCM_ERROR_IO);
-  g_assert_null (bytes);
-  g_clear_error (&error);
+  assert_write_fails (ds, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT, DCM_ERROR_IO, NULL);
 
   add_bulk (ds, f->path, NULL, 16, 100, FALSE);
-  bytes = dcm_data_set_write_bytes (ds, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT, &error);
-  g_assert_error (error, DCM_ERROR, DCM_ERROR_TRUNCATED);
-  g_assert_null (bytes);
+  assert_write_fails (ds, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT, DCM_ERROR_TRUNCATED, NULL);
 }
 
 static void
@@ -1032,11 +1005,7 @@ main (int argc, char **argv)
   g_test_add_func ("/writer/stream/cancelled", test_stream_cancelled);
   g_test_add_func ("/writer/deflated/inflates-to-explicit-le", test_deflated);
   g_test_add_func ("/writer/byte-array/append", test_append_to_byte_array);
-  g_test_add_data_func ("/writer/round-trip/implicit-le", &dcm_ts_implicit_le, test_round_trip);
-  g_test_add_data_func ("/writer/round-trip/explicit-le", &dcm_ts_explicit_le, test_round_trip);
-  g_test_add_data_func ("/writer/round-trip/explicit-be", &dcm_ts_explicit_be, test_round_trip);
-  g_test_add_data_func ("/writer/round-trip/deflated", &dcm_ts_deflated_explicit_le,
-                        test_round_trip);
+  test_util_add_per_syntax ("/writer/round-trip", test_round_trip);
   g_test_add_func ("/writer/round-trip/preserve-lengths", test_round_trip_preserve);
 
   return g_test_run ();
