@@ -1,0 +1,163 @@
+/* dimse-association.h — one DICOM association over a transport, driven by
+ * the upper layer state machine of PS3.8 §9.2, carrying DIMSE messages
+ * (PS3.7 §6, PS3.8 Annex E) */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dimse-message.h"
+#include "dimse-negotiation.h"
+#include "dimse-transport.h"
+#include "dimse-ul-fsm.h"
+
+G_BEGIN_DECLS
+
+#define DIMSE_TYPE_ASSOCIATION (dimse_association_get_type ())
+G_DECLARE_FINAL_TYPE (DimseAssociation, dimse_association, DIMSE, ASSOCIATION, GObject)
+
+/* In milliseconds; none may be infinite (0 takes the default). */
+typedef struct {
+  guint connect_timeout_ms;  /* TCP connect (and TLS handshake): 30 s */
+  guint artim_timeout_ms;    /* PS3.8 §9.1.5 ARTIM, and the wait for an -AC: 30 s */
+  guint dimse_timeout_ms;    /* waiting for a response to a request: 60 s */
+  guint idle_timeout_ms;     /* no PDU either way while established: 10 min */
+} DimseTimeouts;
+
+void dimse_timeouts_init (DimseTimeouts *timeouts);
+
+/* Why an association ended, as the "closed" signal says. */
+typedef enum {
+  DIMSE_CLOSE_RELEASED,         /* A-RELEASE completed */
+  DIMSE_CLOSE_REJECTED,         /* A-ASSOCIATE-RJ sent or received */
+  DIMSE_CLOSE_ABORTED,          /* A-ABORT sent or received, or A-P-ABORT */
+  DIMSE_CLOSE_CONNECTION_LOST,  /* transport closed without either */
+  DIMSE_CLOSE_TIMEOUT,          /* ARTIM or idle timer expired */
+} DimseCloseReason;
+
+const char *dimse_close_reason_to_string (DimseCloseReason reason);
+
+/* Decides, once the command of a message with a data set has arrived,
+ * whether its data set is streamed to a file as its fragments come in
+ * (return the file to create or replace, a new reference) or kept in
+ * memory (return NULL). A service sets this for C-STORE-RQ. */
+typedef GFile *(*DimseDataSetSinkFunc) (DimseAssociation *assoc, guint8 presentation_context_id,
+                                        DimseMessage *command, gpointer user_data);
+
+#define DIMSE_ASSOCIATION_DEFAULT_MAX_DATA_SET_IN_MEMORY ((guint64) 256 * 1024 * 1024)
+/* PS3.7 §6.3.1 sets no limit; no real command set comes near this. */
+#define DIMSE_ASSOCIATION_MAX_COMMAND_LENGTH (64 * 1024)
+
+/* ---- requestor ----
+ * Connects to host:port, sends the A-ASSOCIATE-RQ built from params and
+ * waits for the answer. timeouts and tls may be NULL (defaults; no TLS).
+ * Errors: DIMSE_ERROR_ASSOCIATION_REJECTED with the -RJ's fields in words,
+ * _ASSOCIATION_ABORTED with the A-ABORT's source and reason, _CONNECTION
+ * naming host:port and the system's reason, _TIMEOUT, _PDU_INVALID when the
+ * -AC breaks the negotiation (we abort). */
+void              dimse_association_request_async (const DimseAssociationParams *params,
+                                                   const char *host, guint16 port,
+                                                   const DimseTimeouts *timeouts,
+                                                   const DimseTlsSettings *tls,
+                                                   GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer user_data);
+DimseAssociation *dimse_association_request_finish (GAsyncResult *result, GError **error);
+
+/* ---- acceptor (DimseServer uses this) ----
+ * Waits (ARTIM) for the A-ASSOCIATE-RQ on transport and answers it by
+ * policy (which must outlive the call). With refuse_local_limit every -RQ
+ * is answered with A-ASSOCIATE-RJ (transient, service provider
+ * presentation, local limit exceeded). Finishes with the association once
+ * the -AC is sent; DIMSE_ERROR_ASSOCIATION_REJECTED when we rejected it. */
+void              dimse_association_accept_async (DimseTransport *transport,
+                                                  const DimseAcceptorPolicy *policy,
+                                                  const DimseTimeouts *timeouts,
+                                                  gboolean refuse_local_limit,
+                                                  GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer user_data);
+DimseAssociation *dimse_association_accept_finish (GAsyncResult *result, GError **error);
+
+/* ---- state ---- */
+gboolean                      dimse_association_is_requestor (DimseAssociation *assoc);
+gboolean                      dimse_association_is_established (DimseAssociation *assoc);
+DimseUlState                  dimse_association_get_state (DimseAssociation *assoc);
+/* What was agreed; NULL until the association is established. */
+const DimseNegotiationResult *dimse_association_get_negotiation (DimseAssociation *assoc);
+DimseTransport               *dimse_association_get_transport (DimseAssociation *assoc);
+const char                   *dimse_association_get_peer_name (DimseAssociation *assoc);
+
+/* ---- messages ----
+ * Incoming requests (and C-CANCEL-RQ) are emitted as "request-received"
+ * (guint8 presentation context ID, DimseMessage *, GFile *data set file or
+ * NULL): the handler answers with dimse_association_send_message_async.
+ * Incoming responses go to a queue per outstanding request, read with
+ * dimse_association_receive_response_async; a response to no outstanding
+ * request is dropped (logged at debug level). */
+void      dimse_association_set_data_set_sink (DimseAssociation *assoc,
+                                               DimseDataSetSinkFunc func, gpointer user_data,
+                                               GDestroyNotify destroy);
+/* Over this size a data set kept in memory aborts the association. */
+void      dimse_association_set_max_data_set_in_memory (DimseAssociation *assoc,
+                                                        guint64 max_bytes);
+
+/* Message IDs 1 to 65535 in turn, skipping those of outstanding requests. */
+guint16   dimse_association_next_message_id (DimseAssociation *assoc);
+
+/* Sends msg on the accepted presentation context: the command in Implicit
+ * VR Little Endian, the data set (parsed, or bytes already in the context's
+ * transfer syntax) fragmented into P-DATA-TF PDUs within the peer's maximum
+ * PDU length, written with vectored writes and no copy of the data set.
+ * A request (other than C-CANCEL-RQ) becomes outstanding until a response
+ * with a status other than pending arrives; when the negotiated
+ * asynchronous operations window is full the call fails with
+ * DIMSE_ERROR_LIMIT rather than waiting (the caller decides whether to wait
+ * for a response first). Other errors: DIMSE_ERROR_NO_PRESENTATION_CONTEXT,
+ * DIMSE_ERROR_MESSAGE_INVALID (no data set in that syntax),
+ * DIMSE_ERROR_PDU_UNEXPECTED when not established, _CONNECTION. */
+void      dimse_association_send_message_async (DimseAssociation *assoc,
+                                                guint8 presentation_context_id,
+                                                DimseMessage *msg, GCancellable *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer user_data);
+gboolean  dimse_association_send_message_finish (DimseAssociation *assoc, GAsyncResult *result,
+                                                 GError **error);
+
+/* The next response to the outstanding request message_id, in order of
+ * arrival (a C-FIND gives many pending ones, then the final one). Fails
+ * with DIMSE_ERROR_TIMEOUT after the DIMSE timeout (the request stays
+ * outstanding: wait again or abort), DIMSE_ERROR_LIMIT for a message ID
+ * that is not outstanding, _ASSOCIATION_ABORTED/_RELEASED/_CONNECTION when
+ * the association ends first. *data_set_file (may be NULL) is the file the
+ * sink chose for the response's data set, or NULL. */
+void          dimse_association_receive_response_async (DimseAssociation *assoc,
+                                                        guint16 message_id,
+                                                        GCancellable *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer user_data);
+DimseMessage *dimse_association_receive_response_finish (DimseAssociation *assoc,
+                                                         GAsyncResult *result,
+                                                         GFile **data_set_file,
+                                                         GError **error);
+
+/* ---- ending ----
+ * A-RELEASE-RQ, then the -RP (a release collision is resolved by the
+ * state machine, PS3.8 §9.2.2); finishes once the transport is closed. */
+void      dimse_association_release_async (DimseAssociation *assoc, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+gboolean  dimse_association_release_finish (DimseAssociation *assoc, GAsyncResult *result,
+                                            GError **error);
+/* Sends A-ABORT with source and reason (PS3.8 Table 9-26) and closes. */
+void      dimse_association_abort (DimseAssociation *assoc, DimseAbortSource source,
+                                   DimseAbortReason reason);
+
+/* Signals:
+ * "request-received" (guint8 pc_id, DimseMessage *msg, GFile *data_set_file)
+ * "closed" (DimseCloseReason reason, const char *description): once, when
+ *   the transport is closed; description in words ("Aborted by the peer:
+ *   Service User, Not Specified").
+ * "pdu-sent", "pdu-received" (GBytes *raw_pdu): every PDU, header
+ *   included, for the traffic recorder; a P-DATA-TF is only assembled into
+ *   one buffer when a handler is connected. */
+
+G_END_DECLS

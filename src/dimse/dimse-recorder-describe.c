@@ -1,0 +1,265 @@
+/* dimse-recorder-describe.c — the summary line and the details of a
+ * recorded PDU or DIMSE message */
+#include "dimse-recorder-private.h"
+#include "dimse-pdu.h"
+#include "dimse-status.h"
+#include "dcm-tags.h"
+#include "dcm-uid.h"
+
+#define HEX_DUMP_LIMIT 256
+
+static const char *
+str0 (const char *s)
+{
+  return s != NULL ? s : "";
+}
+
+/* ---- PDUs ---- */
+
+static guint
+count_accepted (GPtrArray *contexts)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < contexts->len; i++)
+    {
+      DimsePresentationContext *pc = contexts->pdata[i];
+      if (pc->result == DIMSE_PRESENTATION_CONTEXT_ACCEPTANCE)
+        n++;
+    }
+  return n;
+}
+
+static void
+remember_abstract_syntaxes (DimseRecorderAssociation *assoc, const DimseAssociate *rq)
+{
+  if (assoc == NULL)
+    return;
+  g_hash_table_remove_all (assoc->abstract_syntaxes);
+  for (guint i = 0; i < rq->presentation_contexts->len; i++)
+    {
+      DimsePresentationContext *pc = rq->presentation_contexts->pdata[i];
+      g_hash_table_insert (assoc->abstract_syntaxes, GUINT_TO_POINTER (pc->id),
+                           g_strdup (str0 (pc->abstract_syntax)));
+    }
+}
+
+/* PS3.8 §9.3.3.2: an -AC item gives only the result; what was accepted is
+ * the -RQ's abstract syntax under the same presentation context ID. */
+static void
+describe_negotiation (GString *s, DimseRecorderAssociation *assoc, const DimseAssociate *ac)
+{
+  g_string_append (s, "negotiation result\n");
+  for (guint i = 0; i < ac->presentation_contexts->len; i++)
+    {
+      DimsePresentationContext *pc = ac->presentation_contexts->pdata[i];
+      const char *abstract_syntax = NULL;
+      gboolean accepted = pc->result == DIMSE_PRESENTATION_CONTEXT_ACCEPTANCE;
+
+      if (assoc != NULL)
+        abstract_syntax = g_hash_table_lookup (assoc->abstract_syntaxes,
+                                               GUINT_TO_POINTER (pc->id));
+      g_string_append_printf (s, "  presentation context %u %s: %s", pc->id,
+                              abstract_syntax != NULL ? dcm_uid_name (abstract_syntax)
+                                                      : "(not in a recorded A-ASSOCIATE-RQ)",
+                              dimse_presentation_context_result_to_string (pc->result));
+      if (accepted && pc->transfer_syntaxes->len > 0)
+        g_string_append_printf (s, ", %s", dcm_uid_name (pc->transfer_syntaxes->pdata[0]));
+      g_string_append_c (s, '\n');
+    }
+}
+
+static char *
+summarize_pdata (GPtrArray *pdvs)
+{
+  gsize total = 0;
+  DimsePdv *pdv;
+
+  if (pdvs->len != 1)
+    {
+      for (guint i = 0; i < pdvs->len; i++)
+        total += g_bytes_get_size (((DimsePdv *) pdvs->pdata[i])->fragment);
+      return g_strdup_printf ("P-DATA-TF %u PDVs, %" G_GSIZE_FORMAT " bytes", pdvs->len, total);
+    }
+  pdv = pdvs->pdata[0];
+  return g_strdup_printf ("P-DATA-TF context %u, %s, %s, %" G_GSIZE_FORMAT " bytes",
+                          pdv->presentation_context_id,
+                          pdv->message_control_header & DIMSE_PDV_COMMAND ? "command"
+                                                                           : "data set",
+                          pdv->message_control_header & DIMSE_PDV_LAST ? "last fragment"
+                                                                        : "more to follow",
+                          g_bytes_get_size (pdv->fragment));
+}
+
+static char *
+summarize_pdu (const DimsePdu *pdu)
+{
+  g_autofree char *words = NULL;
+  const char *name = dimse_pdu_type_to_string (pdu->type);
+
+  switch (pdu->type)
+    {
+    case DIMSE_PDU_ASSOCIATE_RQ:
+      return g_strdup_printf ("%s %s → %s, %u contexts", name,
+                              str0 (pdu->associate->calling_ae_title),
+                              str0 (pdu->associate->called_ae_title),
+                              pdu->associate->presentation_contexts->len);
+    case DIMSE_PDU_ASSOCIATE_AC:
+      return g_strdup_printf ("%s %s → %s, %u of %u contexts accepted", name,
+                              str0 (pdu->associate->called_ae_title),
+                              str0 (pdu->associate->calling_ae_title),
+                              count_accepted (pdu->associate->presentation_contexts),
+                              pdu->associate->presentation_contexts->len);
+    case DIMSE_PDU_ASSOCIATE_RJ:
+      words = dimse_associate_rj_describe (&pdu->associate_rj);
+      return g_strdup_printf ("%s %s", name, words);
+    case DIMSE_PDU_P_DATA_TF:
+      return summarize_pdata (pdu->pdvs);
+    case DIMSE_PDU_ABORT:
+      words = dimse_abort_describe (&pdu->abort);
+      return g_strdup_printf ("%s %s", name, words);
+    default:
+      return g_strdup (name);
+    }
+}
+
+static void
+append_hex_dump (GString *s, const guint8 *data, gsize n)
+{
+  gsize shown = MIN (n, HEX_DUMP_LIMIT);
+
+  for (gsize i = 0; i < shown; i += 16)
+    {
+      g_string_append_printf (s, "  %04" G_GSIZE_MODIFIER "x ", i);
+      for (gsize j = i; j < MIN (i + 16, shown); j++)
+        g_string_append_printf (s, " %02x", data[j]);
+      g_string_append_c (s, '\n');
+    }
+  if (shown < n)
+    g_string_append_printf (s, "  … %" G_GSIZE_FORMAT " more bytes\n", n - shown);
+}
+
+static DimseTrafficEvent *
+describe_malformed (DimseTrafficEvent *event, GBytes *raw_pdu, const GError *error)
+{
+  gsize n = 0;
+  const guint8 *data = g_bytes_get_data (raw_pdu, &n);
+  guint8 type = n > 0 ? data[0] : 0;
+  GString *details = g_string_new (NULL);
+
+  g_string_append_printf (details, "%s\n%" G_GSIZE_FORMAT " bytes:\n", error->message, n);
+  append_hex_dump (details, data, n);
+  dimse_traffic_event_set_pdu (event, type, n, raw_pdu, TRUE);
+  dimse_traffic_event_take_text (event,
+                                 g_strdup_printf ("Malformed %s (%" G_GSIZE_FORMAT
+                                                  " bytes): %s", dimse_pdu_type_to_string (type),
+                                                  n, error->message),
+                                 g_string_free (details, FALSE));
+  return event;
+}
+
+DimseTrafficEvent *
+dimse_recorder_describe_pdu (DimseRecorderAssociation *assoc, guint association_id,
+                             DimseTrafficDirection direction, GBytes *raw_pdu)
+{
+  g_autoptr(DimsePdu) pdu = NULL;
+  g_autoptr(GError) error = NULL;
+  DimseTrafficEvent *event = dimse_traffic_event_new (g_get_real_time (), association_id,
+                                                      direction, DIMSE_TRAFFIC_KIND_PDU);
+  DimsePduLimits limits = { G_MAXUINT32, 0 };
+  g_autofree char *text = NULL;
+  GString *details;
+
+  /* The recorder shows what went over the wire, whatever limits the
+   * association applied to it. */
+  if (!dimse_pdu_decode (raw_pdu, &limits, &pdu, &error))
+    return describe_malformed (event, raw_pdu, error);
+
+  text = dimse_pdu_to_string (pdu);
+  details = g_string_new (text);
+  if (pdu->type == DIMSE_PDU_ASSOCIATE_RQ)
+    remember_abstract_syntaxes (assoc, pdu->associate);
+  else if (pdu->type == DIMSE_PDU_ASSOCIATE_AC)
+    describe_negotiation (details, assoc, pdu->associate);
+  dimse_traffic_event_set_pdu (event, pdu->type, g_bytes_get_size (raw_pdu), raw_pdu, FALSE);
+  dimse_traffic_event_take_text (event, summarize_pdu (pdu), g_string_free (details, FALSE));
+  return event;
+}
+
+/* ---- DIMSE messages ---- */
+
+static char *
+summarize_message (DimseMessage *msg, guint16 message_id, gboolean has_status, guint16 status)
+{
+  DimseCommandField field = dimse_message_get_command_field (msg);
+  GString *s = g_string_new (dimse_message_get_name (msg));
+  g_autofree char *sop_class = dimse_message_dup_string (msg, DCM_TAG_AFFECTED_SOP_CLASS_UID);
+
+  if (sop_class == NULL)
+    sop_class = dimse_message_dup_string (msg, DCM_TAG_REQUESTED_SOP_CLASS_UID);
+  if (has_status)
+    g_string_append_printf (s, " %s (0x%04X)", dimse_status_meaning (status, field), status);
+  g_string_append_printf (s, " msg %u", message_id);
+  if (sop_class != NULL && !dimse_command_field_is_response (field))
+    g_string_append_printf (s, ", %s", dcm_uid_name (sop_class));
+  if (dimse_message_has_data_set (msg))
+    g_string_append (s, ", with data set");
+  return g_string_free (s, FALSE);
+}
+
+static char *
+describe_message (DimseMessage *msg, guint8 presentation_context_id, gboolean has_status,
+                  guint16 status)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *command = dimse_command_describe (dimse_message_get_command (msg));
+
+  g_string_append_printf (s, "%s on presentation context %u\n", dimse_message_get_name (msg),
+                          presentation_context_id);
+  g_string_append (s, command);
+  if (s->len > 0 && s->str[s->len - 1] != '\n')
+    g_string_append_c (s, '\n');
+  if (has_status)
+    {
+      g_autofree char *words = dimse_status_describe (status,
+                                                      dimse_message_get_command_field (msg),
+                                                      dimse_message_get_command (msg));
+      g_string_append_printf (s, "status: %s (%s)\n", words,
+                              dimse_status_class_name (dimse_status_class (status)));
+    }
+  return g_string_free (s, FALSE);
+}
+
+static guint64
+message_length (DimseMessage *msg)
+{
+  g_autoptr(GBytes) command = dimse_message_encode_command (msg, NULL);
+  guint64 length = command != NULL ? g_bytes_get_size (command) : 0;
+  GBytes *data_set = dimse_message_get_encoded_data_set (msg, NULL);
+
+  if (data_set != NULL)
+    length += g_bytes_get_size (data_set);
+  return length;
+}
+
+DimseTrafficEvent *
+dimse_recorder_describe_message (guint association_id, DimseTrafficDirection direction,
+                                 guint8 presentation_context_id, DimseMessage *msg)
+{
+  DimseTrafficEvent *event = dimse_traffic_event_new (g_get_real_time (), association_id,
+                                                      direction, DIMSE_TRAFFIC_KIND_MESSAGE);
+  DimseCommandField field = dimse_message_get_command_field (msg);
+  guint16 message_id = 0;
+  guint16 status = 0;
+  gboolean has_status = dimse_message_get_us (msg, DCM_TAG_STATUS, &status);
+
+  if (!dimse_message_get_us (msg, DCM_TAG_MESSAGE_ID, &message_id))
+    dimse_message_get_us (msg, DCM_TAG_MESSAGE_ID_BEING_RESPONDED_TO, &message_id);
+  dimse_traffic_event_set_message (event, field, message_id, has_status, status,
+                                   presentation_context_id, message_length (msg));
+  dimse_traffic_event_take_text (event,
+                                 summarize_message (msg, message_id, has_status, status),
+                                 describe_message (msg, presentation_context_id, has_status,
+                                                   status));
+  return event;
+}

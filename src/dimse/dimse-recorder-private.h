@@ -1,0 +1,59 @@
+/* dimse-recorder-private.h — what the recorder's files share */
+#pragma once
+
+#include "dimse-recorder.h"
+
+G_BEGIN_DECLS
+
+DimseTrafficEvent *dimse_traffic_event_new (gint64 timestamp, guint association_id,
+                                            DimseTrafficDirection direction,
+                                            DimseTrafficKind kind);
+/* Takes summary and details. */
+void    dimse_traffic_event_take_text (DimseTrafficEvent *event, char *summary, char *details);
+void    dimse_traffic_event_set_pdu (DimseTrafficEvent *event, guint8 pdu_type, guint64 length,
+                                     GBytes *raw_bytes, gboolean malformed);
+void    dimse_traffic_event_set_message (DimseTrafficEvent *event, DimseCommandField field,
+                                         guint16 message_id, gboolean has_status,
+                                         guint16 status, guint8 presentation_context_id,
+                                         guint64 length);
+/* A note that closes its association. */
+void     dimse_traffic_event_mark_end (DimseTrafficEvent *event);
+gboolean dimse_traffic_event_is_end (DimseTrafficEvent *event);
+/* Drops the raw bytes (notifying raw-bytes); returns how many were held. */
+gsize   dimse_traffic_event_drop_raw_bytes (DimseTrafficEvent *event);
+
+/* What the recorder knows of an association. The addresses and flags are
+ * fixed at its start; abstract_syntaxes (presentation context id → UID of
+ * the last A-ASSOCIATE-RQ) changes under the recorder's lock. */
+typedef struct {
+  guint               id;
+  GInetSocketAddress *local;
+  GInetSocketAddress *peer;
+  char               *calling_ae_title;
+  char               *called_ae_title;
+  gboolean            is_requestor;
+  GHashTable         *abstract_syntaxes;
+} DimseRecorderAssociation;
+
+/* Building events (dimse-recorder-describe.c). assoc is locked by the caller
+ * and may be NULL for an association the recorder does not know. */
+DimseTrafficEvent *dimse_recorder_describe_pdu (DimseRecorderAssociation *assoc,
+                                                guint association_id,
+                                                DimseTrafficDirection direction,
+                                                GBytes *raw_pdu);
+DimseTrafficEvent *dimse_recorder_describe_message (guint association_id,
+                                                    DimseTrafficDirection direction,
+                                                    guint8 presentation_context_id,
+                                                    DimseMessage *msg);
+
+/* The addresses of an association in TCP terms: the requestor is the
+ * client. Missing ones become loopback, the server on port 104; an unknown
+ * association gets both, as requestor, and FALSE. */
+gboolean dimse_recorder_get_endpoints (DimseRecorder *rec, guint association_id,
+                                       GInetSocketAddress **client,
+                                       GInetSocketAddress **server,
+                                       gboolean *is_requestor);
+guint              dimse_recorder_n_events (DimseRecorder *rec);
+DimseTrafficEvent *dimse_recorder_peek_event (DimseRecorder *rec, guint position);
+
+G_END_DECLS
