@@ -89,8 +89,11 @@ def macro_name(keyword):
         if i > 0 and ch.isupper():
             prev = keyword[i - 1]
             nxt = keyword[i + 1] if i + 1 < len(keyword) else ""
+            after = keyword[i + 2] if i + 2 < len(keyword) else ""
+            # "IDs" is the plural of an acronym, not "I" + "Ds"
+            plural = nxt == "s" and (after == "" or not after.islower())
             if (prev.islower() or prev.isdigit()
-                    or (prev.isupper() and nxt.islower())):
+                    or (prev.isupper() and nxt.islower() and not plural)):
                 out.append("_")
         out.append(ch.upper())
     return "".join(out)

@@ -221,8 +221,9 @@ decode_strings (const DcmCharset *cs, DcmVR vr, const guint8 *data, gsize len)
   gboolean ascii = TRUE;
   char **values;
 
+  /* ISO 2022 text is 7-bit too: an ESC means it needs decoding. */
   for (gsize i = 0; i < len && ascii; i++)
-    ascii = data[i] < 0x80;
+    ascii = data[i] < 0x80 && data[i] != 0x1b;
   text = ascii ? g_strndup ((const char *) data, len)
                : dcm_charset_decode_lossy (cs, data, len, vr);
   if (dcm_vr_is_multi_valued_string (vr))
