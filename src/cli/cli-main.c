@@ -9,6 +9,8 @@
 
 static const CliCommand commands[] = {
   { "dump", N_("Print the elements of DICOM files (or their DICOM JSON)"), cli_dump_run },
+  { "echo", N_("Send a C-ECHO to a peer and say how it answered"), cli_echo_run },
+  { "listen", N_("Answer C-ECHO and store what C-STORE sends into a folder"), cli_listen_run },
 };
 
 void

@@ -21,6 +21,8 @@ typedef struct {
 } CliCommand;
 
 int cli_dump_run (int argc, char **argv);
+int cli_echo_run (int argc, char **argv);
+int cli_listen_run (int argc, char **argv);
 
 /* Prints "dimse SUBCOMMAND: message" to stderr. */
 void cli_print_error (const char *subcommand, const GError *error);

@@ -152,6 +152,8 @@ deliver (DimseAssociation *self)
                                           dcm_transfer_syntax_lookup (ctx->transfer_syntax));
     }
   dimse_association_rx_reset (self);
+  g_signal_emit (self, dimse_association_signals[SIGNAL_MESSAGE_RECEIVED], 0, pc_id,
+                 received->msg);
   if (dimse_command_field_is_response (dimse_message_get_command_field (received->msg)))
     {
       deliver_response (self, received);
@@ -247,8 +249,8 @@ on_sink_closed (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
     {
       dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED,
-                                          "Could not store a data set from %s: %s",
-                                          self->peer_name, error->message);
+                                          "Could not store a data set from %s: %s", self->peer_name,
+                                          error->message);
       dimse_association_abort (self, DIMSE_ABORT_SOURCE_SERVICE_USER,
                                DIMSE_ABORT_REASON_NOT_SPECIFIED);
       return;
@@ -270,8 +272,8 @@ on_sink_written (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     {
       dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED,
-                                          "Could not store a data set from %s: %s",
-                                          self->peer_name, error->message);
+                                          "Could not store a data set from %s: %s", self->peer_name,
+                                          error->message);
       dimse_association_abort (self, DIMSE_ABORT_SOURCE_SERVICE_USER,
                                DIMSE_ABORT_REASON_NOT_SPECIFIED);
       return;
@@ -568,6 +570,7 @@ dimse_association_send_message_async (DimseAssociation *self, guint8 pc_id, Dims
       return;
     }
   dimse_association_drive (self, DIMSE_EVT9_P_DATA_REQUEST, NULL, NULL, NULL);
+  g_signal_emit (self, dimse_association_signals[SIGNAL_MESSAGE_SENT], 0, pc_id, msg);
   emit_pdata_sent (self, buffers);
   dimse_association_send_buffers (self, buffers, task);
 }
@@ -591,14 +594,12 @@ dimse_association_fail_operations (DimseAssociation *self, const GError *error)
   g_hash_table_iter_init (&iter, self->operations);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &op))
     {
-      g_autoptr(GTask) task = g_steal_pointer (&op->waiter);
+      g_autoptr(GTask) task = NULL;
 
-      if (task == NULL || !g_queue_is_empty (&op->responses))
-        {
-          if (task != NULL)
-            op->waiter = g_steal_pointer (&task);
-          continue;
-        }
+      /* A waiter with a response queued is served, not failed. */
+      if (op->waiter == NULL || !g_queue_is_empty (&op->responses))
+        continue;
+      task = g_steal_pointer (&op->waiter);
       finish_operation_wait (op);
       g_task_return_error (task, g_error_copy (error));
     }
@@ -701,9 +702,9 @@ dimse_association_receive_response_async (DimseAssociation *self, guint16 messag
       g_task_return_error (task, dimse_association_close_error (self));
       return;
     }
-  op->timeout = dimse_association_add_timeout (self, self->timeouts.dimse_timeout_ms,
-                                               on_response_timeout);
+  op->timeout = g_timeout_source_new (self->timeouts.dimse_timeout_ms);
   g_source_set_callback (op->timeout, on_response_timeout, op, NULL);
+  g_source_attach (op->timeout, self->context);
   if (cancellable != NULL)
     {
       op->cancellable = g_object_ref (cancellable);

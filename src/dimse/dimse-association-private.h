@@ -42,6 +42,8 @@ struct _DimseAssociation
 
   /* negotiation */
   DimsePdu               *rq;             /* the A-ASSOCIATE-RQ sent or received */
+  GBytes                 *raw_rq;
+  GBytes                 *raw_reply;      /* the -AC or -RJ */
   DimseNegotiationResult *result;
   const DimseAcceptorPolicy *policy;
   gboolean                refuse_local_limit;
@@ -86,6 +88,8 @@ struct _DimseAssociation
 enum {
   SIGNAL_REQUEST_RECEIVED,
   SIGNAL_CLOSED,
+  SIGNAL_MESSAGE_SENT,
+  SIGNAL_MESSAGE_RECEIVED,
   SIGNAL_PDU_SENT,
   SIGNAL_PDU_RECEIVED,
   N_SIGNALS,

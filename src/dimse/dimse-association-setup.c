@@ -28,12 +28,12 @@ on_establish_timeout (gpointer user_data)
   g_clear_pointer (&self->establish_timeout, g_source_unref);
   if (self->fsm.state == DIMSE_STA7_AWAITING_A_RELEASE_RP)
     dimse_association_set_close_reason (self, DIMSE_CLOSE_TIMEOUT,
-                      "%s did not answer the A-RELEASE-RQ within %u ms.",
-                      self->peer_name, self->timeouts.artim_timeout_ms);
+                                        "%s did not answer the A-RELEASE-RQ within %u ms.",
+                                        self->peer_name, self->timeouts.artim_timeout_ms);
   else
     dimse_association_set_close_reason (self, DIMSE_CLOSE_TIMEOUT,
-                      "%s did not answer the A-ASSOCIATE-RQ within %u ms.",
-                      self->peer_name, self->timeouts.artim_timeout_ms);
+                                        "%s did not answer the A-ASSOCIATE-RQ within %u ms.",
+                                        self->peer_name, self->timeouts.artim_timeout_ms);
   dimse_association_abort (self, DIMSE_ABORT_SOURCE_SERVICE_USER,
                            DIMSE_ABORT_REASON_NOT_SPECIFIED);
   return G_SOURCE_REMOVE;
@@ -69,7 +69,7 @@ dimse_association_on_associate_rj (DimseAssociation *self, DimsePdu *pdu)
   g_autofree char *words = dimse_associate_rj_describe (&pdu->associate_rj);
 
   dimse_association_set_close_reason (self, DIMSE_CLOSE_REJECTED, "%s rejected the association: %s",
-                    self->peer_name, words);
+                                      self->peer_name, words);
   dimse_association_drive (self, DIMSE_EVT4_A_ASSOCIATE_RJ_RECEIVED, NULL, NULL, NULL);
 }
 
@@ -80,8 +80,9 @@ reject_rq (DimseAssociation *self, DimsePdu *reply)
   g_autoptr(GTask) task = g_steal_pointer (&self->establish_task);
   DimseUlContext ctx = { 0 };
 
-  dimse_association_set_close_reason (self, DIMSE_CLOSE_REJECTED, "Rejected the association from %s: %s",
-                    self->peer_name, words);
+  dimse_association_set_close_reason (self, DIMSE_CLOSE_REJECTED,
+                                      "Rejected the association from %s: %s", self->peer_name,
+                                      words);
   if (task != NULL)
     g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_ASSOCIATION_REJECTED, "%s",
                              self->close_description);
@@ -219,8 +220,7 @@ on_transport_connected (GObject *source, GAsyncResult *result, gpointer user_dat
       task = g_steal_pointer (&self->establish_task);
       if (task != NULL)
         g_task_return_error (task, g_error_copy (error));
-      dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "%s",
-                                          error->message);
+      dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "%s", error->message);
       /* PS3.8 Sta4 has no event for a failed connect: back to Sta1. */
       dimse_ul_fsm_init (&self->fsm);
       self->closed = TRUE;
@@ -233,8 +233,7 @@ on_transport_connected (GObject *source, GAsyncResult *result, gpointer user_dat
       return;
     }
   dimse_association_drive (self, DIMSE_EVT2_TRANSPORT_CONNECT_CONFIRM, NULL, self->rq, NULL);
-  self->establish_timeout = dimse_association_add_timeout (self,
-                                                           self->timeouts.artim_timeout_ms,
+  self->establish_timeout = dimse_association_add_timeout (self, self->timeouts.artim_timeout_ms,
                                                            on_establish_timeout);
   dimse_association_resume_reading (self);
 }
@@ -328,8 +327,7 @@ dimse_association_accept_async (DimseTransport *transport,
   self->establish_task = g_object_ref (task);
   g_task_set_task_data (task, request_data_new (self, cancellable),
                         (GDestroyNotify) request_data_free);
-  if (!dimse_association_drive (self, DIMSE_EVT5_TRANSPORT_CONNECT_INDICATION, NULL, NULL,
-                                &step))
+  if (!dimse_association_drive (self, DIMSE_EVT5_TRANSPORT_CONNECT_INDICATION, NULL, NULL, &step))
     {
       g_clear_object (&self->establish_task);
       g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_PDU_UNEXPECTED,
@@ -371,8 +369,7 @@ dimse_association_release_async (DimseAssociation *self, GCancellable *cancellab
   rq = dimse_pdu_new (DIMSE_PDU_RELEASE_RQ);
   dimse_association_drive (self, DIMSE_EVT11_A_RELEASE_REQUEST, NULL, rq, NULL);
   dimse_association_clear_source (&self->establish_timeout);
-  self->establish_timeout = dimse_association_add_timeout (self,
-                                                           self->timeouts.artim_timeout_ms,
+  self->establish_timeout = dimse_association_add_timeout (self, self->timeouts.artim_timeout_ms,
                                                            on_establish_timeout);
 }
 

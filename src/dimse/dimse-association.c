@@ -83,6 +83,8 @@ dimse_association_finalize (GObject *object)
   DimseAssociation *self = DIMSE_ASSOCIATION (object);
 
   g_clear_pointer (&self->rq, dimse_pdu_free);
+  g_clear_pointer (&self->raw_rq, g_bytes_unref);
+  g_clear_pointer (&self->raw_reply, g_bytes_unref);
   g_clear_pointer (&self->result, dimse_negotiation_result_free);
   g_clear_object (&self->cancellable);
   g_free (self->peer_name);
@@ -106,6 +108,12 @@ dimse_association_class_init (DimseAssociationClass *klass)
   dimse_association_signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  dimse_association_signals[SIGNAL_MESSAGE_SENT] =
+    g_signal_new ("message-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UCHAR, DIMSE_TYPE_MESSAGE);
+  dimse_association_signals[SIGNAL_MESSAGE_RECEIVED] =
+    g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UCHAR, DIMSE_TYPE_MESSAGE);
   dimse_association_signals[SIGNAL_PDU_SENT] =
     g_signal_new ("pdu-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
@@ -150,7 +158,8 @@ dimse_association_new_internal (const DimseTimeouts *timeouts)
 /* The first reason given is the one the association ended for: an abort
  * after a completed release does not change that it was released. */
 void
-dimse_association_set_close_reason (DimseAssociation *self, DimseCloseReason reason, const char *format, ...)
+dimse_association_set_close_reason (DimseAssociation *self, DimseCloseReason reason,
+                                    const char *format, ...)
 {
   va_list args;
 
@@ -185,6 +194,34 @@ close_transport (DimseAssociation *self)
     dimse_transport_close (self->transport);
 }
 
+static void
+keep_associate_exchange (DimseAssociation *self, GBytes *raw)
+{
+  const guint8 *data = g_bytes_get_data (raw, NULL);
+
+  if (data[0] == DIMSE_PDU_ASSOCIATE_RQ)
+    {
+      g_clear_pointer (&self->raw_rq, g_bytes_unref);
+      self->raw_rq = g_bytes_ref (raw);
+    }
+  else if (data[0] == DIMSE_PDU_ASSOCIATE_AC || data[0] == DIMSE_PDU_ASSOCIATE_RJ)
+    {
+      g_clear_pointer (&self->raw_reply, g_bytes_unref);
+      self->raw_reply = g_bytes_ref (raw);
+    }
+}
+
+void
+dimse_association_get_associate_exchange (DimseAssociation *self, GBytes **rq, GBytes **reply)
+{
+  g_return_if_fail (DIMSE_IS_ASSOCIATION (self));
+
+  if (rq != NULL)
+    *rq = self->raw_rq != NULL ? g_bytes_ref (self->raw_rq) : NULL;
+  if (reply != NULL)
+    *reply = self->raw_reply != NULL ? g_bytes_ref (self->raw_reply) : NULL;
+}
+
 static DimsePdu *
 pdu_from_step (const DimseUlStep *step)
 {
@@ -204,7 +241,7 @@ pdu_from_step (const DimseUlStep *step)
  * PS3.8 §9.2 gives; the local user's PDU (primitive) is not taken. */
 gboolean
 dimse_association_drive (DimseAssociation *self, DimseUlEvent event, const DimseUlContext *ctx,
-       const DimsePdu *primitive, DimseUlStep *out_step)
+                         const DimsePdu *primitive, DimseUlStep *out_step)
 {
   DimseUlStep step;
   g_autoptr(GError) error = NULL;
@@ -219,7 +256,10 @@ dimse_association_drive (DimseAssociation *self, DimseUlEvent event, const Dimse
   /* A P-DATA-TF goes out as the caller's vectored buffers (DT-1, AR-7). */
   if (step.send_pdu != 0 && !(step.send_pdu == DIMSE_PDU_P_DATA_TF && primitive == NULL))
     {
-      if (step.pdu_from_primitive && primitive != NULL)
+      /* The local user's PDU when it has one of the type to send: an
+       * A-ABORT request may name the provider as source (a negotiation
+       * the requestor cannot accept, PS3.7 §D.3.3) though AA-1 says user. */
+      if (primitive != NULL && primitive->type == step.send_pdu)
         dimse_association_send_pdu (self, (DimsePdu *) primitive);
       else
         {
@@ -230,7 +270,8 @@ dimse_association_drive (DimseAssociation *self, DimseUlEvent event, const Dimse
   if (step.start_artim)
     {
       dimse_association_clear_source (&self->artim);
-      self->artim = dimse_association_add_timeout (self, self->timeouts.artim_timeout_ms, artim_expired);
+      self->artim = dimse_association_add_timeout (self, self->timeouts.artim_timeout_ms,
+                                                   artim_expired);
     }
   if (step.close_transport)
     close_transport (self);
@@ -254,8 +295,8 @@ dimse_association_answer_release (DimseAssociation *self)
     {
       g_autoptr(DimsePdu) rp = dimse_pdu_new (DIMSE_PDU_RELEASE_RP);
 
-      dimse_association_set_close_reason (self, DIMSE_CLOSE_RELEASED, "The association with %s was released.",
-                        self->peer_name);
+      dimse_association_set_close_reason (self, DIMSE_CLOSE_RELEASED,
+                                          "The association with %s was released.", self->peer_name);
       dimse_association_drive (self, DIMSE_EVT14_A_RELEASE_RESPONSE, NULL, rp, NULL);
     }
 }
@@ -282,8 +323,8 @@ dimse_association_fail (DimseAssociation *self, DimseAbortReason reason, const c
   DimseUlContext ctx = { 0 };
 
   dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED,
-                    "Aborted the association with %s (Service Provider, %s): %s",
-                    self->peer_name, dimse_abort_reason_to_string (reason), why);
+                                      "Aborted the association with %s, which sent an "
+                                      "invalid PDU: %s", self->peer_name, why);
   ctx.associate_rq_acceptable = TRUE;
   ctx.invalid_pdu_reason = reason;
   dimse_association_drive (self, DIMSE_EVT19_UNRECOGNIZED_OR_INVALID_PDU, &ctx, NULL, NULL);
@@ -303,10 +344,18 @@ dimse_association_abort (DimseAssociation *self, DimseAbortSource source,
   {
     g_autofree char *words = dimse_abort_describe (&pdu->abort);
 
-    dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED, "Aborted the association with %s (%s).",
-                      self->peer_name, words);
+    dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED,
+                                        "Aborted the association with %s (%s).", self->peer_name,
+                                        words);
   }
-  dimse_association_drive (self, DIMSE_EVT15_A_ABORT_REQUEST, NULL, pdu, NULL);
+  /* PS3.8 Table 9-10 has no A-ABORT request before the -RQ arrived (Sta2):
+   * there is no association to abort, only the connection to close. */
+  if (!dimse_association_drive (self, DIMSE_EVT15_A_ABORT_REQUEST, NULL, pdu, NULL)
+      && self->fsm.state == DIMSE_STA2_TRANSPORT_OPEN_AWAITING_A_ASSOCIATE_RQ)
+    {
+      close_transport (self);
+      dimse_association_drive (self, DIMSE_EVT17_TRANSPORT_CLOSED, NULL, NULL, NULL);
+    }
 }
 
 /* ---- ending ---- */
@@ -329,15 +378,17 @@ static void
 finish_closed (DimseAssociation *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) establish = g_steal_pointer (&self->establish_task);
-  g_autoptr(GTask) release = g_steal_pointer (&self->release_task);
+  g_autoptr(GTask) establish = NULL;
+  g_autoptr(GTask) release = NULL;
 
   if (self->closed)
     return;
   self->closed = TRUE;
+  establish = g_steal_pointer (&self->establish_task);
+  release = g_steal_pointer (&self->release_task);
   g_object_ref (self);
-  dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "The connection to %s was lost.",
-                    self->peer_name);
+  dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST,
+                                      "The connection to %s was lost.", self->peer_name);
   dimse_association_clear_source (&self->artim);
   dimse_association_clear_source (&self->idle);
   dimse_association_clear_source (&self->establish_timeout);
@@ -377,7 +428,8 @@ on_buffers_written (GObject *source, GAsyncResult *result, gpointer user_data)
         g_task_return_error (data->task, g_error_copy (error));
       if (!self->closed)
         {
-          dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "%s", error->message);
+          dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "%s",
+                                              error->message);
           close_transport (self);
           dimse_association_drive (self, DIMSE_EVT17_TRANSPORT_CLOSED, NULL, NULL, NULL);
         }
@@ -433,6 +485,7 @@ dimse_association_send_pdu (DimseAssociation *self, DimsePdu *pdu)
     }
   if (self->transport == NULL)
     return;
+  keep_associate_exchange (self, bytes);
   g_signal_emit (self, dimse_association_signals[SIGNAL_PDU_SENT], 0, bytes);
   buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_ptr_array_add (buffers, g_steal_pointer (&bytes));
@@ -470,8 +523,8 @@ on_idle_timer (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   dimse_association_set_close_reason (self, DIMSE_CLOSE_TIMEOUT,
-                    "The association with %s was idle for %u ms and was aborted.",
-                    self->peer_name, self->timeouts.idle_timeout_ms);
+                                      "The association with %s was idle for %u ms and was aborted.",
+                                      self->peer_name, self->timeouts.idle_timeout_ms);
   dimse_association_abort (self, DIMSE_ABORT_SOURCE_SERVICE_USER,
                            DIMSE_ABORT_REASON_NOT_SPECIFIED);
   return G_SOURCE_REMOVE;
@@ -486,7 +539,7 @@ on_abort_received (DimseAssociation *self, DimsePdu *pdu)
   DimseUlContext ctx = { 0 };
 
   dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED, "%s aborted the association (%s).",
-                    self->peer_name, words);
+                                      self->peer_name, words);
   ctx.associate_rq_acceptable = TRUE;
   ctx.received_abort_source = pdu->abort.source;
   ctx.received_abort_reason = pdu->abort.reason;
@@ -562,8 +615,9 @@ handle_pdu (DimseAssociation *self, GBytes *raw)
     case DIMSE_PDU_RELEASE_RP:
       if (self->fsm.state == DIMSE_STA7_AWAITING_A_RELEASE_RP
           || self->fsm.state == DIMSE_STA11_RELEASE_COLLISION_REQUESTOR_AWAITING_A_RELEASE_RP)
-        dimse_association_set_close_reason (self, DIMSE_CLOSE_RELEASED, "The association with %s was released.",
-                          self->peer_name);
+        dimse_association_set_close_reason (self, DIMSE_CLOSE_RELEASED,
+                                            "The association with %s was released.",
+                                            self->peer_name);
       dimse_association_drive (self, DIMSE_EVT13_A_RELEASE_RP_RECEIVED, NULL, NULL, NULL);
       dimse_association_answer_release (self);
       break;
@@ -593,12 +647,14 @@ on_pdu_read (GObject *source, GAsyncResult *result, gpointer user_data)
         dimse_association_fail (self, reason, error->message);
       else
         {
-          dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "%s", error->message);
+          dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "%s",
+                                              error->message);
           dimse_association_drive (self, DIMSE_EVT17_TRANSPORT_CLOSED, NULL, NULL, NULL);
         }
       return;
     }
   dimse_association_touch (self);
+  keep_associate_exchange (self, raw);
   g_signal_emit (self, dimse_association_signals[SIGNAL_PDU_RECEIVED], 0, raw);
   handle_pdu (self, raw);
 }

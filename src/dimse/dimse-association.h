@@ -7,6 +7,7 @@
 
 #include "dimse-message.h"
 #include "dimse-negotiation.h"
+#include "dimse-recorder.h"
 #include "dimse-transport.h"
 #include "dimse-ul-fsm.h"
 
@@ -86,6 +87,12 @@ DimseUlState                  dimse_association_get_state (DimseAssociation *ass
 const DimseNegotiationResult *dimse_association_get_negotiation (DimseAssociation *assoc);
 DimseTransport               *dimse_association_get_transport (DimseAssociation *assoc);
 const char                   *dimse_association_get_peer_name (DimseAssociation *assoc);
+/* The raw A-ASSOCIATE-RQ and its -AC or -RJ as they went over the wire
+ * (NULL while not yet sent or received), for a recorder that connects to
+ * "pdu-sent"/"pdu-received" only once the association is established. */
+void                          dimse_association_get_associate_exchange (DimseAssociation *assoc,
+                                                                        GBytes **rq,
+                                                                        GBytes **reply);
 
 /* ---- messages ----
  * Incoming requests (and C-CANCEL-RQ) are emitted as "request-received"
@@ -151,13 +158,24 @@ gboolean  dimse_association_release_finish (DimseAssociation *assoc, GAsyncResul
 void      dimse_association_abort (DimseAssociation *assoc, DimseAbortSource source,
                                    DimseAbortReason reason);
 
+/* Records the association's traffic in recorder from now on, beginning
+ * with the A-ASSOCIATE exchange already done: call it in the callback that
+ * receives the association (reading waits for _finish, so no later PDU is
+ * missed). Returns the recorder's association id. */
+guint     dimse_association_set_recorder (DimseAssociation *assoc, DimseRecorder *recorder);
+
 /* Signals:
  * "request-received" (guint8 pc_id, DimseMessage *msg, GFile *data_set_file)
  * "closed" (DimseCloseReason reason, const char *description): once, when
  *   the transport is closed; description in words ("Aborted by the peer:
  *   Service User, Not Specified").
+ * "message-sent", "message-received" (guint8 pc_id, DimseMessage *msg):
+ *   every DIMSE message, requests and responses, as it is queued for
+ *   writing or once it has arrived whole (for the traffic recorder).
  * "pdu-sent", "pdu-received" (GBytes *raw_pdu): every PDU, header
  *   included, for the traffic recorder; a P-DATA-TF is only assembled into
- *   one buffer when a handler is connected. */
+ *   one buffer when a handler is connected. The A-ASSOCIATE exchange
+ *   happens before the caller holds the association: see
+ *   dimse_association_get_associate_exchange. */
 
 G_END_DECLS

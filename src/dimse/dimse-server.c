@@ -10,6 +10,7 @@ struct _DimseServer
   DimseAcceptorPolicy *policy;
   DimseTimeouts        timeouts;
   DimseTlsSettings    *tls;
+  DimseRecorder       *recorder;
   GCancellable        *cancellable;
   guint16              port;
   guint                max_associations;
@@ -66,6 +67,7 @@ dimse_server_finalize (GObject *object)
 
   g_clear_pointer (&self->policy, dimse_acceptor_policy_free);
   g_clear_pointer (&self->tls, tls_settings_free);
+  g_clear_object (&self->recorder);
   g_clear_object (&self->cancellable);
   g_ptr_array_unref (self->associations);
   G_OBJECT_CLASS (dimse_server_parent_class)->finalize (object);
@@ -119,6 +121,8 @@ on_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
       g_signal_emit (self, signals[SIGNAL_ASSOCIATION_FAILED], 0, error->message);
       return;
     }
+  if (self->recorder != NULL)
+    dimse_association_set_recorder (assoc, self->recorder);
   g_ptr_array_add (self->associations, g_object_ref (assoc));
   g_signal_connect (assoc, "closed", G_CALLBACK (on_association_closed), self);
   g_signal_emit (self, signals[SIGNAL_ASSOCIATION_STARTED], 0, assoc);
@@ -279,6 +283,13 @@ dimse_server_set_tls (DimseServer *self, const DimseTlsSettings *tls)
   self->tls->key_file = g_strdup (tls->key_file);
   self->tls->ca_file = g_strdup (tls->ca_file);
   self->tls->verify_peer = tls->verify_peer;
+}
+
+void
+dimse_server_set_recorder (DimseServer *self, DimseRecorder *recorder)
+{
+  g_return_if_fail (DIMSE_IS_SERVER (self));
+  g_set_object (&self->recorder, recorder);
 }
 
 DimseAcceptorPolicy *

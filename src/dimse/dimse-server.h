@@ -39,6 +39,9 @@ void         dimse_server_set_max_associations (DimseServer *server, guint max_a
 /* TLS on every accepted connection; NULL for plain TCP. Copied. */
 void         dimse_server_set_tls (DimseServer *server, const DimseTlsSettings *tls);
 DimseAcceptorPolicy *dimse_server_get_policy (DimseServer *server);
+/* Records the traffic of every association accepted from now on (NULL:
+ * none); the server keeps a reference. */
+void         dimse_server_set_recorder (DimseServer *server, DimseRecorder *recorder);
 /* Established associations not yet closed. */
 guint        dimse_server_get_n_associations (DimseServer *server);
 

@@ -137,6 +137,52 @@ dimse_transport_is_closed (DimseTransport *self)
   return self->closed;
 }
 
+GIOStream *
+dimse_transport_get_stream (DimseTransport *self)
+{
+  g_return_val_if_fail (DIMSE_IS_TRANSPORT (self), NULL);
+
+  /* GSocketClient hands a TLS connection over inside a GSocketConnection. */
+  if (G_IS_TCP_WRAPPER_CONNECTION (self->stream))
+    return g_tcp_wrapper_connection_get_base_io_stream (G_TCP_WRAPPER_CONNECTION (self->stream));
+  return self->stream;
+}
+
+static GInetSocketAddress *
+inet_address_or_null (GSocketAddress *address)
+{
+  if (G_IS_INET_SOCKET_ADDRESS (address))
+    return G_INET_SOCKET_ADDRESS (address);
+  g_clear_object (&address);
+  return NULL;
+}
+
+GInetSocketAddress *
+dimse_transport_get_local_address (DimseTransport *self)
+{
+  GSocketConnection *connection;
+
+  g_return_val_if_fail (DIMSE_IS_TRANSPORT (self), NULL);
+
+  connection = base_connection (self->stream);
+  if (connection == NULL)
+    return NULL;
+  return inet_address_or_null (g_socket_connection_get_local_address (connection, NULL));
+}
+
+GInetSocketAddress *
+dimse_transport_get_remote_address (DimseTransport *self)
+{
+  GSocketConnection *connection;
+
+  g_return_val_if_fail (DIMSE_IS_TRANSPORT (self), NULL);
+
+  connection = base_connection (self->stream);
+  if (connection == NULL)
+    return NULL;
+  return inet_address_or_null (g_socket_connection_get_remote_address (connection, NULL));
+}
+
 const char *
 dimse_transport_get_peer_name (DimseTransport *self)
 {
@@ -489,10 +535,10 @@ load_tls (const DimseTlsSettings *tls, GTlsCertificate **certificate,
 {
   if (tls->certificate_file != NULL)
     {
-      *certificate = g_tls_certificate_new_from_files (tls->certificate_file,
-                                                       tls->key_file != NULL ? tls->key_file
-                                                                             : tls->certificate_file,
-                                                       error);
+      /* Without a key file, the key is in the certificate's PEM file. */
+      const char *key_file = tls->key_file != NULL ? tls->key_file : tls->certificate_file;
+
+      *certificate = g_tls_certificate_new_from_files (tls->certificate_file, key_file, error);
       if (*certificate == NULL)
         return FALSE;
     }

@@ -68,6 +68,11 @@ gboolean dimse_transport_write_finish (DimseTransport *transport, GAsyncResult *
 /* Closes the connection; pending reads and writes fail. Idempotent. */
 void         dimse_transport_close (DimseTransport *transport);
 gboolean     dimse_transport_is_closed (DimseTransport *transport);
+/* The stream PDUs go over: a GSocketConnection, or a GTlsConnection. */
+GIOStream   *dimse_transport_get_stream (DimseTransport *transport);
+/* The TCP endpoints (new references), or NULL when not a TCP connection. */
+GInetSocketAddress *dimse_transport_get_local_address (DimseTransport *transport);
+GInetSocketAddress *dimse_transport_get_remote_address (DimseTransport *transport);
 /* "127.0.0.1:104", "[::1]:11112", or "unknown peer". */
 const char  *dimse_transport_get_peer_name (DimseTransport *transport);
 

@@ -2,6 +2,7 @@
  * and raw peers that break the protocol */
 #include <string.h>
 
+#include "dcm-parser.h"
 #include "dcm-tags.h"
 #include "dcm-uids.h"
 #include "dcm-writer.h"
@@ -25,6 +26,7 @@ typedef struct {
   char         *server_close_description;
   char         *failure;          /* last "association-failed" */
   DimseAssociation *server_assoc; /* the last one started */
+  gboolean      silent;           /* the acceptor answers no request */
 } Fixture;
 
 /* ---- waiting on the test's own main context ---- */
@@ -103,6 +105,26 @@ on_response_sent (GObject *source, GAsyncResult *result, gpointer user_data)
     g_debug ("response not sent: %s", error->message);
 }
 
+/* Three pending responses, each with an identifier, then success. */
+static void
+answer_find (DimseAssociation *assoc, guint8 pc_id, DimseMessage *rq)
+{
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(DimseMessage) rsp = dimse_message_new_response (rq, i < 3 ? 0xFF00 : 0x0000);
+
+      if (i < 3)
+        {
+          g_autoptr(DcmDataSet) identifier = dcm_data_set_new ();
+          g_autofree char *name = g_strdup_printf ("PATIENT^%u", i);
+
+          dcm_data_set_set_string (identifier, DCM_TAG_PATIENT_NAME, DCM_VR_PN, name, NULL);
+          dimse_message_set_data_set (rsp, identifier);
+        }
+      dimse_association_send_message_async (assoc, pc_id, rsp, NULL, on_response_sent, NULL);
+    }
+}
+
 static void
 on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
                      GFile *data_set_file, gpointer user_data)
@@ -110,6 +132,13 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
   Fixture *f = user_data;
   g_autoptr(DimseMessage) rsp = NULL;
 
+  if (f->silent)
+    return;
+  if (dimse_message_get_command_field (msg) == DIMSE_C_FIND_RQ)
+    {
+      answer_find (assoc, pc_id, msg);
+      return;
+    }
   if (dimse_message_get_command_field (msg) == DIMSE_C_STORE_RQ)
     {
       g_autofree char *contents = NULL;
@@ -206,6 +235,9 @@ start_server (Fixture *f, const char *address, guint32 max_pdu_length,
 
   dimse_acceptor_policy_add_sop_class (policy, DCM_UID_VERIFICATION, DIMSE_ROLE_SCP);
   dimse_acceptor_policy_add_sop_class (policy, DCM_UID_CT_IMAGE_STORAGE, DIMSE_ROLE_SCP);
+  dimse_acceptor_policy_add_sop_class (policy,
+                                       DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND,
+                                       DIMSE_ROLE_SCP);
   dimse_acceptor_policy_set_max_pdu_length (policy, max_pdu_length);
   f->server = dimse_server_new (policy, timeouts);
   g_signal_connect (f->server, "association-started", G_CALLBACK (on_association_started), f);
@@ -228,6 +260,9 @@ make_params (const char *called, guint32 max_pdu_length)
   dimse_association_params_add_context (params, DCM_UID_VERIFICATION, NULL, DIMSE_ROLE_DEFAULT);
   dimse_association_params_add_context (params, DCM_UID_CT_IMAGE_STORAGE, NULL,
                                         DIMSE_ROLE_DEFAULT);
+  dimse_association_params_add_context (params,
+                                        DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND,
+                                        NULL, DIMSE_ROLE_DEFAULT);
   /* Not in the acceptor's policy: must come back rejected. */
   dimse_association_params_add_context (params, DCM_UID_MR_IMAGE_STORAGE, NULL,
                                         DIMSE_ROLE_DEFAULT);
@@ -311,7 +346,7 @@ echo_over (Fixture *f, const char *address)
   pc_id = dimse_negotiation_result_find_context (result, DCM_UID_VERIFICATION, NULL,
                                                  DIMSE_ROLE_DEFAULT);
   g_assert_cmpuint (pc_id, ==, 1);
-  g_assert_cmpuint (dimse_negotiation_result_get_context (result, 5)->result, ==,
+  g_assert_cmpuint (dimse_negotiation_result_get_context (result, 7)->result, ==,
                     DIMSE_PRESENTATION_CONTEXT_ABSTRACT_SYNTAX_NOT_SUPPORTED);
   g_assert_cmpuint (dimse_negotiation_result_find_context (result, DCM_UID_MR_IMAGE_STORAGE,
                                                            NULL, DIMSE_ROLE_DEFAULT), ==, 0);
@@ -474,6 +509,7 @@ test_abort (Fixture *f, gconstpointer data)
   dimse_association_abort (f->server_assoc, DIMSE_ABORT_SOURCE_SERVICE_PROVIDER,
                            DIMSE_ABORT_REASON_UNEXPECTED_PDU);
   wait_until (f, &remote.done, "the requestor to see the abort");
+  g_test_message ("requestor saw: %s", remote.description);
   g_assert_cmpuint (remote.reason, ==, DIMSE_CLOSE_ABORTED);
   g_assert_nonnull (strstr (remote.description,
                             dimse_abort_reason_to_string (DIMSE_ABORT_REASON_UNEXPECTED_PDU)));
@@ -571,6 +607,12 @@ typedef struct {
   GMainContext *wake;
 } RawPeer;
 
+static guint32
+load_u32_be (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
 static void
 read_pdu_blocking (GInputStream *in, GByteArray *into)
 {
@@ -582,7 +624,7 @@ read_pdu_blocking (GInputStream *in, GByteArray *into)
   if (!g_input_stream_read_all (in, header, sizeof header, &n, NULL, NULL) || n < 6)
     return;
   g_byte_array_append (into, header, 6);
-  length = GUINT32_FROM_BE (*(guint32 *) (header + 2));
+  length = load_u32_be (header + 2);
   body = g_malloc (length);
   if (g_input_stream_read_all (in, body, length, &n, NULL, NULL))
     g_byte_array_append (into, body, n);
@@ -661,11 +703,11 @@ test_artim (Fixture *f, gconstpointer data)
 }
 
 static void
-assert_provider_abort (GByteArray *received, guint offset, guint8 reason)
+assert_abort (GByteArray *received, guint offset, guint8 source, guint8 reason)
 {
-  g_assert_cmpuint (received->len, >=, offset + 10);
+  g_assert_cmpuint (received->len, ==, offset + 10);
   g_assert_cmpuint (received->data[offset], ==, DIMSE_PDU_ABORT);
-  g_assert_cmpuint (received->data[offset + 8], ==, DIMSE_ABORT_SOURCE_SERVICE_PROVIDER);
+  g_assert_cmpuint (received->data[offset + 8], ==, source);
   g_assert_cmpuint (received->data[offset + 9], ==, reason);
 }
 
@@ -695,17 +737,22 @@ test_malformed_unknown_pdu (Fixture *f, gconstpointer data)
   g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
   peer.send = g_bytes_new_static (unknown, sizeof unknown);
   run_raw_peer (f, &peer);
-  assert_provider_abort (peer.received, 0, DIMSE_ABORT_REASON_UNRECOGNIZED_PDU);
+  /* PS3.8 Table 9-10: Evt19 in Sta2 is AA-1, an A-ABORT of source service
+   * user; only once associated (AA-8) does the provider give a reason. */
+  assert_abort (peer.received, 0, DIMSE_ABORT_SOURCE_SERVICE_USER,
+                DIMSE_ABORT_REASON_NOT_SPECIFIED);
+  drain (f);
+  g_assert_nonnull (f->failure);
+  g_assert_nonnull (strstr (f->failure, "invalid PDU"));
   raw_peer_clear (&peer);
   echo_once (f);
 }
 
+/* A raw requestor associates, then sends pdata: the acceptor must answer
+ * with an A-ABORT (service provider, reason) and go on serving others. */
 static void
-test_malformed_context_zero (Fixture *f, gconstpointer data)
+abort_after_pdata (Fixture *f, const guint8 *pdata, gsize size, guint8 reason)
 {
-  /* P-DATA-TF with one PDV on presentation context 0 (PS3.8 §9.3.5). */
-  static const guint8 pdata[] = { 0x04, 0x00, 0x00, 0x00, 0x00, 0x08,
-                                  0x00, 0x00, 0x00, 0x04, 0x00, 0x03, 0x00, 0x00 };
   g_autoptr(DimseAssociationParams) params = make_params ("ACCEPTOR", 0);
   g_autoptr(DimsePdu) rq = NULL;
   g_autoptr(GError) error = NULL;
@@ -716,21 +763,338 @@ test_malformed_context_zero (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   peer.send = dimse_pdu_encode (rq, &error);
   g_assert_no_error (error);
-  peer.send_after = g_bytes_new_static (pdata, sizeof pdata);
+  peer.send_after = g_bytes_new_static (pdata, size);
   run_raw_peer (f, &peer);
   g_assert_cmpuint (peer.received->len, >, 6);
   g_assert_cmpuint (peer.received->data[0], ==, DIMSE_PDU_ASSOCIATE_AC);
-  {
-    guint32 ac_length = GUINT32_FROM_BE (*(guint32 *) (peer.received->data + 2)) + 6;
-
-    g_assert_cmpuint (peer.received->data[ac_length], ==, DIMSE_PDU_ABORT);
-    g_assert_cmpuint (peer.received->data[ac_length + 8], ==,
-                      DIMSE_ABORT_SOURCE_SERVICE_PROVIDER);
-  }
+  assert_abort (peer.received, load_u32_be (peer.received->data + 2) + 6,
+                DIMSE_ABORT_SOURCE_SERVICE_PROVIDER, reason);
   raw_peer_clear (&peer);
   wait_until (f, &f->server_closed, "the acceptor to close");
   g_assert_cmpuint (f->server_close_reason, ==, DIMSE_CLOSE_ABORTED);
   echo_once (f);
+}
+
+static void
+test_malformed_context_zero (Fixture *f, gconstpointer data)
+{
+  /* P-DATA-TF with one PDV on presentation context 0 (PS3.8 §9.3.5). */
+  static const guint8 pdata[] = { 0x04, 0x00, 0x00, 0x00, 0x00, 0x08,
+                                  0x00, 0x00, 0x00, 0x04, 0x00, 0x03, 0x00, 0x00 };
+
+  abort_after_pdata (f, pdata, sizeof pdata, DIMSE_ABORT_REASON_INVALID_PDU_PARAMETER_VALUE);
+}
+
+static void
+test_malformed_data_before_command (Fixture *f, gconstpointer data)
+{
+  /* A data set fragment on the accepted context 1 where a command must
+   * come first (PS3.8 Annex E). */
+  static const guint8 pdata[] = { 0x04, 0x00, 0x00, 0x00, 0x00, 0x08,
+                                  0x00, 0x00, 0x00, 0x04, 0x01, 0x02, 0x00, 0x00 };
+
+  abort_after_pdata (f, pdata, sizeof pdata, DIMSE_ABORT_REASON_UNEXPECTED_PDU_PARAMETER);
+}
+
+static void
+test_find_pending (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(DimseMessage) rq = NULL;
+  g_autoptr(DcmDataSet) query = dcm_data_set_new ();
+  g_autoptr(GError) error = NULL;
+  Waiter sent = { 0 };
+  guint16 id;
+  guint8 pc_id;
+
+  g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
+  assoc = request (f, "127.0.0.1", "ACCEPTOR", 0, &error);
+  g_assert_no_error (error);
+  pc_id = dimse_negotiation_result_find_context (
+    dimse_association_get_negotiation (assoc),
+    DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND, NULL, DIMSE_ROLE_DEFAULT);
+  g_assert_cmpuint (pc_id, !=, 0);
+  id = dimse_association_next_message_id (assoc);
+  rq = dimse_message_new_c_find_rq (id, DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND,
+                                    DIMSE_PRIORITY_MEDIUM, &error);
+  g_assert_no_error (error);
+  dcm_data_set_set_string (query, DCM_TAG_PATIENT_NAME, DCM_VR_PN, "", NULL);
+  dimse_message_set_data_set (rq, query);
+  dimse_association_send_message_async (assoc, pc_id, rq, NULL, on_done, &sent);
+  g_assert_true (dimse_association_send_message_finish (assoc, wait_result (f, &sent, "send"),
+                                                        &error));
+  g_object_unref (sent.result);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(DimseMessage) rsp = NULL;
+      g_autoptr(DcmDataSet) identifier = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *expected = g_strdup_printf ("PATIENT^%u", i);
+      Waiter got = { 0 };
+      guint16 status = 0xFFFF;
+
+      dimse_association_receive_response_async (assoc, id, NULL, on_done, &got);
+      rsp = dimse_association_receive_response_finish (assoc, wait_result (f, &got, "rsp"),
+                                                        NULL, &error);
+      g_object_unref (got.result);
+      g_assert_no_error (error);
+      g_assert_true (dimse_message_get_us (rsp, DCM_TAG_STATUS, &status));
+      g_assert_cmpuint (status, ==, i < 3 ? 0xFF00 : 0x0000);
+      if (i == 3)
+        {
+          g_assert_false (dimse_message_has_data_set (rsp));
+          continue;
+        }
+      identifier = dcm_data_set_read_bytes (dimse_message_get_encoded_data_set (rsp, NULL),
+                                            dcm_transfer_syntax_lookup (
+                                              dimse_negotiation_result_get_context (
+                                                dimse_association_get_negotiation (assoc),
+                                                pc_id)->transfer_syntax),
+                                            NULL, &error);
+      g_assert_no_error (error);
+      name = dcm_data_set_dup_string (identifier, DCM_TAG_PATIENT_NAME);
+      g_assert_cmpstr (name, ==, expected);
+    }
+  /* The final response ended the operation. */
+  {
+    Waiter none = { 0 };
+
+    dimse_association_receive_response_async (assoc, id, NULL, on_done, &none);
+    g_assert_null (dimse_association_receive_response_finish (assoc,
+                                                              wait_result (f, &none, "none"),
+                                                              NULL, &error));
+    g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_LIMIT);
+    g_object_unref (none.result);
+  }
+  release (f, assoc);
+}
+
+static void
+test_dimse_timeout (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseAssociationParams) params = make_params ("ACCEPTOR", 0);
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(DimseMessage) rq = NULL;
+  g_autoptr(GError) error = NULL;
+  DimseTimeouts timeouts;
+  Waiter w = { 0 }, sent = { 0 }, got = { 0 };
+  guint16 id;
+
+  g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
+  f->silent = TRUE;
+  dimse_timeouts_init (&timeouts);
+  timeouts.dimse_timeout_ms = 200;
+  dimse_association_request_async (params, "127.0.0.1", dimse_server_get_port (f->server),
+                                   &timeouts, NULL, NULL, on_done, &w);
+  assoc = dimse_association_request_finish (wait_result (f, &w, "the -AC"), &error);
+  g_assert_no_error (error);
+  g_object_unref (w.result);
+  id = dimse_association_next_message_id (assoc);
+  rq = dimse_message_new_c_echo_rq (id, DCM_UID_VERIFICATION, NULL);
+  dimse_association_send_message_async (assoc, 1, rq, NULL, on_done, &sent);
+  g_assert_true (dimse_association_send_message_finish (assoc, wait_result (f, &sent, "send"),
+                                                        &error));
+  g_object_unref (sent.result);
+  dimse_association_receive_response_async (assoc, id, NULL, on_done, &got);
+  g_assert_null (dimse_association_receive_response_finish (assoc,
+                                                            wait_result (f, &got, "timeout"),
+                                                            NULL, &error));
+  g_object_unref (got.result);
+  g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "DIMSE timeout"));
+  release (f, assoc);
+}
+
+static void
+test_idle_timeout (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseAssociationParams) params = make_params ("ACCEPTOR", 0);
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(GError) error = NULL;
+  DimseTimeouts timeouts;
+  Closed closed = { 0 };
+  Waiter w = { 0 };
+
+  g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
+  dimse_timeouts_init (&timeouts);
+  timeouts.idle_timeout_ms = 150;
+  dimse_association_request_async (params, "127.0.0.1", dimse_server_get_port (f->server),
+                                   &timeouts, NULL, NULL, on_done, &w);
+  assoc = dimse_association_request_finish (wait_result (f, &w, "the -AC"), &error);
+  g_assert_no_error (error);
+  g_object_unref (w.result);
+  g_signal_connect (assoc, "closed", G_CALLBACK (on_closed), &closed);
+  wait_until (f, &closed.done, "the idle timeout");
+  g_assert_cmpuint (closed.reason, ==, DIMSE_CLOSE_TIMEOUT);
+  g_assert_nonnull (strstr (closed.description, "idle"));
+  wait_until (f, &f->server_closed, "the acceptor to see the abort");
+  g_assert_cmpuint (f->server_close_reason, ==, DIMSE_CLOSE_ABORTED);
+  g_free (closed.description);
+}
+
+/* Both sides' traffic lands in one recorder, the A-ASSOCIATE exchange
+ * included though it happened before the associations were handed out. */
+static void
+test_recorder (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseRecorder) recorder = dimse_recorder_new ();
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(DimseMessage) rq = NULL;
+  g_autoptr(DimseMessage) rsp = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_pdus[2][8] = { { 0 } };
+  guint n_messages = 0, n_notes = 0, n;
+
+  g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
+  dimse_server_set_recorder (f->server, recorder);
+  assoc = request (f, "127.0.0.1", "ACCEPTOR", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dimse_association_set_recorder (assoc, recorder), !=, 0);
+  rq = dimse_message_new_c_echo_rq (dimse_association_next_message_id (assoc),
+                                    DCM_UID_VERIFICATION, NULL);
+  rsp = invoke (f, assoc, 1, rq);
+  release (f, assoc);
+  drain (f);
+  n = g_list_model_get_n_items (G_LIST_MODEL (recorder));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DimseTrafficEvent) event = g_list_model_get_item (G_LIST_MODEL (recorder), i);
+      DimseTrafficDirection direction = dimse_traffic_event_get_direction (event);
+
+      switch (dimse_traffic_event_get_kind (event))
+        {
+        case DIMSE_TRAFFIC_KIND_PDU:
+          g_assert_false (dimse_traffic_event_get_malformed (event));
+          g_assert_cmpuint (dimse_traffic_event_get_pdu_type (event), <, 8);
+          n_pdus[direction == DIMSE_TRAFFIC_DIRECTION_SENT]
+                [dimse_traffic_event_get_pdu_type (event)]++;
+          break;
+        case DIMSE_TRAFFIC_KIND_MESSAGE:
+          n_messages++;
+          break;
+        case DIMSE_TRAFFIC_KIND_NOTE:
+          n_notes++;
+          break;
+        }
+    }
+  /* Each PDU once as sent and once as received: -RQ, -AC, two P-DATA-TF
+   * (the C-ECHO-RQ and -RSP), A-RELEASE-RQ and -RP. */
+  for (guint type = DIMSE_PDU_ASSOCIATE_RQ; type <= DIMSE_PDU_RELEASE_RP; type++)
+    {
+      guint expected = type == DIMSE_PDU_ASSOCIATE_RJ ? 0 : type == DIMSE_PDU_P_DATA_TF ? 2 : 1;
+
+      g_assert_cmpuint (n_pdus[TRUE][type], ==, expected);
+      g_assert_cmpuint (n_pdus[FALSE][type], ==, expected);
+    }
+  g_assert_cmpuint (n_messages, ==, 4);
+  g_assert_cmpuint (n_notes, ==, 4);
+}
+
+static gboolean
+cancel_now (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* A listener that accepts the connection (in the kernel) and never answers. */
+static DimseAssociation *
+request_silent_peer (Fixture *f, const DimseTimeouts *timeouts, GCancellable *cancellable,
+                     GError **error)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(DimseAssociationParams) params = make_params ("ACCEPTOR", 0);
+  DimseAssociation *assoc;
+  Waiter w = { 0 };
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
+  g_assert_cmpuint (port, !=, 0);
+  dimse_association_request_async (params, "127.0.0.1", port, timeouts, NULL, cancellable,
+                                   on_done, &w);
+  assoc = dimse_association_request_finish (wait_result (f, &w, "the request to end"), error);
+  g_object_unref (w.result);
+  return assoc;
+}
+
+static void
+test_request_cancelled (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) later = g_timeout_source_new (100);
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_source_set_callback (later, cancel_now, cancellable, NULL);
+  g_source_attach (later, f->context);
+  assoc = request_silent_peer (f, NULL, cancellable, &error);
+  g_assert_null (assoc);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_request_no_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(GError) error = NULL;
+  DimseTimeouts timeouts;
+
+  dimse_timeouts_init (&timeouts);
+  timeouts.artim_timeout_ms = 150;
+  assoc = request_silent_peer (f, &timeouts, NULL, &error);
+  g_assert_null (assoc);
+  g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "A-ASSOCIATE-RQ"));
+}
+
+static void
+test_connection_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(DimseAssociationParams) params = make_params ("ACCEPTOR", 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *where = NULL;
+  guint16 port;
+  Waiter w = { 0 };
+
+  /* A port that was free a moment ago: nothing listens on it. */
+  {
+    g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+
+    port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
+    g_socket_listener_close (listener);
+  }
+  dimse_association_request_async (params, "127.0.0.1", port, NULL, NULL, NULL, on_done, &w);
+  assoc = dimse_association_request_finish (wait_result (f, &w, "the refusal"), &error);
+  g_object_unref (w.result);
+  g_assert_null (assoc);
+  g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_CONNECTION);
+  where = g_strdup_printf ("127.0.0.1:%u", port);
+  g_assert_nonnull (strstr (error->message, where));
+}
+
+static void
+test_release_collision (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(GError) error = NULL;
+  Waiter mine = { 0 }, theirs = { 0 };
+
+  g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
+  assoc = request (f, "127.0.0.1", "ACCEPTOR", 0, &error);
+  g_assert_no_error (error);
+  /* Both release before either A-RELEASE-RQ arrives (PS3.8 §9.2.2). */
+  dimse_association_release_async (assoc, NULL, on_done, &mine);
+  dimse_association_release_async (f->server_assoc, NULL, on_done, &theirs);
+  g_assert_true (dimse_association_release_finish (assoc, wait_result (f, &mine, "mine"),
+                                                   &error));
+  g_assert_no_error (error);
+  g_assert_true (dimse_association_release_finish (f->server_assoc,
+                                                   wait_result (f, &theirs, "theirs"), &error));
+  g_assert_no_error (error);
+  g_object_unref (mine.result);
+  g_object_unref (theirs.result);
+  g_assert_cmpuint (f->server_close_reason, ==, DIMSE_CLOSE_RELEASED);
 }
 
 int
@@ -752,6 +1116,15 @@ main (int argc, char **argv)
   ADD ("/association/artim/no-associate-rq", test_artim);
   ADD ("/association/malformed/unknown-pdu-type", test_malformed_unknown_pdu);
   ADD ("/association/malformed/presentation-context-zero", test_malformed_context_zero);
+  ADD ("/association/malformed/data-before-command", test_malformed_data_before_command);
+  ADD ("/association/find/pending-responses", test_find_pending);
+  ADD ("/association/timeout/dimse", test_dimse_timeout);
+  ADD ("/association/release/collision", test_release_collision);
+  ADD ("/association/timeout/idle", test_idle_timeout);
+  ADD ("/association/recorder/both-sides", test_recorder);
+  ADD ("/association/request/cancelled", test_request_cancelled);
+  ADD ("/association/request/no-answer", test_request_no_answer);
+  ADD ("/association/request/connection-refused", test_connection_refused);
 #undef ADD
 
   return g_test_run ();

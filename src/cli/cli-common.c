@@ -1,0 +1,358 @@
+/* cli-common.c — PEER parsing, the common options and the -v traffic
+ * printer of the network subcommands */
+#include "config.h"
+
+#include "cli-common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli-private.h"
+#include "dimse-error.h"
+
+/* PS3.8 §9.3.2: an AE title is 1 to 16 characters. */
+#define CLI_MAX_AE_TITLE 16
+/* Below this a P-DATA-TF leaves too little room to be of use; DCMTK's
+ * lower bound too. */
+#define CLI_MIN_MAX_PDU 4096
+#define CLI_TRAFFIC_MAX_EVENTS 1000
+
+/* ---- PEER ---- */
+
+static gboolean
+bad_peer (GError **error, const char *text, const char *why)
+{
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("The peer “%s” is not AET@host:port: %s."), text, why);
+  return FALSE;
+}
+
+static gboolean
+parse_port (const char *text, guint16 *port)
+{
+  guint64 value = 0;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT16, &value, NULL))
+    return FALSE;
+  *port = (guint16) value;
+  return TRUE;
+}
+
+gboolean
+cli_peer_parse (const char *text, CliPeer *peer, GError **error)
+{
+  const char *at = strrchr (text, '@');
+  const char *address = at != NULL ? at + 1 : text;
+  const char *colon;
+  g_autofree char *host = NULL;
+
+  memset (peer, 0, sizeof *peer);
+  if (at != NULL && (at == text || at - text > CLI_MAX_AE_TITLE))
+    return bad_peer (error, text, _("the AE title must have 1 to 16 characters"));
+  if (address[0] == '[')
+    {
+      const char *close = strchr (address, ']');
+
+      if (close == NULL || close[1] != ':')
+        return bad_peer (error, text, _("an IPv6 address is written [address]:port"));
+      host = g_strndup (address + 1, (gsize) (close - address - 1));
+      colon = close + 1;
+    }
+  else
+    {
+      colon = strrchr (address, ':');
+      if (colon == NULL)
+        return bad_peer (error, text, _("the port is missing"));
+      host = g_strndup (address, (gsize) (colon - address));
+    }
+  if (host[0] == '\0')
+    return bad_peer (error, text, _("the host is missing"));
+  if (!parse_port (colon + 1, &peer->port))
+    return bad_peer (error, text, _("the port must be a number from 1 to 65535"));
+  peer->ae_title = at != NULL ? g_strndup (text, (gsize) (at - text))
+                              : g_strdup (CLI_DEFAULT_CALLED_AE_TITLE);
+  peer->host = g_steal_pointer (&host);
+  return TRUE;
+}
+
+void
+cli_peer_clear (CliPeer *peer)
+{
+  g_clear_pointer (&peer->ae_title, g_free);
+  g_clear_pointer (&peer->host, g_free);
+}
+
+char *
+cli_peer_to_string (const CliPeer *peer)
+{
+  gboolean ipv6 = strchr (peer->host, ':') != NULL;
+
+  return g_strdup_printf ("%s@%s%s%s:%u", peer->ae_title, ipv6 ? "[" : "", peer->host,
+                          ipv6 ? "]" : "", peer->port);
+}
+
+/* ---- options ---- */
+
+void
+cli_common_options_init (CliCommonOptions *opts)
+{
+  memset (opts, 0, sizeof *opts);
+  opts->max_pdu = -1;
+}
+
+void
+cli_common_options_clear (CliCommonOptions *opts)
+{
+  g_clear_pointer (&opts->ae_title, g_free);
+}
+
+void
+cli_common_options_add (CliCommonOptions *opts, GOptionContext *context)
+{
+  const GOptionEntry entries[] = {
+    { "aet", 0, 0, G_OPTION_ARG_STRING, &opts->ae_title,
+      N_("Our AE title (default " CLI_DEFAULT_AE_TITLE ")"), N_("AET") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &opts->timeout_s,
+      N_("Seconds to wait for the connection, the association and each response"),
+      N_("SECONDS") },
+    { "max-pdu", 0, 0, G_OPTION_ARG_INT64, &opts->max_pdu,
+      N_("The largest PDU we receive, in bytes (0: no limit)"), N_("N") },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose,
+      N_("Print every PDU to stderr as it goes by"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+static gboolean
+ae_title_is_valid (const char *ae_title)
+{
+  gsize len = strlen (ae_title);
+
+  if (len == 0 || len > CLI_MAX_AE_TITLE || strchr (ae_title, '\\') != NULL)
+    return FALSE;
+  for (const char *p = ae_title; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+cli_common_options_check (CliCommonOptions *opts, GError **error)
+{
+  if (opts->ae_title == NULL)
+    opts->ae_title = g_strdup (CLI_DEFAULT_AE_TITLE);
+  if (!ae_title_is_valid (opts->ae_title))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The AE title “%s” must have 1 to 16 printable ASCII characters "
+                     "and no backslash."), opts->ae_title);
+      return FALSE;
+    }
+  if (opts->timeout_s < 0 || opts->timeout_s > G_MAXINT / 1000)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--timeout must be a number of seconds from 1 to %d."), G_MAXINT / 1000);
+      return FALSE;
+    }
+  if (opts->max_pdu != -1 && opts->max_pdu != 0
+      && (opts->max_pdu < CLI_MIN_MAX_PDU || opts->max_pdu > G_MAXUINT32))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--max-pdu must be 0 (no limit) or from %d to %u bytes."),
+                   CLI_MIN_MAX_PDU, G_MAXUINT32);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+cli_common_options_get_timeouts (const CliCommonOptions *opts, DimseTimeouts *timeouts)
+{
+  guint ms = (guint) opts->timeout_s * 1000;
+
+  dimse_timeouts_init (timeouts);
+  if (ms == 0)
+    return;
+  timeouts->connect_timeout_ms = ms;
+  timeouts->artim_timeout_ms = ms;
+  timeouts->dimse_timeout_ms = ms;
+}
+
+DimseAssociationParams *
+cli_common_options_build_params (const CliCommonOptions *opts, const CliPeer *peer)
+{
+  DimseAssociationParams *params =
+    dimse_association_params_new (opts->ae_title != NULL ? opts->ae_title
+                                                         : CLI_DEFAULT_AE_TITLE,
+                                  peer->ae_title);
+
+  if (opts->max_pdu >= 0)
+    params->max_pdu_length = (guint32) opts->max_pdu;
+  return params;
+}
+
+gboolean
+cli_error_is_refusal (const GError *error)
+{
+  return g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_ASSOCIATION_REJECTED)
+         || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_ASSOCIATION_ABORTED)
+         || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_CONNECTION)
+         || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT);
+}
+
+/* ---- -v ---- */
+
+struct _CliTraffic {
+  DimseRecorder *recorder;
+  gulong         items_changed_id;
+};
+
+typedef struct {
+  CliTraffic *traffic;
+  guint       id;
+} Watch;
+
+static void
+print_event (DimseTrafficEvent *event)
+{
+  const char *arrow;
+
+  switch (dimse_traffic_event_get_direction (event))
+    {
+    case DIMSE_TRAFFIC_DIRECTION_SENT:
+      arrow = "→";
+      break;
+    case DIMSE_TRAFFIC_DIRECTION_RECEIVED:
+      arrow = "←";
+      break;
+    case DIMSE_TRAFFIC_DIRECTION_NONE:
+    default:
+      arrow = "·";
+      break;
+    }
+  g_printerr ("[%u] %s %s\n", dimse_traffic_event_get_association_id (event), arrow,
+              dimse_traffic_event_get_summary (event));
+}
+
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added,
+                  gpointer user_data)
+{
+  (void) removed;
+  (void) user_data;
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(DimseTrafficEvent) event = g_list_model_get_item (model, i);
+
+      print_event (event);
+    }
+}
+
+CliTraffic *
+cli_traffic_new (void)
+{
+  CliTraffic *traffic = g_new0 (CliTraffic, 1);
+
+  traffic->recorder = dimse_recorder_new ();
+  dimse_recorder_set_max_events (traffic->recorder, CLI_TRAFFIC_MAX_EVENTS);
+  traffic->items_changed_id = g_signal_connect (traffic->recorder, "items-changed",
+                                                G_CALLBACK (on_items_changed), NULL);
+  return traffic;
+}
+
+void
+cli_traffic_free (CliTraffic *traffic)
+{
+  g_clear_signal_handler (&traffic->items_changed_id, traffic->recorder);
+  g_clear_object (&traffic->recorder);
+  g_free (traffic);
+}
+
+guint
+cli_traffic_begin_request (CliTraffic *traffic, const DimseAssociationParams *params)
+{
+  g_autoptr(DimsePdu) rq = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  guint id = dimse_recorder_begin_association (traffic->recorder, NULL, NULL,
+                                               params->calling_ae_title,
+                                               params->called_ae_title, TRUE);
+
+  rq = dimse_negotiation_build_rq (params, NULL);
+  if (rq != NULL)
+    raw = dimse_pdu_encode (rq, NULL);
+  if (raw != NULL)
+    dimse_recorder_record_pdu (traffic->recorder, id, DIMSE_TRAFFIC_DIRECTION_SENT, raw);
+  return id;
+}
+
+static void
+on_pdu_sent (DimseAssociation *assoc, GBytes *raw, gpointer user_data)
+{
+  Watch *watch = user_data;
+
+  (void) assoc;
+  dimse_recorder_record_pdu (watch->traffic->recorder, watch->id, DIMSE_TRAFFIC_DIRECTION_SENT,
+                             raw);
+}
+
+static void
+on_pdu_received (DimseAssociation *assoc, GBytes *raw, gpointer user_data)
+{
+  Watch *watch = user_data;
+
+  (void) assoc;
+  dimse_recorder_record_pdu (watch->traffic->recorder, watch->id,
+                             DIMSE_TRAFFIC_DIRECTION_RECEIVED, raw);
+}
+
+static void
+on_closed (DimseAssociation *assoc, guint reason, const char *description, gpointer user_data)
+{
+  Watch *watch = user_data;
+
+  (void) assoc;
+  dimse_recorder_end_association (watch->traffic->recorder, watch->id,
+                                  description != NULL
+                                    ? description
+                                    : dimse_close_reason_to_string (reason));
+}
+
+static void
+print_negotiation (guint id, DimseAssociation *assoc)
+{
+  const DimseNegotiationResult *result = dimse_association_get_negotiation (assoc);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (result == NULL)
+    return;
+  text = dimse_negotiation_result_describe (result);
+  lines = g_strsplit (text, "\n", -1);
+  g_printerr ("[%u] · %s → %s: %s\n", id, result->calling_ae_title, result->called_ae_title,
+              _("association established"));
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_printerr ("[%u]     %s\n", id, lines[i]);
+}
+
+void
+cli_traffic_watch (CliTraffic *traffic, guint id, DimseAssociation *assoc)
+{
+  Watch *watch = g_new0 (Watch, 1);
+  const DimseNegotiationResult *result = dimse_association_get_negotiation (assoc);
+
+  if (id == 0)
+    id = dimse_recorder_begin_association (traffic->recorder, NULL, NULL,
+                                           result != NULL ? result->calling_ae_title : NULL,
+                                           result != NULL ? result->called_ae_title : NULL,
+                                           dimse_association_is_requestor (assoc));
+  watch->traffic = traffic;
+  watch->id = id;
+  print_negotiation (id, assoc);
+  g_signal_connect (assoc, "pdu-sent", G_CALLBACK (on_pdu_sent), watch);
+  g_signal_connect (assoc, "pdu-received", G_CALLBACK (on_pdu_received), watch);
+  g_signal_connect_data (assoc, "closed", G_CALLBACK (on_closed), watch,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+}

@@ -1,0 +1,68 @@
+/* cli-common.h — what the network subcommands of `dimse` share: the PEER
+ * argument, the common options and the -v traffic printer */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dimse-association.h"
+#include "dimse-recorder.h"
+
+G_BEGIN_DECLS
+
+#define CLI_DEFAULT_AE_TITLE "DIMSEBENCH"
+/* DCMTK's default called AE title, for a PEER given without one. */
+#define CLI_DEFAULT_CALLED_AE_TITLE "ANY-SCP"
+
+typedef struct {
+  char    *ae_title;
+  char    *host;
+  guint16  port;
+} CliPeer;
+
+/* "AET@host:port", "AET@[::1]:port" or, with the default called AE title,
+ * "host:port". Fails (G_OPTION_ERROR_BAD_VALUE) with a sentence naming the
+ * part that is wrong. */
+gboolean cli_peer_parse (const char *text, CliPeer *peer, GError **error);
+void     cli_peer_clear (CliPeer *peer);
+/* "AET@host:port", as the user wrote it (brackets for IPv6). */
+char    *cli_peer_to_string (const CliPeer *peer);
+
+typedef struct {
+  char     *ae_title;     /* --aet */
+  gint      timeout_s;    /* --timeout; 0: the engine's defaults */
+  gint64    max_pdu;      /* --max-pdu; -1: the default */
+  gboolean  verbose;      /* -v */
+} CliCommonOptions;
+
+void          cli_common_options_init (CliCommonOptions *opts);
+void          cli_common_options_clear (CliCommonOptions *opts);
+/* Adds --aet, --timeout, --max-pdu and -v/--verbose to context. */
+void          cli_common_options_add (CliCommonOptions *opts, GOptionContext *context);
+/* Checks the values after parsing: an AE title of 1 to 16 characters, a
+ * timeout of at least one second, a max PDU of 0 (none) or 4096 and more. */
+gboolean      cli_common_options_check (CliCommonOptions *opts, GError **error);
+void          cli_common_options_get_timeouts (const CliCommonOptions *opts,
+                                               DimseTimeouts *timeouts);
+/* Our AE title calling peer's, with its max PDU; no contexts yet. */
+DimseAssociationParams *cli_common_options_build_params (const CliCommonOptions *opts,
+                                                         const CliPeer *peer);
+
+/* Whether error means the association was refused or aborted, or never
+ * came about (exit status CLI_EXIT_REFUSED). */
+gboolean cli_error_is_refusal (const GError *error);
+
+/* ---- -v: the traffic of associations printed to stderr as it happens ---- */
+typedef struct _CliTraffic CliTraffic;
+
+CliTraffic *cli_traffic_new (void);
+void        cli_traffic_free (CliTraffic *traffic);
+/* Before dimse_association_request_async: prints the A-ASSOCIATE-RQ that
+ * params make. Returns the association ID to pass to _watch. */
+guint       cli_traffic_begin_request (CliTraffic *traffic, const DimseAssociationParams *params);
+/* Prints the negotiation's outcome and then every PDU of assoc. id 0
+ * starts a new association (an accepted one). */
+void        cli_traffic_watch (CliTraffic *traffic, guint id, DimseAssociation *assoc);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliTraffic, cli_traffic_free)
+
+G_END_DECLS

@@ -1,0 +1,287 @@
+/* cli-listen.c — `dimse listen`: a Verification and Storage SCP that
+ * writes what it receives into a folder (PS3.4 Annexes A and B) */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib-unix.h>
+
+#include "cli-common.h"
+#include "cli-private.h"
+#include "dcm-uid.h"
+#include "dimse-echo.h"
+#include "dimse-server.h"
+#include "dimse-status.h"
+#include "dimse-store.h"
+
+/* PS3.7 Table C.4-1 (general): for requests this SCP does not serve. */
+#define LISTEN_STATUS_UNRECOGNIZED_OPERATION 0x0211
+
+typedef struct {
+  CliCommonOptions  options;
+  gint              port;
+  char             *out_dir;
+  char             *accept;
+  GMainLoop        *loop;
+  DimseServer      *server;
+  DimseStoreScp    *store;
+  CliTraffic       *traffic;
+} Listen;
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Listen *listen = user_data;
+
+  g_main_loop_quit (listen->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static const char *
+calling_ae_title (DimseAssociation *assoc)
+{
+  const DimseNegotiationResult *result = dimse_association_get_negotiation (assoc);
+
+  return result != NULL && result->calling_ae_title != NULL ? result->calling_ae_title : "?";
+}
+
+static void
+on_instance_stored (DimseStoreScp *store, DimseAssociation *assoc, DimseMessage *request,
+                    guint status, const char *path, const char *comment, gpointer user_data)
+{
+  g_autofree char *sop_class = dimse_message_dup_string (request,
+                                                         DCM_TAG_AFFECTED_SOP_CLASS_UID);
+  g_autofree char *sop_instance = dimse_message_dup_string (request,
+                                                            DCM_TAG_AFFECTED_SOP_INSTANCE_UID);
+
+  (void) store;
+  (void) user_data;
+  if (path != NULL)
+    printf (_("Stored %s %s from %s (%s) as %s\n"),
+            sop_class != NULL ? dcm_uid_name (sop_class) : "?",
+            sop_instance != NULL ? sop_instance : "?", calling_ae_title (assoc),
+            dimse_association_get_peer_name (assoc), path);
+  else
+    printf (_("Refused %s %s from %s (%s): %s (0x%04X): %s\n"),
+            sop_class != NULL ? dcm_uid_name (sop_class) : "?",
+            sop_instance != NULL ? sop_instance : "?", calling_ae_title (assoc),
+            dimse_association_get_peer_name (assoc),
+            dimse_status_meaning ((guint16) status, DIMSE_C_STORE_RQ), status,
+            comment != NULL ? comment : "");
+  fflush (stdout);
+}
+
+static void
+on_unserved_response_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  (void) user_data;
+  dimse_association_send_message_finish (DIMSE_ASSOCIATION (source), result, NULL);
+}
+
+/* A request neither service here answers still gets a response. */
+static void
+on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
+                     GFile *data_set_file, gpointer user_data)
+{
+  DimseCommandField field = dimse_message_get_command_field (msg);
+  g_autoptr(DimseMessage) rsp = NULL;
+
+  (void) user_data;
+  if (field == DIMSE_C_ECHO_RQ || field == DIMSE_C_STORE_RQ || field == DIMSE_C_CANCEL_RQ)
+    return;
+  if (data_set_file != NULL)
+    g_file_delete (data_set_file, NULL, NULL);
+  rsp = dimse_message_new_response (msg, LISTEN_STATUS_UNRECOGNIZED_OPERATION);
+  dimse_association_send_message_async (assoc, pc_id, rsp, NULL, on_unserved_response_sent,
+                                        NULL);
+}
+
+static void
+on_association_started (DimseServer *server, DimseAssociation *assoc, gpointer user_data)
+{
+  Listen *listen = user_data;
+
+  (void) server;
+  if (listen->traffic != NULL)
+    cli_traffic_watch (listen->traffic, 0, assoc);
+  dimse_echo_scp_attach (assoc);
+  dimse_store_scp_attach (listen->store, assoc);
+  g_signal_connect (assoc, "request-received", G_CALLBACK (on_request_received), NULL);
+}
+
+static void
+on_association_failed (DimseServer *server, const char *why, gpointer user_data)
+{
+  Listen *listen = user_data;
+
+  (void) server;
+  if (listen->options.verbose)
+    g_printerr ("dimse listen: %s\n", why);
+}
+
+/* Uncompressed first; then every other transfer syntax of the registry,
+ * since the data set is stored as it arrives. */
+static GPtrArray *
+accepted_transfer_syntaxes (void)
+{
+  GPtrArray *list = g_ptr_array_new ();
+
+  g_ptr_array_add (list, (gpointer) DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN);
+  g_ptr_array_add (list, (gpointer) DCM_UID_IMPLICIT_VR_LITTLE_ENDIAN);
+  g_ptr_array_add (list, (gpointer) DCM_UID_EXPLICIT_VR_BIG_ENDIAN);
+  for (guint i = 0; i < dcm_uid_n_entries (); i++)
+    {
+      const DcmUidEntry *entry = dcm_uid_nth_entry (i);
+      gboolean listed = FALSE;
+
+      if (entry->type != DCM_UID_TYPE_TRANSFER_SYNTAX
+          || dcm_transfer_syntax_lookup (entry->uid) == NULL)
+        continue;
+      for (guint j = 0; j < list->len && !listed; j++)
+        listed = strcmp (g_ptr_array_index (list, j), entry->uid) == 0;
+      if (!listed)
+        g_ptr_array_add (list, (gpointer) entry->uid);
+    }
+  g_ptr_array_add (list, NULL);
+  return list;
+}
+
+static DimseAcceptorPolicy *
+build_policy (Listen *listen)
+{
+  DimseAcceptorPolicy *policy =
+    dimse_acceptor_policy_new_default (listen->options.ae_title);
+  g_autoptr(GPtrArray) syntaxes = accepted_transfer_syntaxes ();
+
+  dimse_acceptor_policy_set_transfer_syntaxes (policy, NULL,
+                                               (const char *const *) syntaxes->pdata);
+  if (listen->options.max_pdu >= 0)
+    dimse_acceptor_policy_set_max_pdu_length (policy, (guint32) listen->options.max_pdu);
+  if (listen->accept == NULL)
+    g_printerr (_("dimse listen: warning: no --accept given, so any calling AE title is "
+                  "accepted (--accept any says so without this warning).\n"));
+  else if (g_ascii_strcasecmp (listen->accept, "any") != 0)
+    {
+      g_auto(GStrv) titles = g_strsplit (listen->accept, ",", -1);
+
+      for (guint i = 0; titles[i] != NULL; i++)
+        if (*g_strstrip (titles[i]) != '\0')
+          dimse_acceptor_policy_add_calling_ae_title (policy, titles[i]);
+    }
+  return policy;
+}
+
+static gboolean
+parse_arguments (Listen *listen, int argc, char **argv, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  const GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &listen->port,
+      N_("The TCP port to listen on (0: one the system picks, printed)"), N_("N") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &listen->out_dir,
+      N_("The folder where received instances are written as <SOP Instance UID>.dcm"),
+      N_("DIR") },
+    { "accept", 0, 0, G_OPTION_ARG_STRING, &listen->accept,
+      N_("The calling AE titles accepted, or any"), N_("AET,…|any") },
+    G_OPTION_ENTRY_NULL
+  };
+  gboolean any_called;
+
+  listen->port = -1;
+  g_option_context_set_summary (context,
+                                _("Answers C-ECHO and stores what C-STORE sends, until "
+                                  "interrupted. With --aet, only that called AE title is "
+                                  "answered; without, any."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  cli_common_options_add (&listen->options, context);
+  if (!g_option_context_parse (context, &argc, &argv, error))
+    return FALSE;
+  if (argc != 1 || listen->port < 0 || listen->port > G_MAXUINT16 || listen->out_dir == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("Give --port N (0 to 65535) and --out DIR, and no other argument "
+                     "(see --help)."));
+      return FALSE;
+    }
+  if (!g_file_test (listen->out_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR,
+                   _("The folder “%s” given to --out does not exist."), listen->out_dir);
+      return FALSE;
+    }
+  any_called = listen->options.ae_title == NULL;
+  if (!cli_common_options_check (&listen->options, error))
+    return FALSE;
+  /* Without --aet any called AE title is answered: NULL for the policy. */
+  if (any_called)
+    g_clear_pointer (&listen->options.ae_title, g_free);
+  return TRUE;
+}
+
+static gboolean
+start (Listen *listen, GError **error)
+{
+  DimseTimeouts timeouts;
+
+  cli_common_options_get_timeouts (&listen->options, &timeouts);
+  listen->server = dimse_server_new (build_policy (listen), &timeouts);
+  listen->store = dimse_store_scp_new (listen->out_dir);
+  if (listen->options.verbose)
+    listen->traffic = cli_traffic_new ();
+  g_signal_connect (listen->server, "association-started",
+                    G_CALLBACK (on_association_started), listen);
+  g_signal_connect (listen->server, "association-failed",
+                    G_CALLBACK (on_association_failed), listen);
+  g_signal_connect (listen->store, "instance-stored", G_CALLBACK (on_instance_stored), listen);
+  if (!dimse_server_listen (listen->server, NULL, (guint16) listen->port, error))
+    return FALSE;
+  printf (_("Listening on port %u, storing into %s\n"), dimse_server_get_port (listen->server),
+          listen->out_dir);
+  fflush (stdout);
+  return TRUE;
+}
+
+static void
+listen_clear (Listen *listen)
+{
+  if (listen->server != NULL)
+    dimse_server_stop (listen->server);
+  g_clear_object (&listen->server);
+  g_clear_object (&listen->store);
+  g_clear_pointer (&listen->traffic, cli_traffic_free);
+  g_clear_pointer (&listen->loop, g_main_loop_unref);
+  g_clear_pointer (&listen->out_dir, g_free);
+  g_clear_pointer (&listen->accept, g_free);
+  cli_common_options_clear (&listen->options);
+}
+
+int
+cli_listen_run (int argc, char **argv)
+{
+  Listen listen = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint sigint_id, sigterm_id;
+
+  cli_common_options_init (&listen.options);
+  if (!parse_arguments (&listen, argc, argv, &error))
+    {
+      cli_print_error ("listen", error);
+      listen_clear (&listen);
+      return CLI_EXIT_FAILURE;
+    }
+  listen.loop = g_main_loop_new (NULL, FALSE);
+  if (!start (&listen, &error))
+    {
+      cli_print_error ("listen", error);
+      listen_clear (&listen);
+      return CLI_EXIT_FAILURE;
+    }
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &listen);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &listen);
+  g_main_loop_run (listen.loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  listen_clear (&listen);
+  return CLI_EXIT_SUCCESS;
+}

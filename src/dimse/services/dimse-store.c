@@ -1,0 +1,402 @@
+/* dimse-store.c — the Storage SCP (PS3.4 Annex B): received data sets
+ * become Part 10 files (PS3.10 §7) without passing through memory */
+#include "config.h"
+
+#include "dimse-store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "dcm-error.h"
+#include "dcm-file.h"
+#include "dcm-uid.h"
+#include "dimse-error.h"
+
+#define STORE_COPY_CHUNK (1024 * 1024)
+/* PS3.5 Table 6.2-1: Error Comment is LO, at most 64 characters. */
+#define STORE_MAX_COMMENT 64
+
+struct _DimseStoreScp {
+  GObject  parent_instance;
+  char    *folder;
+};
+
+G_DEFINE_FINAL_TYPE (DimseStoreScp, dimse_store_scp, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_INSTANCE_STORED,
+  N_SIGNALS
+};
+
+static guint store_scp_signals[N_SIGNALS];
+
+/* One C-STORE-RQ on its way to a file. */
+typedef struct {
+  DimseAssociation *assoc;
+  DimseMessage     *request;
+  guint8            pc_id;
+  char             *data_set_path;
+  char             *sop_class_uid;
+  char             *sop_instance_uid;
+  char             *transfer_syntax_uid;
+  char             *path;     /* the file written */
+} StoreJob;
+
+static void
+store_job_free (StoreJob *job)
+{
+  if (job->data_set_path != NULL)
+    g_unlink (job->data_set_path);
+  g_clear_object (&job->assoc);
+  g_clear_pointer (&job->request, dimse_message_unref);
+  g_free (job->data_set_path);
+  g_free (job->sop_class_uid);
+  g_free (job->sop_instance_uid);
+  g_free (job->transfer_syntax_uid);
+  g_free (job->path);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreJob, store_job_free)
+
+static void
+dimse_store_scp_finalize (GObject *object)
+{
+  DimseStoreScp *self = DIMSE_STORE_SCP (object);
+
+  g_free (self->folder);
+  G_OBJECT_CLASS (dimse_store_scp_parent_class)->finalize (object);
+}
+
+static void
+dimse_store_scp_class_init (DimseStoreScpClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = dimse_store_scp_finalize;
+
+  store_scp_signals[SIGNAL_INSTANCE_STORED] =
+    g_signal_new ("instance-stored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 5, DIMSE_TYPE_ASSOCIATION, DIMSE_TYPE_MESSAGE,
+                  G_TYPE_UINT, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+dimse_store_scp_init (DimseStoreScp *self)
+{
+  (void) self;
+}
+
+DimseStoreScp *
+dimse_store_scp_new (const char *folder)
+{
+  DimseStoreScp *self;
+
+  g_return_val_if_fail (folder != NULL, NULL);
+
+  self = g_object_new (DIMSE_TYPE_STORE_SCP, NULL);
+  self->folder = g_strdup (folder);
+  return self;
+}
+
+const char *
+dimse_store_scp_get_folder (DimseStoreScp *scp)
+{
+  g_return_val_if_fail (DIMSE_IS_STORE_SCP (scp), NULL);
+  return scp->folder;
+}
+
+/* ---- the Part 10 file (runs in a worker thread) ---- */
+
+static gboolean
+fail_errno (GError **error, int saved_errno, const char *what, const char *path)
+{
+  g_set_error (error, DCM_ERROR, DCM_ERROR_IO, "Cannot %s “%s”: %s.", what, path,
+               g_strerror (saved_errno));
+  return FALSE;
+}
+
+static gboolean
+write_all (int fd, const guint8 *data, gsize length, const char *path, GError **error)
+{
+  while (length > 0)
+    {
+      ssize_t n = write (fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return fail_errno (error, errno, "write", path);
+      data += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Preamble, "DICM" and the File Meta Information (PS3.10 §7.1). */
+static GByteArray *
+build_header (const StoreJob *job, GError **error)
+{
+  g_autoptr(DcmDataSet) ids = dcm_data_set_new ();
+  g_autoptr(DcmFile) file = NULL;
+  g_autoptr(GByteArray) header = g_byte_array_new ();
+  static const guint8 preamble[128] = { 0 };
+
+  if (!dcm_data_set_set_string (ids, DCM_TAG_SOP_CLASS_UID, DCM_VR_UI, job->sop_class_uid, error)
+      || !dcm_data_set_set_string (ids, DCM_TAG_SOP_INSTANCE_UID, DCM_VR_UI,
+                                   job->sop_instance_uid, error))
+    return NULL;
+  file = dcm_file_new (ids, job->transfer_syntax_uid, error);
+  if (file == NULL)
+    return NULL;
+  g_byte_array_append (header, preamble, sizeof preamble);
+  g_byte_array_append (header, (const guint8 *) "DICM", 4);
+  if (!dcm_data_set_write_to_byte_array (dcm_file_get_meta (file), header, &dcm_ts_explicit_le,
+                                         DCM_WRITE_DEFAULT, error))
+    return NULL;
+  return g_steal_pointer (&header);
+}
+
+static gboolean
+copy_data_set (int out_fd, const char *out_path, const char *in_path, GError **error)
+{
+  g_autofree guint8 *buffer = g_malloc (STORE_COPY_CHUNK);
+  int in_fd = g_open (in_path, O_RDONLY | O_CLOEXEC, 0);
+  gboolean ok = TRUE;
+
+  if (in_fd < 0)
+    return fail_errno (error, errno, "open", in_path);
+  while (ok)
+    {
+      ssize_t n = read (in_fd, buffer, STORE_COPY_CHUNK);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        ok = fail_errno (error, errno, "read", in_path);
+      else if (n == 0)
+        break;
+      else
+        ok = write_all (out_fd, buffer, (gsize) n, out_path, error);
+    }
+  close (in_fd);
+  return ok;
+}
+
+static void
+sync_folder (const char *folder)
+{
+  int fd = g_open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return;
+  fsync (fd);
+  close (fd);
+}
+
+static gboolean
+write_part10 (StoreJob *job, const char *folder, GError **error)
+{
+  g_autoptr(GByteArray) header = build_header (job, error);
+  g_autofree char *tmp_path = NULL;
+  g_autofree char *file_name = NULL;
+  int fd;
+
+  if (header == NULL)
+    return FALSE;
+  tmp_path = g_build_filename (folder, ".dimse-store-XXXXXX.tmp", NULL);
+  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return fail_errno (error, errno, "create a file in", folder);
+  if (!write_all (fd, header->data, header->len, tmp_path, error)
+      || !copy_data_set (fd, tmp_path, job->data_set_path, error)
+      || (fsync (fd) != 0 && !fail_errno (error, errno, "sync", tmp_path)))
+    {
+      close (fd);
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  if (close (fd) != 0)
+    {
+      fail_errno (error, errno, "write", tmp_path);
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  file_name = g_strconcat (job->sop_instance_uid, ".dcm", NULL);
+  job->path = g_build_filename (folder, file_name, NULL);
+  if (g_rename (tmp_path, job->path) != 0)
+    {
+      fail_errno (error, errno, "rename a file to", job->path);
+      g_unlink (tmp_path);
+      g_clear_pointer (&job->path, g_free);
+      return FALSE;
+    }
+  sync_folder (folder);
+  return TRUE;
+}
+
+static void
+write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  DimseStoreScp *self = source;
+  GError *error = NULL;
+
+  (void) cancellable;
+  if (!write_part10 (task_data, self->folder, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* ---- the response ---- */
+
+/* An Error Comment within LO: at most 64 characters of ASCII, no
+ * backslash (PS3.5 §6.2). */
+static char *
+error_comment (const char *text)
+{
+  GString *out = g_string_sized_new (STORE_MAX_COMMENT);
+
+  for (const char *p = text; *p != '\0' && out->len < STORE_MAX_COMMENT; p++)
+    {
+      guchar c = (guchar) *p;
+
+      g_string_append_c (out, (c < 0x20 || c >= 0x7f || c == '\\') ? '?' : (char) c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+on_response_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  (void) user_data;
+  if (!dimse_association_send_message_finish (DIMSE_ASSOCIATION (source), result, &error))
+    g_debug ("The C-STORE-RSP to %s was not sent: %s",
+             dimse_association_get_peer_name (DIMSE_ASSOCIATION (source)), error->message);
+}
+
+static void
+respond (DimseStoreScp *self, StoreJob *job, guint16 status, const char *why)
+{
+  g_autoptr(DimseMessage) rsp = dimse_message_new_response (job->request, status);
+  g_autofree char *comment = why != NULL ? error_comment (why) : NULL;
+
+  if (comment != NULL)
+    dimse_message_set_string (rsp, DCM_TAG_ERROR_COMMENT, comment, NULL);
+  dimse_association_send_message_async (job->assoc, job->pc_id, rsp, NULL, on_response_sent,
+                                        NULL);
+  g_signal_emit (self, store_scp_signals[SIGNAL_INSTANCE_STORED], 0, job->assoc, job->request,
+                 (guint) status, job->path, why);
+}
+
+static void
+on_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  DimseStoreScp *self = DIMSE_STORE_SCP (source);
+  StoreJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    respond (self, job, DIMSE_STORE_STATUS_OUT_OF_RESOURCES, error->message);
+  else
+    respond (self, job, DIMSE_STORE_STATUS_SUCCESS, NULL);
+}
+
+/* The checks PS3.4 §B.2.3 leaves to the SCP before anything is written;
+ * NULL when the request may be stored. */
+static char *
+check_request (StoreJob *job, guint16 *out_status)
+{
+  *out_status = DIMSE_STORE_STATUS_CANNOT_UNDERSTAND;
+  if (job->sop_class_uid == NULL || job->sop_instance_uid == NULL)
+    return g_strdup ("The C-STORE-RQ has no Affected SOP Class or Instance UID.");
+  if (!dcm_uid_is_valid (job->sop_instance_uid))
+    return g_strdup_printf ("Affected SOP Instance UID %s is not a valid UID.",
+                            job->sop_instance_uid);
+  if (job->transfer_syntax_uid == NULL
+      || dcm_transfer_syntax_lookup (job->transfer_syntax_uid) == NULL)
+    return g_strdup ("The presentation context has no known transfer syntax.");
+  if (job->data_set_path == NULL)
+    {
+      *out_status = DIMSE_STORE_STATUS_OUT_OF_RESOURCES;
+      return g_strdup ("No temporary file could be made in the storage folder.");
+    }
+  return NULL;
+}
+
+static void
+on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
+                     GFile *data_set_file, gpointer user_data)
+{
+  DimseStoreScp *self = user_data;
+  const DimseNegotiationResult *negotiation = dimse_association_get_negotiation (assoc);
+  const DimseNegotiatedContext *ctx = NULL;
+  g_autoptr(StoreJob) job = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *why = NULL;
+  guint16 status;
+
+  if (dimse_message_get_command_field (msg) != DIMSE_C_STORE_RQ)
+    return;
+  job = g_new0 (StoreJob, 1);
+  job->assoc = g_object_ref (assoc);
+  job->request = dimse_message_ref (msg);
+  job->pc_id = pc_id;
+  job->data_set_path = data_set_file != NULL ? g_file_get_path (data_set_file) : NULL;
+  job->sop_class_uid = dimse_message_dup_string (msg, DCM_TAG_AFFECTED_SOP_CLASS_UID);
+  job->sop_instance_uid = dimse_message_dup_string (msg, DCM_TAG_AFFECTED_SOP_INSTANCE_UID);
+  if (negotiation != NULL)
+    ctx = dimse_negotiation_result_get_context (negotiation, pc_id);
+  if (ctx != NULL)
+    job->transfer_syntax_uid = g_strdup (ctx->transfer_syntax);
+  why = check_request (job, &status);
+  if (why != NULL)
+    {
+      respond (self, job, status, why);
+      return;
+    }
+  task = g_task_new (self, NULL, on_written, job);
+  g_task_set_source_tag (task, on_request_received);
+  g_task_set_task_data (task, g_steal_pointer (&job), (GDestroyNotify) store_job_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+/* The sink: a fresh temporary file in the folder for each C-STORE-RQ. */
+static GFile *
+data_set_sink (DimseAssociation *assoc, guint8 pc_id, DimseMessage *command, gpointer user_data)
+{
+  DimseStoreScp *self = user_data;
+  g_autofree char *path = NULL;
+  int fd;
+
+  (void) pc_id;
+  if (dimse_message_get_command_field (command) != DIMSE_C_STORE_RQ)
+    return NULL;
+  path = g_build_filename (self->folder, ".dimse-data-set-XXXXXX.part", NULL);
+  fd = g_mkstemp_full (path, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      g_debug ("Cannot create a file in “%s” for a data set from %s: %s.", self->folder,
+               dimse_association_get_peer_name (assoc), g_strerror (errno));
+      return NULL;
+    }
+  close (fd);
+  return g_file_new_for_path (path);
+}
+
+void
+dimse_store_scp_attach (DimseStoreScp *scp, DimseAssociation *assoc)
+{
+  g_return_if_fail (DIMSE_IS_STORE_SCP (scp));
+  g_return_if_fail (DIMSE_IS_ASSOCIATION (assoc));
+
+  dimse_association_set_data_set_sink (assoc, data_set_sink, g_object_ref (scp),
+                                       g_object_unref);
+  g_signal_connect_object (assoc, "request-received", G_CALLBACK (on_request_received), scp,
+                           0);
+}
