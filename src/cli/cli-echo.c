@@ -83,9 +83,11 @@ on_echoed (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!dimse_echo_finish (assoc, result, &status, &error))
     {
-      echo_fail (echo, error, cli_error_is_refusal (error) && !g_error_matches (
-                                error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT)
-                                ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE);
+      /* Once associated, only an abort counts as a refusal: a C-ECHO
+       * that times out is a failure of the service. */
+      echo_fail (echo, error,
+                 g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_ASSOCIATION_ABORTED)
+                 ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE);
       if (dimse_association_is_established (assoc))
         dimse_association_abort (assoc, DIMSE_ABORT_SOURCE_SERVICE_USER,
                                  DIMSE_ABORT_REASON_NOT_SPECIFIED);
@@ -164,6 +166,7 @@ cli_echo_run (int argc, char **argv)
   DimseTimeouts timeouts;
   int exit_status;
 
+  g_set_prgname ("dimse echo");
   cli_common_options_init (&echo.options);
   if (!parse_arguments (&echo, argc, argv, &error))
     {

@@ -27,6 +27,7 @@ typedef struct {
   DimseServer      *server;
   DimseStoreScp    *store;
   CliTraffic       *traffic;
+  GPtrArray        *associations;  /* established, not yet closed */
 } Listen;
 
 static gboolean
@@ -98,11 +99,25 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
 }
 
 static void
+on_association_closed (DimseAssociation *assoc, guint reason, const char *description,
+                       gpointer user_data)
+{
+  Listen *listen = user_data;
+
+  (void) reason;
+  (void) description;
+  g_signal_handlers_disconnect_by_func (assoc, on_association_closed, listen);
+  g_ptr_array_remove_fast (listen->associations, assoc);
+}
+
+static void
 on_association_started (DimseServer *server, DimseAssociation *assoc, gpointer user_data)
 {
   Listen *listen = user_data;
 
   (void) server;
+  g_ptr_array_add (listen->associations, g_object_ref (assoc));
+  g_signal_connect (assoc, "closed", G_CALLBACK (on_association_closed), listen);
   if (listen->traffic != NULL)
     cli_traffic_watch (listen->traffic, 0, assoc);
   dimse_echo_scp_attach (assoc);
@@ -110,14 +125,13 @@ on_association_started (DimseServer *server, DimseAssociation *assoc, gpointer u
   g_signal_connect (assoc, "request-received", G_CALLBACK (on_request_received), NULL);
 }
 
+/* Always said: a refused calling AE title is what an operator looks for. */
 static void
 on_association_failed (DimseServer *server, const char *why, gpointer user_data)
 {
-  Listen *listen = user_data;
-
   (void) server;
-  if (listen->options.verbose)
-    g_printerr ("dimse listen: %s\n", why);
+  (void) user_data;
+  g_printerr ("dimse listen: %s\n", why);
 }
 
 /* Uncompressed first; then every other transfer syntax of the registry,
@@ -242,11 +256,32 @@ start (Listen *listen, GError **error)
   return TRUE;
 }
 
+/* Aborts the associations still open, so that no half-received data set
+ * is left behind, and lets the instances being written get their files. */
+static void
+shut_down (Listen *listen)
+{
+  dimse_server_stop (listen->server);
+  while (listen->associations->len > 0)
+    {
+      g_autoptr(DimseAssociation) assoc = g_object_ref (listen->associations->pdata[0]);
+
+      g_signal_handlers_disconnect_by_func (assoc, on_association_closed, listen);
+      g_ptr_array_remove_index_fast (listen->associations, 0);
+      dimse_association_abort (assoc, DIMSE_ABORT_SOURCE_SERVICE_USER,
+                               DIMSE_ABORT_REASON_NOT_SPECIFIED);
+    }
+  while (dimse_store_scp_get_n_pending (listen->store) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  dimse_store_scp_discard_incomplete (listen->store);
+}
+
 static void
 listen_clear (Listen *listen)
 {
   if (listen->server != NULL)
     dimse_server_stop (listen->server);
+  g_clear_pointer (&listen->associations, g_ptr_array_unref);
   g_clear_object (&listen->server);
   g_clear_object (&listen->store);
   g_clear_pointer (&listen->traffic, cli_traffic_free);
@@ -263,6 +298,7 @@ cli_listen_run (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   guint sigint_id, sigterm_id;
 
+  g_set_prgname ("dimse listen");
   cli_common_options_init (&listen.options);
   if (!parse_arguments (&listen, argc, argv, &error))
     {
@@ -271,6 +307,7 @@ cli_listen_run (int argc, char **argv)
       return CLI_EXIT_FAILURE;
     }
   listen.loop = g_main_loop_new (NULL, FALSE);
+  listen.associations = g_ptr_array_new_with_free_func (g_object_unref);
   if (!start (&listen, &error))
     {
       cli_print_error ("listen", error);
@@ -282,6 +319,7 @@ cli_listen_run (int argc, char **argv)
   g_main_loop_run (listen.loop);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
+  shut_down (&listen);
   listen_clear (&listen);
   return CLI_EXIT_SUCCESS;
 }

@@ -23,6 +23,7 @@ received_free (Received *received)
 {
   g_clear_pointer (&received->msg, dimse_message_unref);
   g_clear_object (&received->data_set_file);
+  g_clear_error (&received->error);
   g_free (received);
 }
 
@@ -156,11 +157,15 @@ deliver (DimseAssociation *self)
                  received->msg);
   if (dimse_command_field_is_response (dimse_message_get_command_field (received->msg)))
     {
+      dimse_association_check_response (self, received);
       deliver_response (self, received);
       return;
     }
-  g_signal_emit (self, dimse_association_signals[SIGNAL_REQUEST_RECEIVED], 0, pc_id,
-                 received->msg, received->data_set_file);
+  if (dimse_association_admit_request (self, pc_id, received->msg))
+    g_signal_emit (self, dimse_association_signals[SIGNAL_REQUEST_RECEIVED], 0, pc_id,
+                   received->msg, received->data_set_file);
+  else if (received->data_set_file != NULL)
+    g_file_delete (received->data_set_file, NULL, NULL);
   received_free (received);
 }
 
@@ -468,7 +473,7 @@ n_active_operations (DimseAssociation *self)
 
 /* PS3.7 §D.3.3.3: a request is outstanding until its final response. */
 static gboolean
-register_request (DimseAssociation *self, DimseMessage *msg, GError **error)
+register_request (DimseAssociation *self, guint8 pc_id, DimseMessage *msg, GError **error)
 {
   DimseCommandField field = dimse_message_get_command_field (msg);
   guint16 id = 0;
@@ -502,6 +507,7 @@ register_request (DimseAssociation *self, DimseMessage *msg, GError **error)
   op = g_new0 (Operation, 1);
   op->assoc = self;
   op->message_id = id;
+  op->presentation_context_id = pc_id;
   g_queue_init (&op->responses);
   g_hash_table_insert (self->operations, GUINT_TO_POINTER (id), op);
   return TRUE;
@@ -564,11 +570,12 @@ dimse_association_send_message_async (DimseAssociation *self, guint8 pc_id, Dims
       return;
     }
   buffers = encode_message (self, pc_id, msg, &error);
-  if (buffers == NULL || !register_request (self, msg, &error))
+  if (buffers == NULL || !register_request (self, pc_id, msg, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  dimse_association_response_sent (self, msg);
   dimse_association_drive (self, DIMSE_EVT9_P_DATA_REQUEST, NULL, NULL, NULL);
   g_signal_emit (self, dimse_association_signals[SIGNAL_MESSAGE_SENT], 0, pc_id, msg);
   emit_pdata_sent (self, buffers);
@@ -727,6 +734,12 @@ dimse_association_receive_response_finish (DimseAssociation *self, GAsyncResult 
     *data_set_file = NULL;
   if (received == NULL)
     return NULL;
+  if (received->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&received->error));
+      received_free (received);
+      return NULL;
+    }
   msg = g_steal_pointer (&received->msg);
   if (data_set_file != NULL)
     *data_set_file = g_steal_pointer (&received->data_set_file);

@@ -17,6 +17,7 @@ typedef enum {
 typedef struct {
   DimseAssociation *assoc;       /* not a reference: the table holds the operation */
   guint16           message_id;
+  guint8            presentation_context_id;  /* a C-CANCEL-RQ goes on the same */
   gboolean          done;        /* final response received */
   GQueue            responses;   /* Received* */
   GTask            *waiter;
@@ -28,6 +29,7 @@ typedef struct {
 typedef struct {
   DimseMessage *msg;
   GFile        *data_set_file;
+  GError       *error;          /* the response broke its PS3.7 table */
 } Received;
 
 struct _DimseAssociation
@@ -83,6 +85,10 @@ struct _DimseAssociation
   /* sending */
   guint16                 last_message_id;
   GHashTable             *operations;     /* message ID → Operation* */
+
+  /* performing: message ID → GCancellable* of each request the peer sent
+   * that has not had its final response yet */
+  GHashTable             *incoming;
 };
 
 enum {
@@ -136,5 +142,16 @@ void     dimse_association_process_pdvs (DimseAssociation *self);
 /* Fails every outstanding operation's waiter with error. */
 void     dimse_association_fail_operations (DimseAssociation *self, const GError *error);
 void     dimse_operation_free (Operation *op);
+
+/* dimse-association-incoming.c */
+/* Validates a request the peer sent and registers it as performed; FALSE
+ * when it must not reach the handler (a C-CANCEL-RQ, which cancels its
+ * request, or a request answered or aborted here). */
+gboolean dimse_association_admit_request (DimseAssociation *self, guint8 pc_id,
+                                          DimseMessage *msg);
+/* Validates a response; sets received->error when it is invalid. */
+void     dimse_association_check_response (DimseAssociation *self, Received *received);
+/* Ends the performed request msg answers when its status is final. */
+void     dimse_association_response_sent (DimseAssociation *self, DimseMessage *msg);
 
 G_END_DECLS

@@ -70,6 +70,7 @@ dimse_association_dispose (GObject *object)
     dimse_transport_close (self->transport);
   dimse_association_rx_reset (self);
   g_clear_pointer (&self->operations, g_hash_table_unref);
+  g_clear_pointer (&self->incoming, g_hash_table_unref);
   if (self->sink_destroy != NULL)
     g_clear_pointer (&self->sink_data, self->sink_destroy);
   self->sink = NULL;
@@ -130,6 +131,7 @@ dimse_association_init (DimseAssociation *self)
   self->max_data_set_in_memory = DIMSE_ASSOCIATION_DEFAULT_MAX_DATA_SET_IN_MEMORY;
   self->operations = g_hash_table_new_full (NULL, NULL, NULL,
                                             (GDestroyNotify) dimse_operation_free);
+  self->incoming = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   dimse_ul_fsm_init (&self->fsm);
 }
 
@@ -244,6 +246,7 @@ dimse_association_drive (DimseAssociation *self, DimseUlEvent event, const Dimse
                          const DimsePdu *primitive, DimseUlStep *out_step)
 {
   DimseUlStep step;
+  DimseUlState before = self->fsm.state;
   g_autoptr(GError) error = NULL;
 
   if (!dimse_ul_fsm_handle (&self->fsm, event, ctx, &step, &error))
@@ -251,6 +254,12 @@ dimse_association_drive (DimseAssociation *self, DimseUlEvent event, const Dimse
       g_debug ("Association with %s: %s", self->peer_name, error->message);
       return FALSE;
     }
+  if (step.action == DIMSE_AA_8)
+    dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED,
+                                        "Aborted the association with %s, which sent a PDU "
+                                        "that %s does not allow (%s).", self->peer_name,
+                                        dimse_ul_state_name (before),
+                                        dimse_ul_event_name (event));
   if (step.stop_artim)
     dimse_association_clear_source (&self->artim);
   /* A P-DATA-TF goes out as the caller's vectored buffers (DT-1, AR-7). */
@@ -375,6 +384,12 @@ dimse_association_close_error (DimseAssociation *self)
 }
 
 static void
+cancel_incoming (gpointer key, gpointer value, gpointer user_data)
+{
+  g_cancellable_cancel (value);
+}
+
+static void
 finish_closed (DimseAssociation *self)
 {
   g_autoptr(GError) error = NULL;
@@ -402,6 +417,8 @@ finish_closed (DimseAssociation *self)
   else if (release != NULL)
     g_task_return_error (release, g_error_copy (error));
   dimse_association_fail_operations (self, error);
+  /* No response to a request being performed can go out any more. */
+  g_hash_table_foreach (self->incoming, cancel_incoming, NULL);
   g_signal_emit (self, dimse_association_signals[SIGNAL_CLOSED], 0,
                  (guint) self->close_reason, self->close_description);
   g_object_unref (self);
@@ -591,6 +608,13 @@ handle_pdu (DimseAssociation *self, GBytes *raw)
   switch (pdu->type)
     {
     case DIMSE_PDU_ASSOCIATE_RQ:
+      /* PS3.8 Table 9-10: past Sta2 a second -RQ is AA-8 (or AA-7), never
+       * negotiated again. */
+      if (self->fsm.state != DIMSE_STA2_TRANSPORT_OPEN_AWAITING_A_ASSOCIATE_RQ)
+        {
+          dimse_association_drive (self, DIMSE_EVT6_A_ASSOCIATE_RQ_RECEIVED, NULL, NULL, NULL);
+          break;
+        }
       g_clear_pointer (&self->rq, dimse_pdu_free);
       self->rq = g_steal_pointer (&pdu);
       dimse_association_on_associate_rq (self, self->rq);

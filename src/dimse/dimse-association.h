@@ -95,12 +95,40 @@ void                          dimse_association_get_associate_exchange (DimseAss
                                                                         GBytes **reply);
 
 /* ---- messages ----
- * Incoming requests (and C-CANCEL-RQ) are emitted as "request-received"
- * (guint8 presentation context ID, DimseMessage *, GFile *data set file or
- * NULL): the handler answers with dimse_association_send_message_async.
- * Incoming responses go to a queue per outstanding request, read with
+ * Incoming requests are emitted as "request-received" (guint8 presentation
+ * context ID, DimseMessage *, GFile *data set file or NULL): the handler
+ * answers with dimse_association_send_message_async. Incoming responses go
+ * to a queue per outstanding request, read with
  * dimse_association_receive_response_async; a response to no outstanding
- * request is dropped (logged at debug level). */
+ * request is dropped (logged at debug level).
+ *
+ * Every incoming command set is first checked with dimse_message_validate
+ * (the tables of PS3.7 §9.3, §10.3):
+ * - an invalid request is not emitted; it is answered here with a failure
+ *   whose Error Comment (0000,0902) says what was wrong: 0xC000 (the
+ *   "Cannot Understand"/"Unable to Process" range PS3.4 gives C-STORE,
+ *   C-FIND, C-GET and C-MOVE) or 0x0212 Mistyped Argument (PS3.7 Annex C,
+ *   the failure C-ECHO and the N- services list for a bad parameter). One
+ *   that cannot be answered (no Message ID, no known Command Field, an
+ *   invalid C-CANCEL-RQ) aborts the association (service provider,
+ *   invalid PDU parameter value);
+ * - a request arriving while no handler is connected to "request-received"
+ *   is answered with 0x0211 Unrecognized Operation (PS3.7 Annex C);
+ * - a request reusing the Message ID of one still being performed is
+ *   answered with 0x0210 Duplicate Invocation (PS3.7 Annex C);
+ * - a request beyond the negotiated window of operations we perform
+ *   (PS3.7 §D.3.3.3, which forbids the peer to exceed it) aborts the
+ *   association (service provider, unexpected PDU parameter): queueing
+ *   would hide the peer's fault and hold its other messages hostage;
+ * - an invalid response ends the wait for it with
+ *   DIMSE_ERROR_MESSAGE_INVALID naming the field (logged); one without a
+ *   Message ID Being Responded To cannot be routed and is dropped.
+ *
+ * A C-CANCEL-RQ is not emitted: it cancels the GCancellable of the request
+ * it names (dimse_association_get_request_cancellable), and one naming no
+ * request being performed is ignored (logged at debug level): PS3.7
+ * §9.3.2.3 gives the C-CANCEL no response, and the operation it would
+ * cancel has ended. */
 void      dimse_association_set_data_set_sink (DimseAssociation *assoc,
                                                DimseDataSetSinkFunc func, gpointer user_data,
                                                GDestroyNotify destroy);
@@ -146,6 +174,26 @@ DimseMessage *dimse_association_receive_response_finish (DimseAssociation *assoc
                                                          GAsyncResult *result,
                                                          GFile **data_set_file,
                                                          GError **error);
+
+/* The cancellable of the request message_id the peer sent, which the
+ * association cancels when a C-CANCEL-RQ for it arrives (PS3.7 §9.3.2.3):
+ * a C-FIND, C-GET or C-MOVE handler passes it to its work and
+ * answers with the Cancel status (FE00) once it stops. A new reference;
+ * NULL once the final response to it has been sent, or for an unknown ID. */
+GCancellable *dimse_association_get_request_cancellable (DimseAssociation *assoc,
+                                                         guint16 message_id);
+
+/* Sends a C-CANCEL-RQ for our outstanding request message_id, on the
+ * presentation context the request went on; its responses still arrive
+ * (the last with status Cancel, FE00, or a final one sent before the
+ * cancel arrived). DIMSE_ERROR_LIMIT when message_id is not outstanding;
+ * otherwise the errors of dimse_association_send_message_async. */
+void      dimse_association_send_cancel_async (DimseAssociation *assoc, guint16 message_id,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer user_data);
+gboolean  dimse_association_send_cancel_finish (DimseAssociation *assoc, GAsyncResult *result,
+                                                GError **error);
 
 /* ---- ending ----
  * A-RELEASE-RQ, then the -RP (a release collision is resolved by the

@@ -139,20 +139,89 @@ accept_association (DimseServer *self, DimseTransport *transport)
                                   self->cancellable, on_accepted, g_object_ref (self));
 }
 
+/* A TLS handshake under way: bounded by ARTIM, as the wait for the
+ * A-ASSOCIATE-RQ that follows it is, so that no connection is held forever. */
+typedef struct {
+  DimseServer  *self;
+  GCancellable *cancellable;
+  gulong        stop_handler;
+  GSource      *timeout;
+  gboolean      timed_out;
+} Handshake;
+
+static void
+handshake_free (Handshake *hs)
+{
+  g_cancellable_disconnect (hs->self->cancellable, hs->stop_handler);
+  if (hs->timeout != NULL)
+    {
+      g_source_destroy (hs->timeout);
+      g_source_unref (hs->timeout);
+    }
+  g_object_unref (hs->cancellable);
+  g_object_unref (hs->self);
+  g_free (hs);
+}
+
+static void
+cancel_handshake (GCancellable *server_cancellable, gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static gboolean
+on_handshake_timeout (gpointer user_data)
+{
+  Handshake *hs = user_data;
+
+  hs->timed_out = TRUE;
+  g_cancellable_cancel (hs->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_tls_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(DimseServer) self = user_data;
+  Handshake *hs = user_data;
+  g_autoptr(DimseServer) self = g_object_ref (hs->self);
   g_autoptr(GError) error = NULL;
   g_autoptr(DimseTransport) transport = dimse_transport_accept_tls_finish (result, &error);
+  gboolean timed_out = hs->timed_out;
 
+  handshake_free (hs);
   self->n_pending--;
+  if (transport == NULL && timed_out)
+    {
+      g_autofree char *why = g_strdup_printf ("A client did not complete the TLS handshake "
+                                              "within the ARTIM timeout of %u ms.",
+                                              self->timeouts.artim_timeout_ms);
+
+      g_signal_emit (self, signals[SIGNAL_ASSOCIATION_FAILED], 0, why);
+      return;
+    }
   if (transport == NULL)
     {
       g_signal_emit (self, signals[SIGNAL_ASSOCIATION_FAILED], 0, error->message);
       return;
     }
   accept_association (self, transport);
+}
+
+static void
+start_handshake (DimseServer *self, GSocketConnection *connection)
+{
+  Handshake *hs = g_new0 (Handshake, 1);
+
+  hs->self = g_object_ref (self);
+  hs->cancellable = g_cancellable_new ();
+  hs->stop_handler = g_cancellable_connect (self->cancellable, G_CALLBACK (cancel_handshake),
+                                            hs->cancellable, NULL);
+  hs->timeout = g_timeout_source_new (self->timeouts.artim_timeout_ms);
+  g_source_set_callback (hs->timeout, on_handshake_timeout, hs, NULL);
+  g_source_attach (hs->timeout, g_main_context_get_thread_default ());
+  self->n_pending++;
+  dimse_transport_accept_tls_async (G_IO_STREAM (connection), self->tls, hs->cancellable,
+                                    on_tls_accepted, hs);
 }
 
 static gboolean
@@ -164,9 +233,7 @@ on_incoming (GSocketService *service, GSocketConnection *connection, GObject *so
 
   if (self->tls != NULL)
     {
-      self->n_pending++;
-      dimse_transport_accept_tls_async (G_IO_STREAM (connection), self->tls, self->cancellable,
-                                        on_tls_accepted, g_object_ref (self));
+      start_handshake (self, connection);
       return TRUE;
     }
   transport = dimse_transport_new (G_IO_STREAM (connection));
@@ -186,6 +253,13 @@ dimse_server_new (DimseAcceptorPolicy *policy, const DimseTimeouts *timeouts)
   dimse_timeouts_init (&self->timeouts);
   if (timeouts != NULL)
     self->timeouts = *timeouts;
+  if (self->timeouts.artim_timeout_ms == 0)
+    {
+      DimseTimeouts defaults;
+
+      dimse_timeouts_init (&defaults);
+      self->timeouts.artim_timeout_ms = defaults.artim_timeout_ms;
+    }
   self->service = g_socket_service_new ();
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
   return self;

@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (DimseServer, dimse_server, DIMSE, SERVER, GObject)
 #define DIMSE_SERVER_DEFAULT_MAX_ASSOCIATIONS 32
 
 /* Takes policy. timeouts may be NULL (defaults); their ARTIM is the
- * deadline for the A-ASSOCIATE-RQ after a connection is accepted. The
+ * deadline for the A-ASSOCIATE-RQ after a connection is accepted, and
+ * before that for the TLS handshake when there is one. The
  * server and its associations run on the thread-default main context of
  * this call. */
 DimseServer *dimse_server_new (DimseAcceptorPolicy *policy, const DimseTimeouts *timeouts);

@@ -48,12 +48,16 @@ free_port () {
   return 1
 }
 
+# Waits until pid listens on port; fails at once when pid has exited
+# (another test may have taken the port first).
 wait_for_port () {
+  local port=$1 pid=$2
   for _ in $(seq 1 100); do
-    (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null && return 0
+    (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && return 0
+    kill -0 "$pid" 2> /dev/null || return 1
     sleep 0.1
   done
-  fail "nothing listens on port $1 after 10 s"
+  fail "nothing listens on port $port after 10 s"
 }
 
 # Starts `dimse listen` with the given options; sets listen_port and
@@ -80,17 +84,22 @@ stop_listen () {
 }
 
 start_storescp () {
-  storescp_port=$(free_port) || fail "no free port"
   mkdir -p "$tmp/storescp"
-  storescp "$@" -od "$tmp/storescp" "$storescp_port" > "$tmp/storescp.log" 2>&1 &
-  pids+=($!)
-  wait_for_port "$storescp_port"
+  for _ in 1 2 3 4 5; do
+    storescp_port=$(free_port) || fail "no free port"
+    storescp "$@" -od "$tmp/storescp" "$storescp_port" > "$tmp/storescp.log" 2>&1 &
+    pids+=($!)
+    wait_for_port "$storescp_port" $! && return 0
+  done
+  cat "$tmp/storescp.log"
+  fail "storescp did not start"
 }
 
 start_dcmqrscp () {
-  qr_port=$(free_port) || fail "no free port"
   mkdir -p "$tmp/qr/db"
-  cat > "$tmp/qr/dcmqrscp.cfg" <<CFG
+  for _ in 1 2 3 4 5; do
+    qr_port=$(free_port) || fail "no free port"
+    cat > "$tmp/qr/dcmqrscp.cfg" <<CFG
 NetworkTCPPort  = $qr_port
 MaxPDUSize      = 16384
 MaxAssociations = 4
@@ -104,9 +113,12 @@ AETable BEGIN
 QRSCP  $tmp/qr/db  RW  (20, 64mb)  friends
 AETable END
 CFG
-  dcmqrscp -c "$tmp/qr/dcmqrscp.cfg" > "$tmp/qr.log" 2>&1 &
-  pids+=($!)
-  wait_for_port "$qr_port"
+    dcmqrscp -c "$tmp/qr/dcmqrscp.cfg" > "$tmp/qr.log" 2>&1 &
+    pids+=($!)
+    wait_for_port "$qr_port" $! && return 0
+  done
+  cat "$tmp/qr.log"
+  fail "dcmqrscp did not start"
 }
 
 # Runs a command bounded in time, its output in $tmp/run.out and .err.
@@ -197,8 +209,8 @@ dump_data_set () {
 
 # Every input arrived as <SOP Instance UID>.dcm with the same elements.
 compare_outputs () {
-  local out=$1 f uid stored ts conv
-  for f in "$tmp"/in/*.dcm; do
+  local out=$1 in=${2:-$tmp/in} f uid stored ts conv
+  for f in "$in"/*.dcm; do
     uid=$(uid_of "$f" 0008,0018)
     stored="$out/$uid.dcm"
     # storescp -fe .dcm names them <modality>.<SOP Instance UID>.dcm
@@ -222,7 +234,7 @@ compare_outputs () {
     diff "$tmp/expected" <(dump_data_set "$stored") > "$tmp/diff" \
       || { cat "$tmp/diff"; fail "$stored differs from $(basename "$f")"; }
   done
-  echo "$(ls "$tmp"/in/*.dcm | wc -l) instances stored, equal element by element"
+  echo "$(ls "$in"/*.dcm | wc -l) instances stored, equal element by element"
 }
 
 case "$check" in
@@ -246,10 +258,20 @@ case "$check" in
     ;;
   echoscu-listen)
     mkdir -p "$tmp/out"
-    start_listen --out "$tmp/out" --accept any
+    start_listen --out "$tmp/out" --accept any -v
     expect_exit 0 echoscu -aet ECHOSCU -aec ANY 127.0.0.1 "$listen_port"
     expect_exit 0 "$dimse" echo "ANY@127.0.0.1:$listen_port"
+    n_echoes=2
+    # over IPv6 too, where the host has a loopback for it
+    if (exec 3<> "/dev/tcp/::1/$listen_port") 2> /dev/null; then
+      expect_exit 0 "$dimse" echo "ANY@[::1]:$listen_port"
+      grep -q "C-ECHO to ANY@\[::1\]:$listen_port: Success" "$tmp/run.out" \
+        || fail "no success over IPv6"
+      n_echoes=3
+    fi
     stop_listen
+    [ "$(grep -c '← A-RELEASE-RQ' "$tmp/listen.err")" -eq "$n_echoes" ] \
+      || { cat "$tmp/listen.err"; fail "-v did not print each association's PDUs"; }
     ! grep -q warning "$tmp/listen.err" || fail "--accept any still warned"
     ;;
   storescu-listen|storescu-listen-max-pdu|storescu-listen-implicit)
@@ -266,11 +288,25 @@ case "$check" in
     stop_listen
     [ "$(grep -c '^Stored ' "$tmp/listen.out")" -eq 10 ] \
       || { cat "$tmp/listen.out"; fail "dimse listen did not print one line per instance"; }
-    [ "$(ls "$tmp/out" | wc -l)" -eq 5 ] || { ls -a "$tmp/out"; fail "stray files in the out folder"; }
+    [ "$(ls -A "$tmp/out" | wc -l)" -eq 5 ] || { ls -A "$tmp/out"; fail "stray files in the out folder"; }
     if [ "$check" = storescu-listen-max-pdu ]; then
       grep -q warning "$tmp/listen.err" || fail "no warning without --accept"
     fi
     compare_outputs "$tmp/out"
+    ;;
+  storescu-listen-rle)
+    # an encapsulated transfer syntax: the bytes are stored as they come
+    command -v dcmcrle > /dev/null || { echo "SKIP: dcmcrle is not installed"; exit 77; }
+    make_inputs
+    mkdir -p "$tmp/rle" "$tmp/out"
+    dcmcrle "$tmp/in/large.dcm" "$tmp/rle/large.dcm" || fail "dcmcrle"
+    [ "$(ts_of "$tmp/rle/large.dcm")" = RLELossless ] || fail "dcmcrle did not make RLE"
+    start_listen --out "$tmp/out" --accept any
+    expect_exit 0 storescu -xr -aec ANY 127.0.0.1 "$listen_port" "$tmp/rle/large.dcm"
+    stop_listen
+    [ "$(ts_of "$tmp/out/1.2.826.0.1.3680043.10.1247.77.1.dcm")" = RLELossless ] \
+      || fail "not stored in RLE Lossless"
+    compare_outputs "$tmp/out" "$tmp/rle"
     ;;
   storescu-refused)
     # PS3.4 §B.2.3: an instance UID that is no valid UID is refused, nothing stored
@@ -286,6 +322,26 @@ case "$check" in
     grep -q "^Refused .* 1.2.03.4 .*(0xC000)" "$tmp/listen.out" \
       || { cat "$tmp/listen.out"; fail "dimse listen did not report the refusal"; }
     [ -z "$(ls -A "$tmp/out")" ] || { ls -A "$tmp/out"; fail "files left in the out folder"; }
+    ;;
+  listen-sigterm)
+    # SIGTERM while instances arrive: exit 0, only whole files left behind
+    make_inputs
+    mkdir -p "$tmp/out"
+    start_listen --out "$tmp/out" --accept any
+    files=()
+    for _ in $(seq 1 100); do files+=("$tmp/in/large.dcm"); done
+    timeout 60 storescu -aec ANY 127.0.0.1 "$listen_port" "${files[@]}" > "$tmp/scu.log" 2>&1 &
+    scu_pid=$!
+    pids+=("$scu_pid")
+    for _ in $(seq 1 100); do
+      grep -q '^Stored ' "$tmp/listen.out" && break
+      sleep 0.05
+    done
+    stop_listen
+    wait "$scu_pid"
+    ls -A "$tmp/out" | grep -v '^1\.2\.826\.0\.1\.3680043\.10\.1247\.77\.1\.dcm$' \
+      && fail "temporary files left in the out folder"
+    [ "$(ls -A "$tmp/out" | wc -l)" -le 1 ] || fail "unexpected files in the out folder"
     ;;
   reject)
     # a called AE title dimse listen does not answer to
@@ -331,6 +387,18 @@ case "$check" in
       [ "$(ts_of "$f")" = LittleEndianImplicit ] || fail "$f is in $(ts_of "$f")"
     done
     compare_outputs "$tmp/storescp"
+    ;;
+  store-out-of-resources)
+    # the out folder vanished: Out of Resources (A700), the association goes on
+    make_inputs
+    mkdir -p "$tmp/gone"
+    start_listen --out "$tmp/gone" --accept any
+    rmdir "$tmp/gone"
+    expect_exit 1 "$store_scu" ANY 127.0.0.1 "$listen_port" "$tmp/in/latin1.dcm" "$tmp/in/all-vrs.dcm"
+    [ "$(grep -c '0xA700' "$tmp/run.out")" -eq 2 ] || { cat "$tmp/run.out"; fail "not two A700 statuses"; }
+    stop_listen
+    [ "$(grep -c '^Refused .*(0xA700)' "$tmp/listen.out")" -eq 2 ] \
+      || { cat "$tmp/listen.out"; fail "dimse listen did not report the refusals"; }
     ;;
   store-scu-listen)
     make_inputs

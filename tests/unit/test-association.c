@@ -1,5 +1,5 @@
-/* test-association.c — our requestor against our acceptor over loopback,
- * and raw peers that break the protocol */
+/* test-association.c — our requestor against our acceptor over loopback;
+ * peers that break the protocol are in test-association-faults.c */
 #include <string.h>
 
 #include "dcm-parser.h"
@@ -10,8 +10,8 @@
 #include "dimse-error.h"
 #include "dimse-server.h"
 #include "test-util.h"
+#include "test-wait.h"
 
-#define WAIT_LIMIT_MS 20000
 #define STORE_SIZE (3 * 1024 * 1024)
 
 typedef struct {
@@ -28,59 +28,6 @@ typedef struct {
   DimseAssociation *server_assoc; /* the last one started */
   gboolean      silent;           /* the acceptor answers no request */
 } Fixture;
-
-/* ---- waiting on the test's own main context ---- */
-
-static gboolean
-on_wait_limit (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Fixture *f, const gboolean *flag, const char *what)
-{
-  gboolean expired = FALSE;
-  GSource *limit = g_timeout_source_new (WAIT_LIMIT_MS);
-
-  g_source_set_callback (limit, on_wait_limit, &expired, NULL);
-  g_source_attach (limit, f->context);
-  while (!*flag && !expired)
-    g_main_context_iteration (f->context, TRUE);
-  g_source_destroy (limit);
-  g_source_unref (limit);
-  if (!*flag)
-    g_error ("Timed out waiting for %s", what);
-}
-
-typedef struct {
-  GAsyncResult *result;
-  gboolean      done;
-} Waiter;
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *w = user_data;
-
-  w->result = g_object_ref (result);
-  w->done = TRUE;
-}
-
-static GAsyncResult *
-wait_result (Fixture *f, Waiter *w, const char *what)
-{
-  wait_until (f, &w->done, what);
-  return w->result;
-}
-
-static void
-drain (Fixture *f)
-{
-  for (guint i = 0; i < 100; i++)
-    g_main_context_iteration (f->context, FALSE);
-}
 
 /* ---- the acceptor: a Verification and Storage SCP ---- */
 
@@ -212,10 +159,10 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   if (f->server != NULL)
     {
       dimse_server_stop (f->server);
-      drain (f);
+      test_drain ();
       g_clear_object (&f->server);
     }
-  drain (f);
+  test_drain ();
   g_clear_pointer (&f->stored, g_bytes_unref);
   g_free (f->server_close_description);
   g_free (f->failure);
@@ -274,12 +221,12 @@ request (Fixture *f, const char *host, const char *called, guint32 max_pdu_lengt
          GError **error)
 {
   g_autoptr(DimseAssociationParams) params = make_params (called, max_pdu_length);
-  Waiter w = { 0 };
+  TestWaiter w = { 0 };
   DimseAssociation *assoc;
 
   dimse_association_request_async (params, host, dimse_server_get_port (f->server), NULL,
-                                   NULL, NULL, on_done, &w);
-  assoc = dimse_association_request_finish (wait_result (f, &w, "the -AC"), error);
+                                   NULL, NULL, test_waiter_done, &w);
+  assoc = dimse_association_request_finish (test_waiter_wait (&w, "the -AC"), error);
   g_object_unref (w.result);
   return assoc;
 }
@@ -288,17 +235,17 @@ static DimseMessage *
 invoke (Fixture *f, DimseAssociation *assoc, guint8 pc_id, DimseMessage *rq)
 {
   g_autoptr(GError) error = NULL;
-  Waiter sent = { 0 }, received = { 0 };
+  TestWaiter sent = { 0 }, received = { 0 };
   guint16 id = 0;
   DimseMessage *rsp;
 
   g_assert_true (dimse_message_get_us (rq, DCM_TAG_MESSAGE_ID, &id));
-  dimse_association_send_message_async (assoc, pc_id, rq, NULL, on_done, &sent);
-  g_assert_true (dimse_association_send_message_finish (assoc, wait_result (f, &sent, "send"),
+  dimse_association_send_message_async (assoc, pc_id, rq, NULL, test_waiter_done, &sent);
+  g_assert_true (dimse_association_send_message_finish (assoc, test_waiter_wait (&sent, "send"),
                                                         &error));
   g_assert_no_error (error);
-  dimse_association_receive_response_async (assoc, id, NULL, on_done, &received);
-  rsp = dimse_association_receive_response_finish (assoc, wait_result (f, &received, "rsp"),
+  dimse_association_receive_response_async (assoc, id, NULL, test_waiter_done, &received);
+  rsp = dimse_association_receive_response_finish (assoc, test_waiter_wait (&received, "rsp"),
                                                    NULL, &error);
   g_assert_no_error (error);
   g_object_unref (sent.result);
@@ -310,14 +257,14 @@ static void
 release (Fixture *f, DimseAssociation *assoc)
 {
   g_autoptr(GError) error = NULL;
-  Waiter w = { 0 };
+  TestWaiter w = { 0 };
 
-  dimse_association_release_async (assoc, NULL, on_done, &w);
-  g_assert_true (dimse_association_release_finish (assoc, wait_result (f, &w, "release"),
+  dimse_association_release_async (assoc, NULL, test_waiter_done, &w);
+  g_assert_true (dimse_association_release_finish (assoc, test_waiter_wait (&w, "release"),
                                                    &error));
   g_assert_no_error (error);
   g_object_unref (w.result);
-  wait_until (f, &f->server_closed, "the acceptor to see the release");
+  test_wait_until (&f->server_closed, "the acceptor to see the release");
   g_assert_cmpuint (f->server_close_reason, ==, DIMSE_CLOSE_RELEASED);
 }
 
@@ -494,8 +441,8 @@ test_abort (Fixture *f, gconstpointer data)
   g_signal_connect (assoc, "closed", G_CALLBACK (on_closed), &local);
   dimse_association_abort (assoc, DIMSE_ABORT_SOURCE_SERVICE_USER,
                            DIMSE_ABORT_REASON_NOT_SPECIFIED);
-  wait_until (f, &local.done, "the local close");
-  wait_until (f, &f->server_closed, "the acceptor to see the abort");
+  test_wait_until (&local.done, "the local close");
+  test_wait_until (&f->server_closed, "the acceptor to see the abort");
   g_assert_cmpuint (local.reason, ==, DIMSE_CLOSE_ABORTED);
   g_assert_cmpuint (f->server_close_reason, ==, DIMSE_CLOSE_ABORTED);
   g_assert_nonnull (strstr (f->server_close_description, "aborted the association"));
@@ -508,7 +455,7 @@ test_abort (Fixture *f, gconstpointer data)
   g_signal_connect (assoc2, "closed", G_CALLBACK (on_closed), &remote);
   dimse_association_abort (f->server_assoc, DIMSE_ABORT_SOURCE_SERVICE_PROVIDER,
                            DIMSE_ABORT_REASON_UNEXPECTED_PDU);
-  wait_until (f, &remote.done, "the requestor to see the abort");
+  test_wait_until (&remote.done, "the requestor to see the abort");
   g_test_message ("requestor saw: %s", remote.description);
   g_assert_cmpuint (remote.reason, ==, DIMSE_CLOSE_ABORTED);
   g_assert_nonnull (strstr (remote.description,
@@ -565,7 +512,7 @@ test_window (Fixture *f, gconstpointer data)
   g_autoptr(DimseMessage) rq2 = NULL;
   g_autoptr(DimseMessage) rsp = NULL;
   g_autoptr(GError) error = NULL;
-  Waiter sent1 = { 0 }, sent2 = { 0 }, got = { 0 };
+  TestWaiter sent1 = { 0 }, sent2 = { 0 }, got = { 0 };
   guint16 id1, id2;
 
   g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
@@ -577,16 +524,16 @@ test_window (Fixture *f, gconstpointer data)
   g_assert_cmpuint (id1, !=, id2);
   rq1 = dimse_message_new_c_echo_rq (id1, DCM_UID_VERIFICATION, NULL);
   rq2 = dimse_message_new_c_echo_rq (id2, DCM_UID_VERIFICATION, NULL);
-  dimse_association_send_message_async (assoc, 1, rq1, NULL, on_done, &sent1);
-  dimse_association_send_message_async (assoc, 1, rq2, NULL, on_done, &sent2);
-  g_assert_false (dimse_association_send_message_finish (assoc, wait_result (f, &sent2, "2"),
+  dimse_association_send_message_async (assoc, 1, rq1, NULL, test_waiter_done, &sent1);
+  dimse_association_send_message_async (assoc, 1, rq2, NULL, test_waiter_done, &sent2);
+  g_assert_false (dimse_association_send_message_finish (assoc, test_waiter_wait (&sent2, "2"),
                                                          &error));
   g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_LIMIT);
   g_clear_error (&error);
-  g_assert_true (dimse_association_send_message_finish (assoc, wait_result (f, &sent1, "1"),
+  g_assert_true (dimse_association_send_message_finish (assoc, test_waiter_wait (&sent1, "1"),
                                                         &error));
-  dimse_association_receive_response_async (assoc, id1, NULL, on_done, &got);
-  rsp = dimse_association_receive_response_finish (assoc, wait_result (f, &got, "rsp"), NULL,
+  dimse_association_receive_response_async (assoc, id1, NULL, test_waiter_done, &got);
+  rsp = dimse_association_receive_response_finish (assoc, test_waiter_wait (&got, "rsp"), NULL,
                                                     &error);
   g_assert_no_error (error);
   g_assert_nonnull (rsp);
@@ -596,206 +543,6 @@ test_window (Fixture *f, gconstpointer data)
   release (f, assoc);
 }
 
-/* ---- raw peers, run in a thread with blocking sockets ---- */
-
-typedef struct {
-  guint16      port;
-  GBytes      *send;        /* written once connected, may be NULL */
-  GBytes      *send_after;  /* written after the first PDU is read, may be NULL */
-  GByteArray  *received;    /* everything read until EOF */
-  gboolean     done;
-  GMainContext *wake;
-} RawPeer;
-
-static guint32
-load_u32_be (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
-static void
-read_pdu_blocking (GInputStream *in, GByteArray *into)
-{
-  guint8 header[6];
-  gsize n = 0;
-  guint32 length;
-  g_autofree guint8 *body = NULL;
-
-  if (!g_input_stream_read_all (in, header, sizeof header, &n, NULL, NULL) || n < 6)
-    return;
-  g_byte_array_append (into, header, 6);
-  length = load_u32_be (header + 2);
-  body = g_malloc (length);
-  if (g_input_stream_read_all (in, body, length, &n, NULL, NULL))
-    g_byte_array_append (into, body, n);
-}
-
-static gpointer
-raw_peer_run (gpointer user_data)
-{
-  RawPeer *peer = user_data;
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = NULL;
-  GInputStream *in;
-  guint8 buf[4096];
-  gssize n;
-
-  g_socket_client_set_timeout (client, 10);
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", peer->port, NULL, NULL);
-  if (conn != NULL)
-    {
-      in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
-      if (peer->send != NULL)
-        g_output_stream_write_bytes (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
-                                     peer->send, NULL, NULL);
-      if (peer->send_after != NULL)
-        {
-          read_pdu_blocking (in, peer->received);
-          g_output_stream_write_bytes (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
-                                       peer->send_after, NULL, NULL);
-        }
-      while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
-        g_byte_array_append (peer->received, buf, n);
-    }
-  g_atomic_int_set (&peer->done, TRUE);
-  g_main_context_wakeup (peer->wake);
-  return NULL;
-}
-
-static void
-run_raw_peer (Fixture *f, RawPeer *peer)
-{
-  GThread *thread;
-
-  peer->port = dimse_server_get_port (f->server);
-  peer->received = g_byte_array_new ();
-  peer->wake = f->context;
-  thread = g_thread_new ("raw-peer", raw_peer_run, peer);
-  while (!g_atomic_int_get (&peer->done))
-    g_main_context_iteration (f->context, TRUE);
-  g_thread_join (thread);
-}
-
-static void
-raw_peer_clear (RawPeer *peer)
-{
-  g_clear_pointer (&peer->send, g_bytes_unref);
-  g_clear_pointer (&peer->send_after, g_bytes_unref);
-  g_clear_pointer (&peer->received, g_byte_array_unref);
-}
-
-static void
-test_artim (Fixture *f, gconstpointer data)
-{
-  DimseTimeouts timeouts;
-  RawPeer peer = { 0 };
-
-  dimse_timeouts_init (&timeouts);
-  timeouts.artim_timeout_ms = 200;
-  g_assert_true (start_server (f, "127.0.0.1", 0, &timeouts));
-  run_raw_peer (f, &peer);
-  /* The acceptor closed the connection without sending anything. */
-  g_assert_cmpuint (peer.received->len, ==, 0);
-  drain (f);
-  g_assert_nonnull (f->failure);
-  g_assert_nonnull (strstr (f->failure, "ARTIM"));
-  raw_peer_clear (&peer);
-}
-
-static void
-assert_abort (GByteArray *received, guint offset, guint8 source, guint8 reason)
-{
-  g_assert_cmpuint (received->len, ==, offset + 10);
-  g_assert_cmpuint (received->data[offset], ==, DIMSE_PDU_ABORT);
-  g_assert_cmpuint (received->data[offset + 8], ==, source);
-  g_assert_cmpuint (received->data[offset + 9], ==, reason);
-}
-
-static void
-echo_once (Fixture *f)
-{
-  g_autoptr(DimseAssociation) assoc = NULL;
-  g_autoptr(DimseMessage) rq = NULL;
-  g_autoptr(DimseMessage) rsp = NULL;
-  g_autoptr(GError) error = NULL;
-
-  assoc = request (f, "127.0.0.1", "ACCEPTOR", 0, &error);
-  g_assert_no_error (error);
-  rq = dimse_message_new_c_echo_rq (dimse_association_next_message_id (assoc),
-                                    DCM_UID_VERIFICATION, NULL);
-  rsp = invoke (f, assoc, 1, rq);
-  g_assert_cmpuint (dimse_message_get_command_field (rsp), ==, DIMSE_C_ECHO_RSP);
-  release (f, assoc);
-}
-
-static void
-test_malformed_unknown_pdu (Fixture *f, gconstpointer data)
-{
-  static const guint8 unknown[] = { 0x09, 0x00, 0x00, 0x00, 0x00, 0x04, 0, 0, 0, 0 };
-  RawPeer peer = { 0 };
-
-  g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
-  peer.send = g_bytes_new_static (unknown, sizeof unknown);
-  run_raw_peer (f, &peer);
-  /* PS3.8 Table 9-10: Evt19 in Sta2 is AA-1, an A-ABORT of source service
-   * user; only once associated (AA-8) does the provider give a reason. */
-  assert_abort (peer.received, 0, DIMSE_ABORT_SOURCE_SERVICE_USER,
-                DIMSE_ABORT_REASON_NOT_SPECIFIED);
-  drain (f);
-  g_assert_nonnull (f->failure);
-  g_assert_nonnull (strstr (f->failure, "invalid PDU"));
-  raw_peer_clear (&peer);
-  echo_once (f);
-}
-
-/* A raw requestor associates, then sends pdata: the acceptor must answer
- * with an A-ABORT (service provider, reason) and go on serving others. */
-static void
-abort_after_pdata (Fixture *f, const guint8 *pdata, gsize size, guint8 reason)
-{
-  g_autoptr(DimseAssociationParams) params = make_params ("ACCEPTOR", 0);
-  g_autoptr(DimsePdu) rq = NULL;
-  g_autoptr(GError) error = NULL;
-  RawPeer peer = { 0 };
-
-  g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
-  rq = dimse_negotiation_build_rq (params, &error);
-  g_assert_no_error (error);
-  peer.send = dimse_pdu_encode (rq, &error);
-  g_assert_no_error (error);
-  peer.send_after = g_bytes_new_static (pdata, size);
-  run_raw_peer (f, &peer);
-  g_assert_cmpuint (peer.received->len, >, 6);
-  g_assert_cmpuint (peer.received->data[0], ==, DIMSE_PDU_ASSOCIATE_AC);
-  assert_abort (peer.received, load_u32_be (peer.received->data + 2) + 6,
-                DIMSE_ABORT_SOURCE_SERVICE_PROVIDER, reason);
-  raw_peer_clear (&peer);
-  wait_until (f, &f->server_closed, "the acceptor to close");
-  g_assert_cmpuint (f->server_close_reason, ==, DIMSE_CLOSE_ABORTED);
-  echo_once (f);
-}
-
-static void
-test_malformed_context_zero (Fixture *f, gconstpointer data)
-{
-  /* P-DATA-TF with one PDV on presentation context 0 (PS3.8 §9.3.5). */
-  static const guint8 pdata[] = { 0x04, 0x00, 0x00, 0x00, 0x00, 0x08,
-                                  0x00, 0x00, 0x00, 0x04, 0x00, 0x03, 0x00, 0x00 };
-
-  abort_after_pdata (f, pdata, sizeof pdata, DIMSE_ABORT_REASON_INVALID_PDU_PARAMETER_VALUE);
-}
-
-static void
-test_malformed_data_before_command (Fixture *f, gconstpointer data)
-{
-  /* A data set fragment on the accepted context 1 where a command must
-   * come first (PS3.8 Annex E). */
-  static const guint8 pdata[] = { 0x04, 0x00, 0x00, 0x00, 0x00, 0x08,
-                                  0x00, 0x00, 0x00, 0x04, 0x01, 0x02, 0x00, 0x00 };
-
-  abort_after_pdata (f, pdata, sizeof pdata, DIMSE_ABORT_REASON_UNEXPECTED_PDU_PARAMETER);
-}
-
 static void
 test_find_pending (Fixture *f, gconstpointer data)
 {
@@ -803,7 +550,7 @@ test_find_pending (Fixture *f, gconstpointer data)
   g_autoptr(DimseMessage) rq = NULL;
   g_autoptr(DcmDataSet) query = dcm_data_set_new ();
   g_autoptr(GError) error = NULL;
-  Waiter sent = { 0 };
+  TestWaiter sent = { 0 };
   guint16 id;
   guint8 pc_id;
 
@@ -820,8 +567,8 @@ test_find_pending (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   dcm_data_set_set_string (query, DCM_TAG_PATIENT_NAME, DCM_VR_PN, "", NULL);
   dimse_message_set_data_set (rq, query);
-  dimse_association_send_message_async (assoc, pc_id, rq, NULL, on_done, &sent);
-  g_assert_true (dimse_association_send_message_finish (assoc, wait_result (f, &sent, "send"),
+  dimse_association_send_message_async (assoc, pc_id, rq, NULL, test_waiter_done, &sent);
+  g_assert_true (dimse_association_send_message_finish (assoc, test_waiter_wait (&sent, "send"),
                                                         &error));
   g_object_unref (sent.result);
   for (guint i = 0; i < 4; i++)
@@ -830,11 +577,11 @@ test_find_pending (Fixture *f, gconstpointer data)
       g_autoptr(DcmDataSet) identifier = NULL;
       g_autofree char *name = NULL;
       g_autofree char *expected = g_strdup_printf ("PATIENT^%u", i);
-      Waiter got = { 0 };
+      TestWaiter got = { 0 };
       guint16 status = 0xFFFF;
 
-      dimse_association_receive_response_async (assoc, id, NULL, on_done, &got);
-      rsp = dimse_association_receive_response_finish (assoc, wait_result (f, &got, "rsp"),
+      dimse_association_receive_response_async (assoc, id, NULL, test_waiter_done, &got);
+      rsp = dimse_association_receive_response_finish (assoc, test_waiter_wait (&got, "rsp"),
                                                         NULL, &error);
       g_object_unref (got.result);
       g_assert_no_error (error);
@@ -857,11 +604,11 @@ test_find_pending (Fixture *f, gconstpointer data)
     }
   /* The final response ended the operation. */
   {
-    Waiter none = { 0 };
+    TestWaiter none = { 0 };
 
-    dimse_association_receive_response_async (assoc, id, NULL, on_done, &none);
+    dimse_association_receive_response_async (assoc, id, NULL, test_waiter_done, &none);
     g_assert_null (dimse_association_receive_response_finish (assoc,
-                                                              wait_result (f, &none, "none"),
+                                                              test_waiter_wait (&none, "none"),
                                                               NULL, &error));
     g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_LIMIT);
     g_object_unref (none.result);
@@ -877,7 +624,7 @@ test_dimse_timeout (Fixture *f, gconstpointer data)
   g_autoptr(DimseMessage) rq = NULL;
   g_autoptr(GError) error = NULL;
   DimseTimeouts timeouts;
-  Waiter w = { 0 }, sent = { 0 }, got = { 0 };
+  TestWaiter w = { 0 }, sent = { 0 }, got = { 0 };
   guint16 id;
 
   g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
@@ -885,19 +632,19 @@ test_dimse_timeout (Fixture *f, gconstpointer data)
   dimse_timeouts_init (&timeouts);
   timeouts.dimse_timeout_ms = 200;
   dimse_association_request_async (params, "127.0.0.1", dimse_server_get_port (f->server),
-                                   &timeouts, NULL, NULL, on_done, &w);
-  assoc = dimse_association_request_finish (wait_result (f, &w, "the -AC"), &error);
+                                   &timeouts, NULL, NULL, test_waiter_done, &w);
+  assoc = dimse_association_request_finish (test_waiter_wait (&w, "the -AC"), &error);
   g_assert_no_error (error);
   g_object_unref (w.result);
   id = dimse_association_next_message_id (assoc);
   rq = dimse_message_new_c_echo_rq (id, DCM_UID_VERIFICATION, NULL);
-  dimse_association_send_message_async (assoc, 1, rq, NULL, on_done, &sent);
-  g_assert_true (dimse_association_send_message_finish (assoc, wait_result (f, &sent, "send"),
+  dimse_association_send_message_async (assoc, 1, rq, NULL, test_waiter_done, &sent);
+  g_assert_true (dimse_association_send_message_finish (assoc, test_waiter_wait (&sent, "send"),
                                                         &error));
   g_object_unref (sent.result);
-  dimse_association_receive_response_async (assoc, id, NULL, on_done, &got);
+  dimse_association_receive_response_async (assoc, id, NULL, test_waiter_done, &got);
   g_assert_null (dimse_association_receive_response_finish (assoc,
-                                                            wait_result (f, &got, "timeout"),
+                                                            test_waiter_wait (&got, "timeout"),
                                                             NULL, &error));
   g_object_unref (got.result);
   g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT);
@@ -913,21 +660,21 @@ test_idle_timeout (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   DimseTimeouts timeouts;
   Closed closed = { 0 };
-  Waiter w = { 0 };
+  TestWaiter w = { 0 };
 
   g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
   dimse_timeouts_init (&timeouts);
   timeouts.idle_timeout_ms = 150;
   dimse_association_request_async (params, "127.0.0.1", dimse_server_get_port (f->server),
-                                   &timeouts, NULL, NULL, on_done, &w);
-  assoc = dimse_association_request_finish (wait_result (f, &w, "the -AC"), &error);
+                                   &timeouts, NULL, NULL, test_waiter_done, &w);
+  assoc = dimse_association_request_finish (test_waiter_wait (&w, "the -AC"), &error);
   g_assert_no_error (error);
   g_object_unref (w.result);
   g_signal_connect (assoc, "closed", G_CALLBACK (on_closed), &closed);
-  wait_until (f, &closed.done, "the idle timeout");
+  test_wait_until (&closed.done, "the idle timeout");
   g_assert_cmpuint (closed.reason, ==, DIMSE_CLOSE_TIMEOUT);
   g_assert_nonnull (strstr (closed.description, "idle"));
-  wait_until (f, &f->server_closed, "the acceptor to see the abort");
+  test_wait_until (&f->server_closed, "the acceptor to see the abort");
   g_assert_cmpuint (f->server_close_reason, ==, DIMSE_CLOSE_ABORTED);
   g_free (closed.description);
 }
@@ -954,7 +701,7 @@ test_recorder (Fixture *f, gconstpointer data)
                                     DCM_UID_VERIFICATION, NULL);
   rsp = invoke (f, assoc, 1, rq);
   release (f, assoc);
-  drain (f);
+  test_drain ();
   n = g_list_model_get_n_items (G_LIST_MODEL (recorder));
   for (guint i = 0; i < n; i++)
     {
@@ -990,107 +737,24 @@ test_recorder (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n_notes, ==, 4);
 }
 
-static gboolean
-cancel_now (gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* A listener that accepts the connection (in the kernel) and never answers. */
-static DimseAssociation *
-request_silent_peer (Fixture *f, const DimseTimeouts *timeouts, GCancellable *cancellable,
-                     GError **error)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(DimseAssociationParams) params = make_params ("ACCEPTOR", 0);
-  DimseAssociation *assoc;
-  Waiter w = { 0 };
-  guint16 port;
-
-  port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
-  g_assert_cmpuint (port, !=, 0);
-  dimse_association_request_async (params, "127.0.0.1", port, timeouts, NULL, cancellable,
-                                   on_done, &w);
-  assoc = dimse_association_request_finish (wait_result (f, &w, "the request to end"), error);
-  g_object_unref (w.result);
-  return assoc;
-}
-
-static void
-test_request_cancelled (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GSource) later = g_timeout_source_new (100);
-  g_autoptr(DimseAssociation) assoc = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_source_set_callback (later, cancel_now, cancellable, NULL);
-  g_source_attach (later, f->context);
-  assoc = request_silent_peer (f, NULL, cancellable, &error);
-  g_assert_null (assoc);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-static void
-test_request_no_answer (Fixture *f, gconstpointer data)
-{
-  g_autoptr(DimseAssociation) assoc = NULL;
-  g_autoptr(GError) error = NULL;
-  DimseTimeouts timeouts;
-
-  dimse_timeouts_init (&timeouts);
-  timeouts.artim_timeout_ms = 150;
-  assoc = request_silent_peer (f, &timeouts, NULL, &error);
-  g_assert_null (assoc);
-  g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT);
-  g_assert_nonnull (strstr (error->message, "A-ASSOCIATE-RQ"));
-}
-
-static void
-test_connection_refused (Fixture *f, gconstpointer data)
-{
-  g_autoptr(DimseAssociation) assoc = NULL;
-  g_autoptr(DimseAssociationParams) params = make_params ("ACCEPTOR", 0);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *where = NULL;
-  guint16 port;
-  Waiter w = { 0 };
-
-  /* A port that was free a moment ago: nothing listens on it. */
-  {
-    g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-
-    port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
-    g_socket_listener_close (listener);
-  }
-  dimse_association_request_async (params, "127.0.0.1", port, NULL, NULL, NULL, on_done, &w);
-  assoc = dimse_association_request_finish (wait_result (f, &w, "the refusal"), &error);
-  g_object_unref (w.result);
-  g_assert_null (assoc);
-  g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_CONNECTION);
-  where = g_strdup_printf ("127.0.0.1:%u", port);
-  g_assert_nonnull (strstr (error->message, where));
-}
-
 static void
 test_release_collision (Fixture *f, gconstpointer data)
 {
   g_autoptr(DimseAssociation) assoc = NULL;
   g_autoptr(GError) error = NULL;
-  Waiter mine = { 0 }, theirs = { 0 };
+  TestWaiter mine = { 0 }, theirs = { 0 };
 
   g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
   assoc = request (f, "127.0.0.1", "ACCEPTOR", 0, &error);
   g_assert_no_error (error);
   /* Both release before either A-RELEASE-RQ arrives (PS3.8 §9.2.2). */
-  dimse_association_release_async (assoc, NULL, on_done, &mine);
-  dimse_association_release_async (f->server_assoc, NULL, on_done, &theirs);
-  g_assert_true (dimse_association_release_finish (assoc, wait_result (f, &mine, "mine"),
+  dimse_association_release_async (assoc, NULL, test_waiter_done, &mine);
+  dimse_association_release_async (f->server_assoc, NULL, test_waiter_done, &theirs);
+  g_assert_true (dimse_association_release_finish (assoc, test_waiter_wait (&mine, "mine"),
                                                    &error));
   g_assert_no_error (error);
   g_assert_true (dimse_association_release_finish (f->server_assoc,
-                                                   wait_result (f, &theirs, "theirs"), &error));
+                                                   test_waiter_wait (&theirs, "theirs"), &error));
   g_assert_no_error (error);
   g_object_unref (mine.result);
   g_object_unref (theirs.result);
@@ -1113,18 +777,11 @@ main (int argc, char **argv)
   ADD ("/association/reject/called-ae-title", test_reject_called_ae);
   ADD ("/association/reject/local-limit", test_reject_local_limit);
   ADD ("/association/window/one-outstanding", test_window);
-  ADD ("/association/artim/no-associate-rq", test_artim);
-  ADD ("/association/malformed/unknown-pdu-type", test_malformed_unknown_pdu);
-  ADD ("/association/malformed/presentation-context-zero", test_malformed_context_zero);
-  ADD ("/association/malformed/data-before-command", test_malformed_data_before_command);
   ADD ("/association/find/pending-responses", test_find_pending);
   ADD ("/association/timeout/dimse", test_dimse_timeout);
   ADD ("/association/release/collision", test_release_collision);
   ADD ("/association/timeout/idle", test_idle_timeout);
   ADD ("/association/recorder/both-sides", test_recorder);
-  ADD ("/association/request/cancelled", test_request_cancelled);
-  ADD ("/association/request/no-answer", test_request_no_answer);
-  ADD ("/association/request/connection-refused", test_connection_refused);
 #undef ADD
 
   return g_test_run ();

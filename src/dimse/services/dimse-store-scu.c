@@ -105,6 +105,7 @@ attach_data_set (DimseAssociation *assoc, DimseMessage *rq, const char *path,
   const DcmTransferSyntax *ts = ts_uid != NULL ? dcm_transfer_syntax_lookup (ts_uid) : NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
+  GError *local = NULL;
   guint8 pc_id = 0;
 
   if (negotiation != NULL && ts != NULL)
@@ -112,16 +113,21 @@ attach_data_set (DimseAssociation *assoc, DimseMessage *rq, const char *path,
                                                    DIMSE_ROLE_SCU);
   if (pc_id != 0)
     {
-      bytes = map_data_set (path, meta, error);
+      bytes = map_data_set (path, meta, &local);
       if (bytes != NULL)
         {
           dimse_message_set_encoded_data_set (rq, bytes, ts);
           return pc_id;
         }
-      if (error != NULL && *error != NULL)
-        return 0;
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          return 0;
+        }
+      /* Without a group length the data set is parsed and encoded anew,
+       * in the file's own syntax. */
     }
-  if (negotiation != NULL && ts != NULL && dcm_transfer_syntax_is_uncompressed (ts))
+  else if (negotiation != NULL && ts != NULL && dcm_transfer_syntax_is_uncompressed (ts))
     pc_id = find_uncompressed_context (negotiation, sop_class);
   if (pc_id == 0)
     {

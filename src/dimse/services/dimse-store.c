@@ -20,8 +20,12 @@
 #define STORE_MAX_COMMENT 64
 
 struct _DimseStoreScp {
-  GObject  parent_instance;
-  char    *folder;
+  GObject     parent_instance;
+  char       *folder;
+  guint       n_pending;
+  /* paths the sink gave out, not yet delivered → their association
+   * (not a reference: its "closed" removes them) */
+  GHashTable *arriving;
 };
 
 G_DEFINE_FINAL_TYPE (DimseStoreScp, dimse_store_scp, G_TYPE_OBJECT)
@@ -68,6 +72,7 @@ dimse_store_scp_finalize (GObject *object)
   DimseStoreScp *self = DIMSE_STORE_SCP (object);
 
   g_free (self->folder);
+  g_hash_table_unref (self->arriving);
   G_OBJECT_CLASS (dimse_store_scp_parent_class)->finalize (object);
 }
 
@@ -87,7 +92,7 @@ dimse_store_scp_class_init (DimseStoreScpClass *klass)
 static void
 dimse_store_scp_init (DimseStoreScp *self)
 {
-  (void) self;
+  self->arriving = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 DimseStoreScp *
@@ -301,6 +306,7 @@ on_written (GObject *source, GAsyncResult *result, gpointer user_data)
   StoreJob *job = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->n_pending--;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     respond (self, job, DIMSE_STORE_STATUS_OUT_OF_RESOURCES, error->message);
   else
@@ -348,6 +354,8 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
   job->request = dimse_message_ref (msg);
   job->pc_id = pc_id;
   job->data_set_path = data_set_file != NULL ? g_file_get_path (data_set_file) : NULL;
+  if (job->data_set_path != NULL)
+    g_hash_table_remove (self->arriving, job->data_set_path);
   job->sop_class_uid = dimse_message_dup_string (msg, DCM_TAG_AFFECTED_SOP_CLASS_UID);
   job->sop_instance_uid = dimse_message_dup_string (msg, DCM_TAG_AFFECTED_SOP_INSTANCE_UID);
   if (negotiation != NULL)
@@ -363,10 +371,14 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
   task = g_task_new (self, NULL, on_written, job);
   g_task_set_source_tag (task, on_request_received);
   g_task_set_task_data (task, g_steal_pointer (&job), (GDestroyNotify) store_job_free);
+  self->n_pending++;
   g_task_run_in_thread (task, write_thread);
 }
 
-/* The sink: a fresh temporary file in the folder for each C-STORE-RQ. */
+/* The sink: a fresh temporary file name in the folder for each
+ * C-STORE-RQ. Creating it proves the folder writable (or the request is
+ * answered with Out of Resources); it is removed again so that the
+ * association creates it anew rather than writing a replacement beside it. */
 static GFile *
 data_set_sink (DimseAssociation *assoc, guint8 pc_id, DimseMessage *command, gpointer user_data)
 {
@@ -386,7 +398,50 @@ data_set_sink (DimseAssociation *assoc, guint8 pc_id, DimseMessage *command, gpo
       return NULL;
     }
   close (fd);
+  g_unlink (path);
+  g_hash_table_insert (self->arriving, g_strdup (path), assoc);
   return g_file_new_for_path (path);
+}
+
+/* Deletes the files of data sets that were still arriving on assoc (all
+ * associations for NULL). The association deletes an unfinished one
+ * itself, except while a write to it is under way. */
+static void
+discard_arriving (DimseStoreScp *self, DimseAssociation *assoc)
+{
+  GHashTableIter iter;
+  gpointer path, owner;
+
+  g_hash_table_iter_init (&iter, self->arriving);
+  while (g_hash_table_iter_next (&iter, &path, &owner))
+    if (assoc == NULL || owner == assoc)
+      {
+        g_unlink (path);
+        g_hash_table_iter_remove (&iter);
+      }
+}
+
+static void
+on_association_closed (DimseAssociation *assoc, guint reason, const char *description,
+                       gpointer user_data)
+{
+  (void) reason;
+  (void) description;
+  discard_arriving (user_data, assoc);
+}
+
+void
+dimse_store_scp_discard_incomplete (DimseStoreScp *scp)
+{
+  g_return_if_fail (DIMSE_IS_STORE_SCP (scp));
+  discard_arriving (scp, NULL);
+}
+
+guint
+dimse_store_scp_get_n_pending (DimseStoreScp *scp)
+{
+  g_return_val_if_fail (DIMSE_IS_STORE_SCP (scp), 0);
+  return scp->n_pending;
 }
 
 void
@@ -399,4 +454,5 @@ dimse_store_scp_attach (DimseStoreScp *scp, DimseAssociation *assoc)
                                        g_object_unref);
   g_signal_connect_object (assoc, "request-received", G_CALLBACK (on_request_received), scp,
                            0);
+  g_signal_connect_object (assoc, "closed", G_CALLBACK (on_association_closed), scp, 0);
 }

@@ -36,6 +36,12 @@ const char    *dimse_store_scp_get_folder (DimseStoreScp *scp);
 /* Sets the association's data set sink and answers its C-STORE-RQs for as
  * long as both live. */
 void           dimse_store_scp_attach (DimseStoreScp *scp, DimseAssociation *assoc);
+/* Instances being written (their response not yet sent): a program that
+ * stops runs its main context until this is 0. */
+guint          dimse_store_scp_get_n_pending (DimseStoreScp *scp);
+/* Deletes the temporary files of data sets still arriving, for a program
+ * that stops after aborting its associations. */
+void           dimse_store_scp_discard_incomplete (DimseStoreScp *scp);
 
 /* ---- SCU ----
  * Sends the Part 10 file at path in a C-STORE-RQ (priority medium) and
