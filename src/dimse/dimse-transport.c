@@ -113,8 +113,9 @@ dimse_transport_new (GIOStream *stream)
 
   self = g_object_new (DIMSE_TYPE_TRANSPORT, NULL);
   self->stream = g_object_ref (stream);
-  self->in = g_buffered_input_stream_new_sized (g_io_stream_get_input_stream (stream),
-                                                READ_BUFFER_SIZE);
+  /* The socket's own stream, not a GBufferedInputStream: that one cannot
+   * be polled, so GIO would run every read on a worker thread. */
+  self->in = g_object_ref (g_io_stream_get_input_stream (stream));
   self->out = g_object_ref (g_io_stream_get_output_stream (stream));
   connection = base_connection (stream);
   if (connection != NULL)
@@ -647,6 +648,8 @@ dimse_transport_connect_async (const char *host, guint16 port, guint timeout_ms,
   state->timeout_ms = timeout_ms != 0 ? timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
   g_task_set_task_data (task, state, (GDestroyNotify) connect_state_free);
   client = g_socket_client_new ();
+  /* DICOM goes straight to the peer: no environment proxy, no libproxy. */
+  g_socket_client_set_enable_proxy (client, FALSE);
   /* GSocketClient counts in seconds; the socket's own timeout is cleared
    * once connected (dimse_transport_new), the engine's timers take over. */
   g_socket_client_set_timeout (client, (state->timeout_ms + 999) / 1000);
@@ -663,7 +666,11 @@ dimse_transport_connect_async (const char *host, guint16 port, guint timeout_ms,
       g_socket_client_set_tls (client, TRUE);
       g_signal_connect (client, "event", G_CALLBACK (on_client_event), state);
     }
-  address = g_network_address_new (host, port);
+  /* An IP literal needs no resolver. */
+  if (g_hostname_is_ip_address (host))
+    address = G_SOCKET_CONNECTABLE (g_inet_socket_address_new_from_string (host, port));
+  else
+    address = g_network_address_new (host, port);
   g_socket_client_connect_async (client, address, cancellable, on_connected,
                                  g_steal_pointer (&task));
 }
