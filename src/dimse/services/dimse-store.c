@@ -307,6 +307,10 @@ on_written (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->n_pending--;
+  /* Now rather than when the task is freed, which may happen on the worker
+   * thread after a program that waited for n_pending has exited. */
+  g_unlink (job->data_set_path);
+  g_clear_pointer (&job->data_set_path, g_free);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     respond (self, job, DIMSE_STORE_STATUS_OUT_OF_RESOURCES, error->message);
   else
