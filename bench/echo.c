@@ -53,20 +53,57 @@ bench_fail (Bench *bench, GError *error)
 /* A C-ECHO answered with anything but Success ends the run: a rate of
  * failures is no rate of round trips. */
 static gboolean
-check_echo (DimseAssociation *assoc, GAsyncResult *result, GError **error)
+echo_succeeded (Bench *bench, DimseAssociation *assoc, GAsyncResult *result)
 {
+  GError *error = NULL;
   guint16 status = 0;
 
-  if (!dimse_echo_finish (assoc, result, &status, error))
-    return FALSE;
+  if (!dimse_echo_finish (assoc, result, &status, &error))
+    {
+      bench_fail (bench, error);
+      return FALSE;
+    }
   if (dimse_status_class (status) != DIMSE_STATUS_SUCCESS)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%s answered the C-ECHO with status 0x%04X.",
-                   dimse_association_get_peer_name (assoc), status);
+      bench_fail (bench, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                      "%s answered the C-ECHO with status 0x%04X.",
+                                      dimse_association_get_peer_name (assoc), status));
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+released (Bench *bench, GObject *source, GAsyncResult *result)
+{
+  GError *error = NULL;
+
+  if (!dimse_association_release_finish (DIMSE_ASSOCIATION (source), result, &error))
+    {
+      bench_fail (bench, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The association, or NULL once the run has failed. */
+static DimseAssociation *
+requested (Bench *bench, GAsyncResult *result)
+{
+  GError *error = NULL;
+  DimseAssociation *assoc = dimse_association_request_finish (result, &error);
+
+  if (assoc == NULL)
+    bench_fail (bench, error);
+  return assoc;
+}
+
+static void
+request_association (Bench *bench, GAsyncReadyCallback callback)
+{
+  dimse_association_request_async (bench->params, bench->options->host,
+                                   (guint16) bench->options->port, &bench->timeouts, NULL,
+                                   NULL, callback, bench);
 }
 
 /* ---- associations per second: each one C-ECHO, then A-RELEASE ---- */
@@ -77,13 +114,9 @@ static void
 on_association_released (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Bench *bench = user_data;
-  GError *error = NULL;
 
-  if (!dimse_association_release_finish (DIMSE_ASSOCIATION (source), result, &error))
-    {
-      bench_fail (bench, error);
-      return;
-    }
+  if (!released (bench, source, result))
+    return;
   bench->n_released++;
   if (bench->n_released == (guint) bench->options->n_associations)
     {
@@ -99,13 +132,9 @@ on_association_echoed (GObject *source, GAsyncResult *result, gpointer user_data
 {
   Bench *bench = user_data;
   DimseAssociation *assoc = DIMSE_ASSOCIATION (source);
-  GError *error = NULL;
 
-  if (!check_echo (assoc, result, &error))
-    {
-      bench_fail (bench, error);
-      return;
-    }
+  if (!echo_succeeded (bench, assoc, result))
+    return;
   dimse_association_release_async (assoc, NULL, on_association_released, bench);
 }
 
@@ -113,14 +142,10 @@ static void
 on_association_requested (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Bench *bench = user_data;
-  GError *error = NULL;
-  g_autoptr(DimseAssociation) assoc = dimse_association_request_finish (result, &error);
+  g_autoptr(DimseAssociation) assoc = requested (bench, result);
 
   if (assoc == NULL)
-    {
-      bench_fail (bench, error);
-      return;
-    }
+    return;
   dimse_echo_async (assoc, NULL, on_association_echoed, bench);
 }
 
@@ -130,9 +155,7 @@ start_association (Bench *bench)
   if (bench->error != NULL || bench->n_started == (guint) bench->options->n_associations)
     return;
   bench->n_started++;
-  dimse_association_request_async (bench->params, bench->options->host,
-                                   (guint16) bench->options->port, &bench->timeouts, NULL,
-                                   NULL, on_association_requested, bench);
+  request_association (bench, on_association_requested);
 }
 
 static gboolean
@@ -160,14 +183,9 @@ static void
 on_round_trips_released (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Bench *bench = user_data;
-  GError *error = NULL;
 
-  if (!dimse_association_release_finish (DIMSE_ASSOCIATION (source), result, &error))
-    {
-      bench_fail (bench, error);
-      return;
-    }
-  g_main_loop_quit (bench->loop);
+  if (released (bench, source, result))
+    g_main_loop_quit (bench->loop);
 }
 
 static void
@@ -175,13 +193,9 @@ on_round_trip (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Bench *bench = user_data;
   DimseAssociation *assoc = DIMSE_ASSOCIATION (source);
-  GError *error = NULL;
 
-  if (!check_echo (assoc, result, &error))
-    {
-      bench_fail (bench, error);
-      return;
-    }
+  if (!echo_succeeded (bench, assoc, result))
+    return;
   bench->n_echoed++;
   if (bench->n_echoed < (guint) bench->options->n_echoes)
     {
@@ -196,14 +210,10 @@ static void
 on_round_trips_requested (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Bench *bench = user_data;
-  GError *error = NULL;
-  g_autoptr(DimseAssociation) assoc = dimse_association_request_finish (result, &error);
+  g_autoptr(DimseAssociation) assoc = requested (bench, result);
 
   if (assoc == NULL)
-    {
-      bench_fail (bench, error);
-      return;
-    }
+    return;
   bench->started_us = g_get_monotonic_time ();
   dimse_echo_async (assoc, NULL, on_round_trip, bench);
 }
@@ -211,9 +221,7 @@ on_round_trips_requested (GObject *source, GAsyncResult *result, gpointer user_d
 static gboolean
 run_round_trips (Bench *bench, GError **error)
 {
-  dimse_association_request_async (bench->params, bench->options->host,
-                                   (guint16) bench->options->port, &bench->timeouts, NULL,
-                                   NULL, on_round_trips_requested, bench);
+  request_association (bench, on_round_trips_requested);
   g_main_loop_run (bench->loop);
   if (bench->error != NULL)
     {

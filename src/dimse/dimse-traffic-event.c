@@ -48,60 +48,64 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- the enums ---- */
 
+static const GEnumValue direction_values[] = {
+  { DIMSE_TRAFFIC_DIRECTION_NONE, "DIMSE_TRAFFIC_DIRECTION_NONE", "none" },
+  { DIMSE_TRAFFIC_DIRECTION_SENT, "DIMSE_TRAFFIC_DIRECTION_SENT", "sent" },
+  { DIMSE_TRAFFIC_DIRECTION_RECEIVED, "DIMSE_TRAFFIC_DIRECTION_RECEIVED", "received" },
+  { 0, NULL, NULL },
+};
+
+static const GEnumValue kind_values[] = {
+  { DIMSE_TRAFFIC_KIND_PDU, "DIMSE_TRAFFIC_KIND_PDU", "pdu" },
+  { DIMSE_TRAFFIC_KIND_MESSAGE, "DIMSE_TRAFFIC_KIND_MESSAGE", "message" },
+  { DIMSE_TRAFFIC_KIND_NOTE, "DIMSE_TRAFFIC_KIND_NOTE", "note" },
+  { 0, NULL, NULL },
+};
+
+static GType
+register_enum (gsize *type_id, const char *name, const GEnumValue *values)
+{
+  if (g_once_init_enter (type_id))
+    g_once_init_leave (type_id, g_enum_register_static (name, values));
+  return *type_id;
+}
+
+/* The nick of value, or fallback for a value outside the enum. */
+static const char *
+enum_nick (const GEnumValue *values, gint value, const char *fallback)
+{
+  for (guint i = 0; values[i].value_name != NULL; i++)
+    if (values[i].value == value)
+      return values[i].value_nick;
+  return fallback;
+}
+
 GType
 dimse_traffic_direction_get_type (void)
 {
   static gsize type_id = 0;
-  static const GEnumValue values[] = {
-    { DIMSE_TRAFFIC_DIRECTION_NONE, "DIMSE_TRAFFIC_DIRECTION_NONE", "none" },
-    { DIMSE_TRAFFIC_DIRECTION_SENT, "DIMSE_TRAFFIC_DIRECTION_SENT", "sent" },
-    { DIMSE_TRAFFIC_DIRECTION_RECEIVED, "DIMSE_TRAFFIC_DIRECTION_RECEIVED", "received" },
-    { 0, NULL, NULL },
-  };
 
-  if (g_once_init_enter (&type_id))
-    g_once_init_leave (&type_id, g_enum_register_static ("DimseTrafficDirection", values));
-  return type_id;
+  return register_enum (&type_id, "DimseTrafficDirection", direction_values);
 }
 
 GType
 dimse_traffic_kind_get_type (void)
 {
   static gsize type_id = 0;
-  static const GEnumValue values[] = {
-    { DIMSE_TRAFFIC_KIND_PDU, "DIMSE_TRAFFIC_KIND_PDU", "pdu" },
-    { DIMSE_TRAFFIC_KIND_MESSAGE, "DIMSE_TRAFFIC_KIND_MESSAGE", "message" },
-    { DIMSE_TRAFFIC_KIND_NOTE, "DIMSE_TRAFFIC_KIND_NOTE", "note" },
-    { 0, NULL, NULL },
-  };
 
-  if (g_once_init_enter (&type_id))
-    g_once_init_leave (&type_id, g_enum_register_static ("DimseTrafficKind", values));
-  return type_id;
+  return register_enum (&type_id, "DimseTrafficKind", kind_values);
 }
 
 const char *
 dimse_traffic_direction_to_string (DimseTrafficDirection direction)
 {
-  switch (direction)
-    {
-    case DIMSE_TRAFFIC_DIRECTION_SENT: return "sent";
-    case DIMSE_TRAFFIC_DIRECTION_RECEIVED: return "received";
-    case DIMSE_TRAFFIC_DIRECTION_NONE:
-    default: return "none";
-    }
+  return enum_nick (direction_values, direction, "none");
 }
 
 const char *
 dimse_traffic_kind_to_string (DimseTrafficKind kind)
 {
-  switch (kind)
-    {
-    case DIMSE_TRAFFIC_KIND_PDU: return "pdu";
-    case DIMSE_TRAFFIC_KIND_MESSAGE: return "message";
-    case DIMSE_TRAFFIC_KIND_NOTE:
-    default: return "note";
-    }
+  return enum_nick (kind_values, kind, "note");
 }
 
 /* ---- the object ---- */

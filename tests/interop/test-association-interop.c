@@ -11,8 +11,8 @@
 #include "dimse-error.h"
 #include "dimse-server.h"
 #include "test-util.h"
+#include "test-wait.h"
 
-#define WAIT_LIMIT_MS 30000
 #define STORE_SIZE (3 * 1024 * 1024)
 
 typedef struct {
@@ -24,49 +24,6 @@ typedef struct {
   guint         server_close_reason;
   guint         n_echoes;
 } Fixture;
-
-static gboolean
-on_flag_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Fixture *f, const gboolean *flag, const char *what)
-{
-  gboolean expired = FALSE;
-  g_autoptr(GSource) limit = g_timeout_source_new (WAIT_LIMIT_MS);
-
-  g_source_set_callback (limit, on_flag_timeout, &expired, NULL);
-  g_source_attach (limit, f->context);
-  while (!*flag && !expired)
-    g_main_context_iteration (f->context, TRUE);
-  g_source_destroy (limit);
-  if (!*flag)
-    g_error ("Timed out waiting for %s", what);
-}
-
-typedef struct {
-  GAsyncResult *result;
-  gboolean      done;
-} Waiter;
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *w = user_data;
-
-  w->result = g_object_ref (result);
-  w->done = TRUE;
-}
-
-static GAsyncResult *
-wait_result (Fixture *f, Waiter *w, const char *what)
-{
-  wait_until (f, &w->done, what);
-  return w->result;
-}
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
@@ -87,8 +44,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
     }
   if (f->server != NULL)
     dimse_server_stop (f->server);
-  for (guint i = 0; i < 100; i++)
-    g_main_context_iteration (f->context, FALSE);
+  test_drain ();
   g_clear_object (&f->server);
   test_util_rmtree (f->tmpdir);
   g_free (f->tmpdir);
@@ -100,22 +56,46 @@ static DimseMessage *
 invoke (Fixture *f, DimseAssociation *assoc, guint8 pc_id, DimseMessage *rq)
 {
   g_autoptr(GError) error = NULL;
-  Waiter sent = { 0 }, received = { 0 };
+  TestWaiter sent = { 0 }, received = { 0 };
   guint16 id = 0;
   DimseMessage *rsp;
 
   g_assert_true (dimse_message_get_us (rq, DCM_TAG_MESSAGE_ID, &id));
-  dimse_association_send_message_async (assoc, pc_id, rq, NULL, on_done, &sent);
-  g_assert_true (dimse_association_send_message_finish (assoc, wait_result (f, &sent, "send"),
+  dimse_association_send_message_async (assoc, pc_id, rq, NULL, test_waiter_done, &sent);
+  g_assert_true (dimse_association_send_message_finish (assoc, test_waiter_wait (&sent, "send"),
                                                         &error));
   g_assert_no_error (error);
-  dimse_association_receive_response_async (assoc, id, NULL, on_done, &received);
-  rsp = dimse_association_receive_response_finish (assoc, wait_result (f, &received, "rsp"),
+  dimse_association_receive_response_async (assoc, id, NULL, test_waiter_done, &received);
+  rsp = dimse_association_receive_response_finish (assoc, test_waiter_wait (&received, "rsp"),
                                                    NULL, &error);
   g_assert_no_error (error);
   g_object_unref (sent.result);
   g_object_unref (received.result);
   return rsp;
+}
+
+/* A C-ECHO on presentation context 1; its response. */
+static DimseMessage *
+echo (Fixture *f, DimseAssociation *assoc)
+{
+  g_autoptr(DimseMessage) rq = NULL;
+
+  rq = dimse_message_new_c_echo_rq (dimse_association_next_message_id (assoc),
+                                    DCM_UID_VERIFICATION, NULL);
+  return invoke (f, assoc, 1, rq);
+}
+
+static void
+release (DimseAssociation *assoc)
+{
+  g_autoptr(GError) error = NULL;
+  TestWaiter w = { 0 };
+
+  dimse_association_release_async (assoc, NULL, test_waiter_done, &w);
+  g_assert_true (dimse_association_release_finish (assoc, test_waiter_wait (&w, "release"),
+                                                   &error));
+  g_assert_no_error (error);
+  test_waiter_clear (&w);
 }
 
 /* ---- our server, a Verification SCP written here ---- */
@@ -169,27 +149,6 @@ start_server (Fixture *f)
   g_assert_no_error (error);
 }
 
-static GBytes *
-make_store_data_set (const DcmTransferSyntax *ts, const char *instance_uid)
-{
-  g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree guint8 *pixels = g_malloc (STORE_SIZE);
-  GBytes *bytes;
-
-  for (gsize i = 0; i < STORE_SIZE; i++)
-    pixels[i] = (guint8) (i * 7 + (i >> 12));
-  g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_SOP_CLASS_UID, DCM_VR_UI,
-                                          DCM_UID_CT_IMAGE_STORAGE, &error));
-  g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_SOP_INSTANCE_UID, DCM_VR_UI,
-                                          instance_uid, &error));
-  g_assert_true (dcm_data_set_set_raw (ds, DCM_TAG_PIXEL_DATA, DCM_VR_OB, pixels, STORE_SIZE,
-                                       &error));
-  bytes = dcm_data_set_write_bytes (ds, ts, DCM_WRITE_DEFAULT, &error);
-  g_assert_no_error (error);
-  return bytes;
-}
-
 static void
 on_peer_exited (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -214,15 +173,12 @@ spawn (const char * const *argv)
 static void
 test_interop_echoscu (Fixture *f, gconstpointer data)
 {
-  g_autofree char *echoscu = test_util_find_program ("echoscu");
+  g_autofree char *echoscu = test_util_require_program ("echoscu");
   g_autofree char *port = NULL;
   gboolean exited = FALSE;
 
   if (echoscu == NULL)
-    {
-      g_test_skip ("echoscu (dcmtk) is not installed");
-      return;
-    }
+    return;
   start_server (f);
   port = g_strdup_printf ("%u", dimse_server_get_port (f->server));
   {
@@ -232,10 +188,10 @@ test_interop_echoscu (Fixture *f, gconstpointer data)
     f->peer = spawn (argv);
   }
   g_subprocess_wait_async (f->peer, NULL, on_peer_exited, &exited);
-  wait_until (f, &exited, "echoscu");
+  test_wait_until (&exited, "echoscu");
   g_assert_true (g_subprocess_get_if_exited (f->peer));
   g_assert_cmpint (g_subprocess_get_exit_status (f->peer), ==, 0);
-  wait_until (f, &f->server_closed, "the release by echoscu");
+  test_wait_until (&f->server_closed, "the release by echoscu");
   g_assert_cmpuint (f->server_close_reason, ==, DIMSE_CLOSE_RELEASED);
   g_assert_cmpuint (f->n_echoes, ==, 1);
   g_clear_object (&f->peer);
@@ -282,7 +238,7 @@ store_to_storescp (Fixture *f, DimseAssociation *assoc)
   g_assert_cmpuint (result->peer_max_pdu_length, !=, 0);
   ts = dcm_transfer_syntax_lookup (dimse_negotiation_result_get_context (result,
                                                                          pc_id)->transfer_syntax);
-  data_set = make_store_data_set (ts, instance_uid);
+  data_set = test_util_make_ct_data_set (ts, instance_uid, STORE_SIZE);
   rq = dimse_message_new_c_store_rq (dimse_association_next_message_id (assoc),
                                      DCM_UID_CT_IMAGE_STORAGE, instance_uid,
                                      DIMSE_PRIORITY_MEDIUM, NULL, 0, NULL);
@@ -297,11 +253,10 @@ store_to_storescp (Fixture *f, DimseAssociation *assoc)
 static void
 test_interop_storescp (Fixture *f, gconstpointer data)
 {
-  g_autofree char *storescp = test_util_find_program ("storescp");
+  g_autofree char *storescp = test_util_require_program ("storescp");
   g_autoptr(DimseAssociationParams) params = dimse_association_params_new ("REQUESTOR",
                                                                          "STORESCP");
   g_autoptr(DimseAssociation) assoc = NULL;
-  g_autoptr(DimseMessage) rq = NULL;
   g_autoptr(DimseMessage) rsp = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *port = NULL;
@@ -309,10 +264,7 @@ test_interop_storescp (Fixture *f, gconstpointer data)
   guint16 port_number;
 
   if (storescp == NULL)
-    {
-      g_test_skip ("storescp (dcmtk) is not installed");
-      return;
-    }
+    return;
   params->max_pdu_length = 16384;
   dimse_association_params_add_context (params, DCM_UID_VERIFICATION, NULL, DIMSE_ROLE_DEFAULT);
   dimse_association_params_add_context (params, DCM_UID_CT_IMAGE_STORAGE, NULL,
@@ -327,13 +279,13 @@ test_interop_storescp (Fixture *f, gconstpointer data)
   /* storescp needs a moment to listen: retry the connection for up to 5 s. */
   for (guint attempt = 0; attempt < 50 && assoc == NULL; attempt++)
     {
-      Waiter w = { 0 };
+      TestWaiter w = { 0 };
       gboolean later = FALSE;
 
       g_clear_error (&error);
       dimse_association_request_async (params, "127.0.0.1", port_number, NULL, NULL, NULL,
-                                       on_done, &w);
-      assoc = dimse_association_request_finish (wait_result (f, &w, "storescp"), &error);
+                                       test_waiter_done, &w);
+      assoc = dimse_association_request_finish (test_waiter_wait (&w, "storescp"), &error);
       g_object_unref (w.result);
       if (assoc != NULL || !g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_CONNECTION))
         break;
@@ -342,25 +294,15 @@ test_interop_storescp (Fixture *f, gconstpointer data)
 
         g_source_set_callback (pause, on_retry, &later, NULL);
         g_source_attach (pause, f->context);
-        wait_until (f, &later, "a retry");
+        test_wait_until (&later, "a retry");
       }
     }
   g_assert_no_error (error);
-  rq = dimse_message_new_c_echo_rq (dimse_association_next_message_id (assoc),
-                                    DCM_UID_VERIFICATION, NULL);
-  rsp = invoke (f, assoc, 1, rq);
+  rsp = echo (f, assoc);
   g_assert_true (dimse_message_get_us (rsp, DCM_TAG_STATUS, &status));
   g_assert_cmpuint (status, ==, 0x0000);
   store_to_storescp (f, assoc);
-  {
-    Waiter w = { 0 };
-
-    dimse_association_release_async (assoc, NULL, on_done, &w);
-    g_assert_true (dimse_association_release_finish (assoc, wait_result (f, &w, "release"),
-                                                     &error));
-    g_assert_no_error (error);
-    g_object_unref (w.result);
-  }
+  release (assoc);
 }
 
 /* TLS both ways (glib-networking), with a self-signed certificate that
@@ -368,64 +310,34 @@ test_interop_storescp (Fixture *f, gconstpointer data)
 static void
 test_tls_echo (Fixture *f, gconstpointer data)
 {
-  g_autofree char *openssl = test_util_find_program ("openssl");
   g_autofree char *cert = g_build_filename (f->tmpdir, "cert.pem", NULL);
   g_autofree char *key = g_build_filename (f->tmpdir, "key.pem", NULL);
   g_autoptr(DimseAssociationParams) params = dimse_association_params_new ("REQUESTOR",
                                                                          "ACCEPTOR");
   g_autoptr(DimseAssociation) assoc = NULL;
-  g_autoptr(DimseMessage) rq = NULL;
   g_autoptr(DimseMessage) rsp = NULL;
   g_autoptr(GError) error = NULL;
   DimseTlsSettings server_tls = { cert, key, NULL, FALSE };
   DimseTlsSettings client_tls = { NULL, NULL, NULL, FALSE };
-  int status = -1;
-  Waiter w = { 0 };
+  TestWaiter w = { 0 };
 
-#ifdef __SANITIZE_ADDRESS__
-  /* LeakSanitizer's tracer crashes at exit once glib-networking's GnuTLS
-   * module (dlopened, with dynamic TLS) has run: the test would pass and
-   * the program still fail. The plain build runs it. */
-  g_test_skip ("TLS is not tested under AddressSanitizer (LeakSanitizer crash at exit)");
-  return;
-#endif
-  if (openssl == NULL || !g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    {
-      g_test_skip ("openssl or a GIO TLS backend (glib-networking) is missing");
-      return;
-    }
-  {
-    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                           "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
-                           NULL };
-
-    g_assert_true (test_util_run (argv, NULL, NULL, &status, &error));
-    g_assert_cmpint (status, ==, 0);
-  }
+  if (!test_util_require_tls ())
+    return;
+  test_util_make_certificate (cert, key);
   start_server (f);
   dimse_server_set_tls (f->server, &server_tls);
   dimse_association_params_add_context (params, DCM_UID_VERIFICATION, NULL, DIMSE_ROLE_DEFAULT);
   dimse_association_request_async (params, "127.0.0.1", dimse_server_get_port (f->server), NULL,
-                                   &client_tls, NULL, on_done, &w);
-  assoc = dimse_association_request_finish (wait_result (f, &w, "the -AC over TLS"), &error);
+                                   &client_tls, NULL, test_waiter_done, &w);
+  assoc = dimse_association_request_finish (test_waiter_wait (&w, "the -AC over TLS"), &error);
   g_assert_no_error (error);
   g_object_unref (w.result);
   g_assert_true (G_IS_TLS_CONNECTION (dimse_transport_get_stream (
     dimse_association_get_transport (assoc))));
-  rq = dimse_message_new_c_echo_rq (dimse_association_next_message_id (assoc),
-                                    DCM_UID_VERIFICATION, NULL);
-  rsp = invoke (f, assoc, 1, rq);
+  rsp = echo (f, assoc);
   g_assert_cmpuint (dimse_message_get_command_field (rsp), ==, DIMSE_C_ECHO_RSP);
   g_assert_cmpuint (f->n_echoes, ==, 1);
-  {
-    Waiter r = { 0 };
-
-    dimse_association_release_async (assoc, NULL, on_done, &r);
-    g_assert_true (dimse_association_release_finish (assoc, wait_result (f, &r, "release"),
-                                                     &error));
-    g_assert_no_error (error);
-    g_object_unref (r.result);
-  }
+  release (assoc);
 }
 
 int

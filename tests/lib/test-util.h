@@ -42,6 +42,17 @@ void     test_util_assert_element_bytes (const DcmElement *el, const void *expec
 /* The same for the element tag of ds. */
 void     test_util_assert_value (DcmDataSet *ds, guint32 tag, const void *expected, gsize len);
 
+/* A CT Image Storage data set with instance_uid and pixel_size bytes of
+ * patterned Pixel Data (OB), encoded in ts. */
+GBytes  *test_util_make_ct_data_set (const DcmTransferSyntax *ts, const char *instance_uid,
+                                     gsize pixel_size);
+
+/* TRUE when TLS can be tested here (openssl, a GIO TLS backend, no
+ * AddressSanitizer); otherwise marks the running test as skipped. */
+gboolean test_util_require_tls (void);
+/* A self-signed certificate for localhost and its key, made by openssl. */
+void     test_util_make_certificate (const char *cert, const char *key);
+
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (TestUtilTmpdir, test_util_tmpdir_free, NULL)
 
 G_END_DECLS

@@ -875,6 +875,20 @@ n_issues_at (GPtrArray *issues, const char *path)
   return n;
 }
 
+typedef struct {
+  const char *path;
+  const char *text;
+} ExpectedIssue;
+
+/* Each expected issue is there, and there are no others. */
+static void
+assert_issues (GPtrArray *issues, const ExpectedIssue *expected, guint n_expected)
+{
+  for (guint i = 0; i < n_expected; i++)
+    find_issue (issues, expected[i].path, expected[i].text);
+  g_assert_cmpuint (issues->len, ==, n_expected);
+}
+
 static void
 test_validate_clean (void)
 {
@@ -902,6 +916,20 @@ test_validate_clean (void)
 static void
 test_validate_repertoire (void)
 {
+  static const ExpectedIssue expected[] = {
+    { "(0008,0054)", "AE does not allow backslashes or control characters" },
+    { "(0008,0060)", "Value 1 of Modality (0008,0060), “ct”, is not valid: CS allows only" },
+    { "(0008,0020)", "DA must be a valid date" },
+    { "(0008,0030)", "TM must be a valid time" },
+    { "(0008,002A)", "DT must be" },
+    { "(0010,1010)", "AS must be" },
+    { "(0020,0013)", "IS must be an integer" },
+    { "(0018,0050)", "DS must be a decimal number" },
+    { "(0008,0018)", "UI does not allow an empty component" },
+    { "(0008,0016)", "is 65 bytes long; UI allows at most 64." },
+    { "(0010,0020)", "LO does not allow control characters" },
+    { "(0008,0055)", "bytes outside the default repertoire, which AE requires" },
+  };
   g_autoptr (DcmDataSet) ds = dcm_data_set_new ();
   g_autoptr (GPtrArray) issues = NULL;
   g_autofree char *long_uid = g_strnfill (65, '1');
@@ -920,19 +948,7 @@ test_validate_repertoire (void)
   SET_RAW (ds, DCM_TAG_STATION_AE_TITLE, DCM_VR_AE, "\xc9" "CHO");
   issues = dcm_data_set_validate (ds);
 
-  find_issue (issues, "(0008,0054)", "AE does not allow backslashes or control characters");
-  find_issue (issues, "(0008,0060)", "Value 1 of Modality (0008,0060), “ct”, is not valid: CS allows only");
-  find_issue (issues, "(0008,0020)", "DA must be a valid date");
-  find_issue (issues, "(0008,0030)", "TM must be a valid time");
-  find_issue (issues, "(0008,002A)", "DT must be");
-  find_issue (issues, "(0010,1010)", "AS must be");
-  find_issue (issues, "(0020,0013)", "IS must be an integer");
-  find_issue (issues, "(0018,0050)", "DS must be a decimal number");
-  find_issue (issues, "(0008,0018)", "UI does not allow an empty component");
-  find_issue (issues, "(0008,0016)", "is 65 bytes long; UI allows at most 64.");
-  find_issue (issues, "(0010,0020)", "LO does not allow control characters");
-  find_issue (issues, "(0008,0055)", "bytes outside the default repertoire, which AE requires");
-  g_assert_cmpuint (issues->len, ==, 12);
+  assert_issues (issues, expected, G_N_ELEMENTS (expected));
 }
 
 static void
@@ -974,6 +990,13 @@ test_validate_lengths (void)
 static void
 test_validate_vm (void)
 {
+  static const ExpectedIssue expected[] = {
+    { "(0028,0030)", "has 1 value; the dictionary requires 2." },
+    { "(0020,0032)", "has 2 values; the dictionary requires 3." },
+    { "(0018,1620)", "has 5 values; the dictionary requires 2-2n." },
+    { "(0008,1162)", "has 4 values; the dictionary requires 3-3n." },
+    { "(0018,1600)", "has 4 values; the dictionary requires 1-3." },
+  };
   g_autoptr (DcmDataSet) ds = dcm_data_set_new ();
   g_autoptr (GPtrArray) issues = NULL;
   const gint64 five[] = { 1, 2, 3, 4, 5 };
@@ -991,12 +1014,7 @@ test_validate_vm (void)
   dcm_data_set_insert (ds, DCM_TAG_PATIENT_POSITION, DCM_VR_NONE);
   issues = dcm_data_set_validate (ds);
 
-  find_issue (issues, "(0028,0030)", "has 1 value; the dictionary requires 2.");
-  find_issue (issues, "(0020,0032)", "has 2 values; the dictionary requires 3.");
-  find_issue (issues, "(0018,1620)", "has 5 values; the dictionary requires 2-2n.");
-  find_issue (issues, "(0008,1162)", "has 4 values; the dictionary requires 3-3n.");
-  find_issue (issues, "(0018,1600)", "has 4 values; the dictionary requires 1-3.");
-  g_assert_cmpuint (issues->len, ==, 5);
+  assert_issues (issues, expected, G_N_ELEMENTS (expected));
 }
 
 static void

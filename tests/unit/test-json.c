@@ -21,6 +21,20 @@ put (DcmDataSet *ds, guint32 tag, DcmVR vr, const void *data, gsize len)
     dcm_element_take_bytes (el, g_bytes_new (data, len));
 }
 
+typedef struct {
+  DcmVR       vr;
+  const void *data;
+  gsize       len;
+} PrivateValue;
+
+/* Puts values[i] at PRIVATE_TAG (i + 1). */
+static void
+put_private (DcmDataSet *ds, const PrivateValue *values, guint n_values)
+{
+  for (guint i = 0; i < n_values; i++)
+    put (ds, PRIVATE_TAG (i + 1), values[i].vr, values[i].data, values[i].len);
+}
+
 static void
 put_str (DcmDataSet *ds, guint32 tag, DcmVR vr, const char *text)
 {
@@ -217,21 +231,24 @@ test_numbers (void)
   gint64 sv[] = { -5, G_MININT64 };
   guint64 uv[] = { 1ull << 53, (1ull << 53) + 1 };
   const guint8 at[] = { 0x18, 0x00, 0x63, 0x10 };
+  const PrivateValue values[] = {
+    { DCM_VR_US, us, sizeof us },
+    { DCM_VR_SS, ss, sizeof ss },
+    { DCM_VR_UL, ul, sizeof ul },
+    { DCM_VR_SL, sl, sizeof sl },
+    { DCM_VR_FL, fl, sizeof fl },
+    { DCM_VR_FD, fd, sizeof fd },
+    { DCM_VR_SV, sv, sizeof sv },
+    { DCM_VR_UV, uv, sizeof uv },
+    { DCM_VR_AT, at, sizeof at },
+  };
 
   if (G_BYTE_ORDER != G_LITTLE_ENDIAN)
     {
       g_test_skip ("the expected values are written in host byte order");
       return;
     }
-  put (ds, PRIVATE_TAG (0x01), DCM_VR_US, us, sizeof us);
-  put (ds, PRIVATE_TAG (0x02), DCM_VR_SS, ss, sizeof ss);
-  put (ds, PRIVATE_TAG (0x03), DCM_VR_UL, ul, sizeof ul);
-  put (ds, PRIVATE_TAG (0x04), DCM_VR_SL, sl, sizeof sl);
-  put (ds, PRIVATE_TAG (0x05), DCM_VR_FL, fl, sizeof fl);
-  put (ds, PRIVATE_TAG (0x06), DCM_VR_FD, fd, sizeof fd);
-  put (ds, PRIVATE_TAG (0x07), DCM_VR_SV, sv, sizeof sv);
-  put (ds, PRIVATE_TAG (0x08), DCM_VR_UV, uv, sizeof uv);
-  put (ds, PRIVATE_TAG (0x09), DCM_VR_AT, at, sizeof at);
+  put_private (ds, values, G_N_ELEMENTS (values));
 
   assert_json_round_trip (ds,
                           "{\"00091001\":{\"vr\":\"US\",\"Value\":[1,65535]},"
@@ -380,15 +397,18 @@ test_inline_binary (void)
   const double od[] = { 1.5 };
   const guint32 ol[] = { 7 };
   const guint64 ov[] = { 7 };
+  const PrivateValue values[] = {
+    { DCM_VR_OB, ob, sizeof ob },
+    { DCM_VR_OW, ow, sizeof ow },
+    { DCM_VR_OF, of, sizeof of },
+    { DCM_VR_OD, od, sizeof od },
+    { DCM_VR_OL, ol, sizeof ol },
+    { DCM_VR_OV, ov, sizeof ov },
+    { DCM_VR_UN, ob, 3 },
+    { DCM_VR_OB, NULL, 0 },
+  };
 
-  put (ds, PRIVATE_TAG (0x01), DCM_VR_OB, ob, sizeof ob);
-  put (ds, PRIVATE_TAG (0x02), DCM_VR_OW, ow, sizeof ow);
-  put (ds, PRIVATE_TAG (0x03), DCM_VR_OF, of, sizeof of);
-  put (ds, PRIVATE_TAG (0x04), DCM_VR_OD, od, sizeof od);
-  put (ds, PRIVATE_TAG (0x05), DCM_VR_OL, ol, sizeof ol);
-  put (ds, PRIVATE_TAG (0x06), DCM_VR_OV, ov, sizeof ov);
-  put (ds, PRIVATE_TAG (0x07), DCM_VR_UN, ob, 3);
-  put (ds, PRIVATE_TAG (0x08), DCM_VR_OB, NULL, 0);
+  put_private (ds, values, G_N_ELEMENTS (values));
   assert_json_round_trip (ds,
                           "{\"00091001\":{\"vr\":\"OB\",\"InlineBinary\":\"AQIDAA==\"},"
                           "\"00091002\":{\"vr\":\"OW\",\"InlineBinary\":\"AQADAg==\"},"

@@ -33,6 +33,17 @@ enc_clear (Enc *e)
   g_byte_array_unref (e->buf);
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Enc, enc_clear)
+
+static Enc
+enc_new (const DcmTransferSyntax *ts)
+{
+  Enc e;
+
+  enc_init (&e, ts);
+  return e;
+}
+
 static GBytes *
 enc_bytes (Enc *e)
 {
@@ -185,6 +196,17 @@ parse_enc (Enc *e, const DcmTransferSyntax *ts, const DcmReadOptions *opts, GErr
   return dcm_data_set_read_bytes (bytes, ts, opts, error);
 }
 
+/* Reading e as explicit VR LE must succeed. */
+static DcmDataSet *
+parse_ok (Enc *e, const DcmReadOptions *opts)
+{
+  g_autoptr(GError) error = NULL;
+  DcmDataSet *ds = parse_enc (e, &dcm_ts_explicit_le, opts, &error);
+
+  g_assert_no_error (error);
+  return ds;
+}
+
 /* Reading e as explicit VR LE must fail with code, and with fragment (if
  * not NULL) in the message. */
 static void
@@ -197,6 +219,19 @@ assert_parse_fails (Enc *e, const DcmReadOptions *opts, int code, const char *fr
   g_assert_null (ds);
   if (fragment != NULL)
     g_assert_nonnull (strstr (error->message, fragment));
+}
+
+typedef void (*SyntaxCheck) (const DcmTransferSyntax *ts, gboolean streamed);
+
+/* Runs check for each syntax, reading from bytes and then from a stream. */
+static void
+check_each_syntax (const DcmTransferSyntax *const *syntaxes, guint n_syntaxes, SyntaxCheck check)
+{
+  for (guint i = 0; i < n_syntaxes; i++)
+    {
+      check (syntaxes[i], FALSE);
+      check (syntaxes[i], TRUE);
+    }
 }
 
 /* ---- a stream that gives a few bytes per read, to cross every buffer
@@ -381,14 +416,13 @@ test_syntaxes_rich (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (all_ts); i++)
     {
-      Enc e;
+      g_auto(Enc) e = enc_new (all_ts[i]);
       g_autoptr(GError) error = NULL;
       g_autoptr(DcmDataSet) ds = NULL;
       g_autoptr(DcmDataSet) streamed = NULL;
       g_autoptr(DcmDataSet) trickled = NULL;
       g_autoptr(GBytes) bytes = NULL;
 
-      enc_init (&e, all_ts[i]);
       put_rich (&e, all_ts[i]);
       bytes = enc_bytes (&e);
       ds = dcm_data_set_read_bytes (bytes, all_ts[i], NULL, &error);
@@ -401,21 +435,19 @@ test_syntaxes_rich (void)
       trickled = parse_stream (bytes, 3, all_ts[i], NULL, &error);
       g_assert_no_error (error);
       g_assert_true (dcm_data_set_equal (ds, trickled));
-      enc_clear (&e);
     }
 }
 
 static void
 test_zero_copy (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
   g_autoptr(GBytes) bytes = NULL;
   gsize size;
   const guint8 *start, *value;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_rich (&e, &dcm_ts_explicit_le);
   bytes = enc_bytes (&e);
   start = g_bytes_get_data (bytes, &size);
@@ -424,18 +456,16 @@ test_zero_copy (void)
   value = g_bytes_get_data (dcm_data_set_lookup (ds, DCM_TAG_PIXEL_DATA)->value.bytes, NULL);
   g_assert_true (value >= start && value + 16 <= start + size);
   g_assert_cmpmem (value - 4, 4, "\x10\0\0\0", 4);
-  enc_clear (&e);
 }
 
 static void
 test_implicit_vr (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_implicit_le);
   g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
   guint8 four[4] = { 1, 2, 3, 4 };
 
-  enc_init (&e, &dcm_ts_implicit_le);
   put_element (&e, DCM_TAG (0x0008, 0x0000), DCM_VR_UL, four, 4);
   put_string (&e, DCM_TAG_PATIENT_NAME, DCM_VR_NONE, "A^B");
   put_element (&e, DCM_TAG (0x0011, 0x0010), DCM_VR_NONE, "ACME", 4);
@@ -454,23 +484,20 @@ test_implicit_vr (void)
   g_assert_cmpint (dcm_data_set_lookup (ds, DCM_TAG (0x0029, 0x0001))->vr, ==, DCM_VR_UN);
   g_assert_cmpint (dcm_data_set_lookup (ds, DCM_TAG_PIXEL_DATA)->vr, ==, DCM_VR_OW);
   test_util_assert_value (ds, DCM_TAG_PATIENT_NAME, "A^B ", 4);
-  enc_clear (&e);
 }
 
 static void
 test_implicit_us_ss_unsigned (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_implicit_le);
   g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
 
-  enc_init (&e, &dcm_ts_implicit_le);
   put_u16_element (&e, DCM_TAG_PIXEL_REPRESENTATION, 0);
   put_u16_element (&e, DCM_TAG_SMALLEST_IMAGE_PIXEL_VALUE, 7);
   ds = parse_enc (&e, &dcm_ts_implicit_le, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (dcm_data_set_lookup (ds, DCM_TAG_SMALLEST_IMAGE_PIXEL_VALUE)->vr, ==, DCM_VR_US);
-  enc_clear (&e);
 }
 
 /* Every VR as written, whatever the tag; in big endian the stored bytes
@@ -478,13 +505,12 @@ test_implicit_us_ss_unsigned (void)
 static void
 check_every_vr (const DcmTransferSyntax *ts)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (ts);
   g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
   static const guint8 value[16] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
                                     0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xf0, 0x01 };
 
-  enc_init (&e, ts);
   for (DcmVR vr = DCM_VR_AE; vr < DCM_VR_N_VRS; vr++)
     if (vr != DCM_VR_SQ)
       put_element (&e, DCM_TAG (0x0009, 0x1000 + vr), vr, value, sizeof value);
@@ -512,7 +538,6 @@ check_every_vr (const DcmTransferSyntax *ts)
     if (dcm_data_set_get_uint64 (ds, DCM_TAG_FRAME_INCREMENT_POINTER, 0, &at, NULL))
       g_assert_cmphex (at, ==, DCM_TAG (0x0018, 0x1063));
   }
-  enc_clear (&e);
 }
 
 static void
@@ -558,26 +583,21 @@ test_explicit_be_raw_swap (void)
 static void
 test_odd_length (void)
 {
-  Enc e;
-  g_autoptr(GError) error = NULL;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(DcmDataSet) ds = NULL;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_element (&e, DCM_TAG_PATIENT_ID, DCM_VR_LO, "ABC", 3);
   put_element (&e, DCM_TAG_ROWS, DCM_VR_US, "\x01\x00", 2);
-  ds = parse_enc (&e, &dcm_ts_explicit_le, NULL, &error);
-  g_assert_no_error (error);
+  ds = parse_ok (&e, NULL);
   test_util_assert_value (ds, DCM_TAG_PATIENT_ID, "ABC", 3);
   g_assert_cmpuint (dcm_data_set_lookup (ds, DCM_TAG_PATIENT_ID)->length, ==, 3);
   g_assert_nonnull (dcm_data_set_lookup (ds, DCM_TAG_ROWS));
-  enc_clear (&e);
 }
 
 static void
 test_unknown_vr (void)
 {
   Enc e;
-  g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
 
   enc_init (&e, &dcm_ts_explicit_le);
@@ -585,8 +605,7 @@ test_unknown_vr (void)
   dcm_writer_put_bytes (&e.w, "XZ\0\0", 4);
   dcm_writer_put_u32_le (&e.w, 2);
   dcm_writer_put_bytes (&e.w, "hi", 2);
-  ds = parse_enc (&e, &dcm_ts_explicit_le, NULL, &error);
-  g_assert_no_error (error);
+  ds = parse_ok (&e, NULL);
   g_assert_cmpint (dcm_data_set_lookup (ds, DCM_TAG (0x0009, 0x1010))->vr, ==, DCM_VR_UN);
   test_util_assert_value (ds, DCM_TAG (0x0009, 0x1010), "hi", 2);
   g_clear_pointer (&ds, dcm_data_set_unref);
@@ -602,16 +621,12 @@ test_unknown_vr (void)
 static void
 test_vr_mismatch_kept (void)
 {
-  Enc e;
-  g_autoptr(GError) error = NULL;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(DcmDataSet) ds = NULL;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_string (&e, DCM_TAG_ROWS, DCM_VR_CS, "12");
-  ds = parse_enc (&e, &dcm_ts_explicit_le, NULL, &error);
-  g_assert_no_error (error);
+  ds = parse_ok (&e, NULL);
   g_assert_cmpint (dcm_data_set_lookup (ds, DCM_TAG_ROWS)->vr, ==, DCM_VR_CS);
-  enc_clear (&e);
 }
 
 /* ---- sequences ---- */
@@ -667,11 +682,10 @@ test_un_undefined_be (void)
 static void
 test_implicit_private_sequence (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_implicit_le);
   g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
 
-  enc_init (&e, &dcm_ts_implicit_le);
   put_header (&e, DCM_TAG (0x0029, 0x1010), DCM_VR_NONE, DCM_UNDEFINED_LENGTH);
   put_item (&e, 10);
   put_string (&e, DCM_TAG_PATIENT_ID, DCM_VR_NONE, "X");
@@ -679,14 +693,12 @@ test_implicit_private_sequence (void)
   ds = parse_enc (&e, &dcm_ts_implicit_le, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (dcm_data_set_get_n_items (ds, DCM_TAG (0x0029, 0x1010)), ==, 1);
-  enc_clear (&e);
 }
 
 static void
 test_sequence_defined_in_defined (void)
 {
   Enc e, inner, item;
-  g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
   DcmDataSet *i0;
 
@@ -702,8 +714,7 @@ test_sequence_defined_in_defined (void)
   put_header (&e, DCM_TAG_CONTENT_SEQUENCE, DCM_VR_SQ, inner.buf->len);
   put_enc (&e, &inner);
   put_u16_element (&e, DCM_TAG_ROWS, 1);
-  ds = parse_enc (&e, &dcm_ts_explicit_le, NULL, &error);
-  g_assert_no_error (error);
+  ds = parse_ok (&e, NULL);
   g_assert_cmpuint (dcm_data_set_lookup (ds, DCM_TAG_CONTENT_SEQUENCE)->length, ==, inner.buf->len);
   g_assert_cmpuint (dcm_data_set_get_n_items (ds, DCM_TAG_CONTENT_SEQUENCE), ==, 3);
   i0 = dcm_data_set_get_item (ds, DCM_TAG_CONTENT_SEQUENCE, 2);
@@ -719,23 +730,19 @@ test_sequence_defined_in_defined (void)
 static void
 test_empty_undefined_sequence (void)
 {
-  Enc e;
-  g_autoptr(GError) error = NULL;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(DcmDataSet) ds = NULL;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_header (&e, DCM_TAG_CONTENT_SEQUENCE, DCM_VR_SQ, DCM_UNDEFINED_LENGTH);
   put_seq_delim (&e);
   put_header (&e, DCM_TAG_ICON_IMAGE_SEQUENCE, DCM_VR_SQ, DCM_UNDEFINED_LENGTH);
   put_item (&e, DCM_UNDEFINED_LENGTH);
   put_item_delim (&e);
   put_seq_delim (&e);
-  ds = parse_enc (&e, &dcm_ts_explicit_le, NULL, &error);
-  g_assert_no_error (error);
+  ds = parse_ok (&e, NULL);
   g_assert_nonnull (dcm_data_set_lookup (ds, DCM_TAG_CONTENT_SEQUENCE));
   g_assert_cmpuint (dcm_data_set_get_n_items (ds, DCM_TAG_CONTENT_SEQUENCE), ==, 0);
   g_assert_cmpuint (dcm_data_set_get_n_items (ds, DCM_TAG_ICON_IMAGE_SEQUENCE), ==, 1);
-  enc_clear (&e);
 }
 
 /* ---- encapsulated pixel data ---- */
@@ -755,12 +762,10 @@ put_fragments (Enc *e, guint32 tag)
 static void
 test_fragments (void)
 {
-  Enc e;
-  g_autoptr(GError) error = NULL;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(DcmDataSet) ds = NULL;
   const DcmElement *el;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_header (&e, DCM_TAG_ICON_IMAGE_SEQUENCE, DCM_VR_SQ, DCM_UNDEFINED_LENGTH);
   put_item (&e, DCM_UNDEFINED_LENGTH);
   put_fragments (&e, DCM_TAG_PIXEL_DATA);
@@ -768,8 +773,7 @@ test_fragments (void)
   put_seq_delim (&e);
   put_fragments (&e, DCM_TAG_PIXEL_DATA);
   put_element (&e, DCM_TAG_DATA_SET_TRAILING_PADDING, DCM_VR_OB, "\0\0", 2);
-  ds = parse_enc (&e, &dcm_ts_explicit_le, NULL, &error);
-  g_assert_no_error (error);
+  ds = parse_ok (&e, NULL);
   el = dcm_data_set_lookup (ds, DCM_TAG_PIXEL_DATA);
   g_assert_cmpint (el->kind, ==, DCM_VALUE_FRAGMENTS);
   g_assert_cmpuint (el->length, ==, DCM_UNDEFINED_LENGTH);
@@ -782,20 +786,17 @@ test_fragments (void)
                             DCM_TAG_PIXEL_DATA);
   g_assert_cmpint (el->kind, ==, DCM_VALUE_FRAGMENTS);
   g_assert_nonnull (dcm_data_set_lookup (ds, DCM_TAG_DATA_SET_TRAILING_PADDING));
-  enc_clear (&e);
 }
 
 static void
 test_fragment_undefined_length (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_header (&e, DCM_TAG_PIXEL_DATA, DCM_VR_OB, DCM_UNDEFINED_LENGTH);
   put_item (&e, DCM_UNDEFINED_LENGTH);
   put_seq_delim (&e);
   assert_parse_fails (&e, NULL, DCM_ERROR_INVALID, NULL);
-  enc_clear (&e);
 }
 
 /* ---- bad input ---- */
@@ -803,12 +804,11 @@ test_fragment_undefined_length (void)
 static void
 check_every_truncation (const DcmTransferSyntax *ts, gboolean streamed)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (ts);
   g_autoptr(GBytes) whole = NULL;
   g_autoptr(DcmDataSet) full = NULL;
   guint n_full;
 
-  enc_init (&e, ts);
   put_rich (&e, ts);
   put_header (&e, DCM_TAG_ICON_IMAGE_SEQUENCE, DCM_VR_SQ, DCM_UNDEFINED_LENGTH);
   put_item (&e, DCM_UNDEFINED_LENGTH);
@@ -838,27 +838,21 @@ check_every_truncation (const DcmTransferSyntax *ts, gboolean streamed)
       else
         g_assert_cmpuint (count_elements (ds), <, n_full);
     }
-  enc_clear (&e);
 }
 
 static void
 test_truncated_everywhere (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (all_ts); i++)
-    {
-      check_every_truncation (all_ts[i], FALSE);
-      check_every_truncation (all_ts[i], TRUE);
-    }
+  check_each_syntax (all_ts, G_N_ELEMENTS (all_ts), check_every_truncation);
 }
 
 static void
 test_length_past_end (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_string (&e, DCM_TAG_PATIENT_ID, DCM_VR_LO, "12");
   put_header (&e, DCM_TAG_PATIENT_NAME, DCM_VR_PN, 5000);
   dcm_writer_put_bytes (&e.w, "Doe^John    ", 12);
@@ -867,30 +861,26 @@ test_length_past_end (void)
   g_assert_null (ds);
   g_assert_cmpstr (error->message, ==,
                    "Element (0010,0010) at offset 10 declares 5000 bytes but only 12 remain.");
-  enc_clear (&e);
 }
 
 static void
 test_item_past_sequence (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_header (&e, DCM_TAG_CONTENT_SEQUENCE, DCM_VR_SQ, 16);
   put_item (&e, 10);
   put_string (&e, DCM_TAG_CODE_VALUE, DCM_VR_SH, "AB");
   put_u16_element (&e, DCM_TAG_ROWS, 1);
   assert_parse_fails (&e, NULL, DCM_ERROR_INVALID, NULL);
-  enc_clear (&e);
 }
 
 static void
 test_huge_length (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(GBytes) bytes = NULL;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_header (&e, DCM_TAG_PIXEL_DATA, DCM_VR_OB, 0xfffffff0u);
   dcm_writer_put_bytes (&e.w, "abcd", 4);
   bytes = enc_bytes (&e);
@@ -908,7 +898,6 @@ test_huge_length (void)
       g_assert_nonnull (strstr (error->message, "(7FE0,0010)"));
       g_assert_nonnull (strstr (error->message, "4294967280"));
     }
-  enc_clear (&e);
 }
 
 static void
@@ -951,8 +940,7 @@ test_depth_limit (void)
   opts.max_depth = 3;
   enc_init (&e, &dcm_ts_explicit_le);
   put_nested (&e, 3);
-  ds = parse_enc (&e, &dcm_ts_explicit_le, &opts, &error);
-  g_assert_no_error (error);
+  ds = parse_ok (&e, &opts);
   g_assert_cmpuint (count_elements (ds), ==, 3);
   g_clear_pointer (&ds, dcm_data_set_unref);
   enc_clear (&e);
@@ -1039,12 +1027,11 @@ deflate_bytes (const guint8 *data, gsize len)
 static void
 test_deflate (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) plain = NULL, packed = NULL;
   g_autoptr(DcmDataSet) expected = NULL, a = NULL, b = NULL, c = NULL;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_rich (&e, &dcm_ts_explicit_le);
   plain = enc_bytes (&e);
   packed = deflate_bytes (e.buf->data, e.buf->len);
@@ -1060,16 +1047,14 @@ test_deflate (void)
   c = parse_stream (packed, 2, &dcm_ts_deflated_explicit_le, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (dcm_data_set_equal (expected, c));
-  enc_clear (&e);
 }
 
 static void
 test_deflate_corrupt (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(GBytes) packed = NULL, half = NULL, junk = NULL;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_rich (&e, &dcm_ts_explicit_le);
   packed = deflate_bytes (e.buf->data, e.buf->len);
   half = g_bytes_new_from_bytes (packed, 0, g_bytes_get_size (packed) / 2);
@@ -1087,18 +1072,16 @@ test_deflate_corrupt (void)
                      : parse_stream (junk, 0, &dcm_ts_deflated_explicit_le, NULL, &error);
       g_assert_error (error, DCM_ERROR, DCM_ERROR_INVALID);
     }
-  enc_clear (&e);
 }
 
 static void
 test_deflate_bomb (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(GBytes) packed = NULL;
   g_autofree guint8 *zeros = g_malloc0 (16 * 1024 * 1024);
   DcmReadOptions opts;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_element (&e, DCM_TAG_PIXEL_DATA, DCM_VR_OB, zeros, 16 * 1024 * 1024);
   packed = deflate_bytes (e.buf->data, e.buf->len);
   g_assert_cmpuint (g_bytes_get_size (packed), <, 64 * 1024);
@@ -1115,7 +1098,6 @@ test_deflate_bomb (void)
       g_assert_null (ds);
       g_assert_nonnull (strstr (error->message, "deflate bomb"));
     }
-  enc_clear (&e);
 }
 
 /* ---- streaming, bulk data ---- */
@@ -1152,14 +1134,30 @@ collect (const DcmBulkChunk *chunk, gpointer user_data, GError **error)
   return TRUE;
 }
 
+/* Reads bytes with opts, its bulk data going to c: Pixel Data must be
+ * left as a reference. */
+static DcmDataSet *
+read_to_collector (GBytes *bytes, gsize step, const DcmTransferSyntax *ts, DcmReadOptions *opts,
+                   Collector *c)
+{
+  g_autoptr(GError) error = NULL;
+  DcmDataSet *ds;
+
+  opts->sink = collect;
+  opts->sink_data = c;
+  ds = parse_stream (bytes, step, ts, opts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dcm_data_set_lookup (ds, DCM_TAG_PIXEL_DATA)->kind, ==, DCM_VALUE_BULK);
+  return ds;
+}
+
 static void
 check_stream_sink (const DcmTransferSyntax *ts)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (ts);
   gsize big = 700 * 1000 + 2;
   g_autofree guint8 *value = g_malloc (big);
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
   Collector c = { g_byte_array_new (), 0, 0, -1, FALSE, 0 };
   DcmReadOptions opts;
@@ -1167,19 +1165,14 @@ check_stream_sink (const DcmTransferSyntax *ts)
 
   for (gsize i = 0; i < big; i++)
     value[i] = (guint8) (i * 7 + i / 251);
-  enc_init (&e, ts);
   put_string (&e, DCM_TAG_PATIENT_ID, DCM_VR_LO, "ID");
   put_element (&e, DCM_TAG_PIXEL_DATA, DCM_VR_OW, value, big);
   put_element (&e, DCM_TAG_DATA_SET_TRAILING_PADDING, DCM_VR_OB, "\0\0\0\0", 4);
   bytes = enc_bytes (&e);
   dcm_read_options_init (&opts);
   opts.bulk_threshold = 1024;
-  opts.sink = collect;
-  opts.sink_data = &c;
-  ds = parse_stream (bytes, 0, ts, &opts, &error);
-  g_assert_no_error (error);
+  ds = read_to_collector (bytes, 0, ts, &opts, &c);
   el = dcm_data_set_lookup (ds, DCM_TAG_PIXEL_DATA);
-  g_assert_cmpint (el->kind, ==, DCM_VALUE_BULK);
   g_assert_cmpuint (el->value.bulk->length, ==, big);
   g_assert_cmpuint (el->value.bulk->offset, ==, 10 + (ts->explicit_vr ? 12 : 8));
   g_assert_null (el->value.bulk->path);
@@ -1191,7 +1184,6 @@ check_stream_sink (const DcmTransferSyntax *ts)
   test_util_assert_value (ds, DCM_TAG_PATIENT_ID, "ID", 2);
   test_util_assert_value (ds, DCM_TAG_DATA_SET_TRAILING_PADDING, "\0\0\0\0", 4);
   g_byte_array_unref (c.data);
-  enc_clear (&e);
 }
 
 static void
@@ -1209,26 +1201,20 @@ test_stream_sink_be (void)
 static void
 test_stream_sink_fragments (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
   Collector c = { g_byte_array_new (), 0, 0, -1, FALSE, 0 };
   DcmReadOptions opts;
   const DcmElement *el;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_fragments (&e, DCM_TAG_PIXEL_DATA);
   put_element (&e, DCM_TAG_DATA_SET_TRAILING_PADDING, DCM_VR_OB, "\0\0", 2);
   bytes = enc_bytes (&e);
   dcm_read_options_init (&opts);
   opts.bulk_pixel_data = TRUE;
-  opts.sink = collect;
-  opts.sink_data = &c;
-  ds = parse_stream (bytes, 3, &dcm_ts_explicit_le, &opts, &error);
-  g_assert_no_error (error);
+  ds = read_to_collector (bytes, 3, &dcm_ts_explicit_le, &opts, &c);
   el = dcm_data_set_lookup (ds, DCM_TAG_PIXEL_DATA);
-  g_assert_cmpint (el->kind, ==, DCM_VALUE_BULK);
   g_assert_cmpuint (el->length, ==, DCM_UNDEFINED_LENGTH);
   g_assert_cmpuint (el->value.bulk->offset, ==, 12);
   g_assert_cmpuint (el->value.bulk->length, ==, 8 + 8 + 4 + 8 + 6 + 8);
@@ -1236,13 +1222,12 @@ test_stream_sink_fragments (void)
   g_assert_cmpmem (c.data->data, c.data->len, "\xff\xd8\x01\x02\x03\x04\x05\x06\xff\xd9", 10);
   g_assert_nonnull (dcm_data_set_lookup (ds, DCM_TAG_DATA_SET_TRAILING_PADDING));
   g_byte_array_unref (c.data);
-  enc_clear (&e);
 }
 
 static void
 test_stream_bulk_path (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_auto(TestUtilTmpdir) dir = test_util_make_tmpdir ("parser");
   g_autofree char *path = g_build_filename (dir, "ds.bin", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
@@ -1257,7 +1242,6 @@ test_stream_bulk_path (void)
 
   memset (value, 0x5a, 300000);
   value[0] = 1;
-  enc_init (&e, &dcm_ts_explicit_le);
   dcm_writer_put_bytes (&e.w, "PREFIX", 6);
   put_string (&e, DCM_TAG_PATIENT_ID, DCM_VR_LO, "ID");
   put_element (&e, DCM_TAG_PIXEL_DATA, DCM_VR_OB, value, 300000);
@@ -1279,13 +1263,12 @@ test_stream_bulk_path (void)
   g_assert_cmpuint (el->value.bulk->offset + el->value.bulk->length, <=, len);
   g_assert_cmpmem (contents + el->value.bulk->offset, el->value.bulk->length, value, 300000);
   g_assert_nonnull (dcm_data_set_lookup (ds, DCM_TAG (0x7fe1, 0x0010)));
-  enc_clear (&e);
 }
 
 static void
 test_stream_large_in_memory (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_be);
   gsize big = 1000 * 1000;
   g_autofree guint8 *value = g_malloc (big);
   g_autoptr(GBytes) bytes = NULL;
@@ -1294,13 +1277,11 @@ test_stream_large_in_memory (void)
 
   for (gsize i = 0; i < big; i++)
     value[i] = (guint8) (i % 253);
-  enc_init (&e, &dcm_ts_explicit_be);
   put_element (&e, DCM_TAG_PIXEL_DATA, DCM_VR_OW, value, big);
   bytes = enc_bytes (&e);
   ds = parse_stream (bytes, 0, &dcm_ts_explicit_be, NULL, &error);
   g_assert_no_error (error);
   test_util_assert_value (ds, DCM_TAG_PIXEL_DATA, value, big);
-  enc_clear (&e);
 }
 
 /* Group 0002 in explicit LE, then the rest in another syntax from the same
@@ -1365,30 +1346,22 @@ test_stop_and_continue (void)
     &dcm_ts_implicit_le, &dcm_ts_explicit_le, &dcm_ts_explicit_be, &dcm_ts_deflated_explicit_le,
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (syntaxes); i++)
-    {
-      check_stop_and_continue (syntaxes[i], FALSE);
-      check_stop_and_continue (syntaxes[i], TRUE);
-    }
+  check_each_syntax (syntaxes, G_N_ELEMENTS (syntaxes), check_stop_and_continue);
 }
 
 static void
 test_stop_at_tag_option (void)
 {
-  Enc e;
-  g_autoptr(GError) error = NULL;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(DcmDataSet) ds = NULL;
   DcmReadOptions opts;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_rich (&e, &dcm_ts_explicit_le);
   dcm_read_options_init (&opts);
   opts.stop_at_tag = DCM_TAG_ROWS;
-  ds = parse_enc (&e, &dcm_ts_explicit_le, &opts, &error);
-  g_assert_no_error (error);
+  ds = parse_ok (&e, &opts);
   g_assert_cmpuint (dcm_data_set_n_elements (ds), ==, 3);
   g_assert_null (dcm_data_set_lookup (ds, DCM_TAG_ROWS));
-  enc_clear (&e);
 }
 
 static void
@@ -1413,13 +1386,12 @@ test_peek_and_skip (void)
 static void
 test_stream_io_error (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GInputStream) in = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_rich (&e, &dcm_ts_explicit_le);
   bytes = enc_bytes (&e);
   in = trickle_new (bytes, 16);
@@ -1428,7 +1400,6 @@ test_stream_io_error (void)
   g_assert_error (error, DCM_ERROR, DCM_ERROR_IO);
   g_assert_nonnull (strstr (error->message, "peer went away"));
   g_assert_null (ds);
-  enc_clear (&e);
 }
 
 static gboolean
@@ -1442,11 +1413,10 @@ refuse (const DcmBulkChunk *chunk, gpointer user_data, GError **error)
 static void
 test_sink_refuses (void)
 {
-  Enc e;
+  g_auto(Enc) e = enc_new (&dcm_ts_explicit_le);
   g_autoptr(GBytes) bytes = NULL;
   DcmReadOptions opts;
 
-  enc_init (&e, &dcm_ts_explicit_le);
   put_rich (&e, &dcm_ts_explicit_le);
   bytes = enc_bytes (&e);
   dcm_read_options_init (&opts);
@@ -1465,7 +1435,6 @@ test_sink_refuses (void)
       else
         g_assert_error (error, DCM_ERROR, DCM_ERROR_IO);
     }
-  enc_clear (&e);
 }
 
 /* ---- against DCMTK ---- */

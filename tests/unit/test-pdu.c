@@ -596,30 +596,37 @@ test_malformed_rj_values (void)
   g_assert_nonnull (strstr (m2, "Table 9-21"));
 }
 
+/* Decoding a must fail as an invalid parameter value, the message naming
+ * what and, unless NULL, where. */
+static void
+assert_invalid_value (GByteArray *a, const char *what, const char *where)
+{
+  g_autofree char *msg = decode_fails (a->data, a->len,
+                                       DIMSE_ABORT_REASON_INVALID_PDU_PARAMETER_VALUE);
+
+  g_assert_nonnull (strstr (msg, what));
+  if (where != NULL)
+    g_assert_nonnull (strstr (msg, where));
+}
+
 static void
 test_malformed_item_past_pdu (void)
 {
   g_autoptr(GByteArray) a = minimal_rq_array ();
-  g_autofree char *msg = NULL;
 
   /* The user information item claims one byte more than the PDU holds. */
   a->data[OFFSET_USER_INFO + 3]++;
-  msg = decode_fails (a->data, a->len, DIMSE_ABORT_REASON_INVALID_PDU_PARAMETER_VALUE);
-  g_assert_nonnull (strstr (msg, "User Information"));
-  g_assert_nonnull (strstr (msg, "byte offset 149"));
+  assert_invalid_value (a, "User Information", "byte offset 149");
 }
 
 static void
 test_malformed_sub_item_past_item (void)
 {
   g_autoptr(GByteArray) a = minimal_rq_array ();
-  g_autofree char *msg = NULL;
 
   /* The abstract syntax sub-item runs past its presentation context item. */
   a->data[OFFSET_CONTEXT + 8 + 3] = 0x40;
-  msg = decode_fails (a->data, a->len, DIMSE_ABORT_REASON_INVALID_PDU_PARAMETER_VALUE);
-  g_assert_nonnull (strstr (msg, "Abstract Syntax"));
-  g_assert_nonnull (strstr (msg, "byte offset 107"));
+  assert_invalid_value (a, "Abstract Syntax", "byte offset 107");
 }
 
 static void
@@ -630,12 +637,9 @@ test_malformed_context_id (void)
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
       g_autoptr(GByteArray) a = minimal_rq_array ();
-      g_autofree char *msg = NULL;
 
       a->data[OFFSET_CONTEXT + 4] = ids[i];
-      msg = decode_fails (a->data, a->len, DIMSE_ABORT_REASON_INVALID_PDU_PARAMETER_VALUE);
-      g_assert_nonnull (strstr (msg, "byte offset 99"));
-      g_assert_nonnull (strstr (msg, "presentation context ID"));
+      assert_invalid_value (a, "presentation context ID", "byte offset 99");
     }
 }
 
@@ -673,24 +677,19 @@ static void
 test_malformed_fixed_sub_item_length (void)
 {
   g_autoptr(GByteArray) a = minimal_rq_array ();
-  g_autofree char *msg = NULL;
 
   /* Maximum length sub-item of length 3, its last byte given to the next. */
   a->data[OFFSET_USER_INFO + 4 + 3] = 3;
-  msg = decode_fails (a->data, a->len, DIMSE_ABORT_REASON_INVALID_PDU_PARAMETER_VALUE);
-  g_assert_nonnull (strstr (msg, "Maximum Length"));
+  assert_invalid_value (a, "Maximum Length", NULL);
 }
 
 static void
 test_malformed_text (void)
 {
   g_autoptr(GByteArray) a = minimal_rq_array ();
-  g_autofree char *msg = NULL;
 
   a->data[12] = 0x07;
-  msg = decode_fails (a->data, a->len, DIMSE_ABORT_REASON_INVALID_PDU_PARAMETER_VALUE);
-  g_assert_nonnull (strstr (msg, "called AE title"));
-  g_assert_nonnull (strstr (msg, "byte offset 12"));
+  assert_invalid_value (a, "called AE title", "byte offset 12");
 }
 
 static void

@@ -153,12 +153,33 @@ test_unknown_codes (void)
   g_assert_cmpstr (dimse_status_class_name (DIMSE_STATUS_PENDING), ==, "Pending");
 }
 
+static void
+set_us (DcmDataSet *cmd, guint32 tag, gint64 value)
+{
+  g_assert_true (dcm_data_set_set_int64 (cmd, tag, DCM_VR_US, value, NULL));
+}
+
+static void
+set_text (DcmDataSet *cmd, guint32 tag, DcmVR vr, const char *value)
+{
+  g_assert_true (dcm_data_set_set_string (cmd, tag, vr, value, NULL));
+}
+
+static void
+assert_describes (guint16 status, DimseCommandField service, DcmDataSet *cmd,
+                  const char *expected)
+{
+  g_autofree char *text = dimse_status_describe (status, service, cmd);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
 static DcmDataSet *
 command_with (guint16 status)
 {
   DcmDataSet *ds = dcm_data_set_new ();
 
-  g_assert_true (dcm_data_set_set_int64 (ds, DCM_TAG_STATUS, DCM_VR_US, status, NULL));
+  set_us (ds, DCM_TAG_STATUS, status);
   return ds;
 }
 
@@ -166,66 +187,56 @@ static void
 test_describe_offending (void)
 {
   g_autoptr(DcmDataSet) cmd = command_with (0xA900);
-  g_autofree char *text = NULL;
 
-  g_assert_true (dcm_data_set_set_string (cmd, DCM_TAG_OFFENDING_ELEMENT, DCM_VR_AT,
-                                          "(0010,0010)\\(0010,0020)", NULL));
-  g_assert_true (dcm_data_set_set_string (cmd, DCM_TAG_ERROR_COMMENT, DCM_VR_LO,
-                                          "Patient ID missing", NULL));
-  text = dimse_status_describe (0xA900, DIMSE_C_STORE_RSP, cmd);
-  g_assert_cmpstr (text, ==, "0xA900 Error: Data Set Does Not Match SOP Class — "
-                   "Offending Element (0010,0010), (0010,0020); Error Comment: Patient ID missing");
+  set_text (cmd, DCM_TAG_OFFENDING_ELEMENT, DCM_VR_AT, "(0010,0010)\\(0010,0020)");
+  set_text (cmd, DCM_TAG_ERROR_COMMENT, DCM_VR_LO, "Patient ID missing");
+  assert_describes (0xA900, DIMSE_C_STORE_RSP, cmd,
+                    "0xA900 Error: Data Set Does Not Match SOP Class — "
+                    "Offending Element (0010,0010), (0010,0020); "
+                    "Error Comment: Patient ID missing");
 }
 
 static void
 test_describe_sub_operations (void)
 {
   g_autoptr(DcmDataSet) cmd = command_with (0xFF00);
-  g_autofree char *text = NULL;
 
-  g_assert_true (dcm_data_set_set_int64 (cmd, DCM_TAG_NUMBER_OF_REMAINING_SUBOPERATIONS, DCM_VR_US, 3, NULL));
-  g_assert_true (dcm_data_set_set_int64 (cmd, DCM_TAG_NUMBER_OF_COMPLETED_SUBOPERATIONS, DCM_VR_US, 2, NULL));
-  g_assert_true (dcm_data_set_set_int64 (cmd, DCM_TAG_NUMBER_OF_FAILED_SUBOPERATIONS, DCM_VR_US, 1, NULL));
-  g_assert_true (dcm_data_set_set_int64 (cmd, DCM_TAG_NUMBER_OF_WARNING_SUBOPERATIONS, DCM_VR_US, 0, NULL));
-  text = dimse_status_describe (0xFF00, DIMSE_C_MOVE_RSP, cmd);
-  g_assert_cmpstr (text, ==, "0xFF00 Pending: Sub-operations are continuing — "
-                   "Sub-operations: 3 remaining, 2 completed, 1 failed, 0 warning");
+  set_us (cmd, DCM_TAG_NUMBER_OF_REMAINING_SUBOPERATIONS, 3);
+  set_us (cmd, DCM_TAG_NUMBER_OF_COMPLETED_SUBOPERATIONS, 2);
+  set_us (cmd, DCM_TAG_NUMBER_OF_FAILED_SUBOPERATIONS, 1);
+  set_us (cmd, DCM_TAG_NUMBER_OF_WARNING_SUBOPERATIONS, 0);
+  assert_describes (0xFF00, DIMSE_C_MOVE_RSP, cmd,
+                    "0xFF00 Pending: Sub-operations are continuing — "
+                    "Sub-operations: 3 remaining, 2 completed, 1 failed, 0 warning");
 }
 
 static void
 test_describe_attribute_list (void)
 {
   g_autoptr(DcmDataSet) cmd = command_with (0x0107);
-  g_autofree char *text = NULL;
 
-  g_assert_true (dcm_data_set_set_string (cmd, DCM_TAG_AFFECTED_SOP_CLASS_UID, DCM_VR_UI,
-                                          "1.2.840.10008.3.1.2.3.3", NULL));
-  g_assert_true (dcm_data_set_set_string (cmd, DCM_TAG_ATTRIBUTE_IDENTIFIER_LIST, DCM_VR_AT,
-                                          "(0040,0254)", NULL));
+  set_text (cmd, DCM_TAG_AFFECTED_SOP_CLASS_UID, DCM_VR_UI, "1.2.840.10008.3.1.2.3.3");
+  set_text (cmd, DCM_TAG_ATTRIBUTE_IDENTIFIER_LIST, DCM_VR_AT, "(0040,0254)");
   /* Unrelated to 0107: not shown. */
-  g_assert_true (dcm_data_set_set_string (cmd, DCM_TAG_OFFENDING_ELEMENT, DCM_VR_AT,
-                                          "(0010,0010)", NULL));
-  text = dimse_status_describe (0x0107, DIMSE_N_SET_RSP, cmd);
-  g_assert_cmpstr (text, ==, "0x0107 Warning: Attribute List Error — "
-                   "Attribute Identifier List (0040,0254); "
-                   "Affected SOP Class UID: 1.2.840.10008.3.1.2.3.3");
+  set_text (cmd, DCM_TAG_OFFENDING_ELEMENT, DCM_VR_AT, "(0010,0010)");
+  assert_describes (0x0107, DIMSE_N_SET_RSP, cmd,
+                    "0x0107 Warning: Attribute List Error — "
+                    "Attribute Identifier List (0040,0254); "
+                    "Affected SOP Class UID: 1.2.840.10008.3.1.2.3.3");
 }
 
 static void
 test_describe_error_id (void)
 {
   g_autoptr(DcmDataSet) cmd = command_with (0x0110);
-  g_autofree char *text = NULL;
-  g_autofree char *bare = NULL;
 
-  g_assert_true (dcm_data_set_set_string (cmd, DCM_TAG_ERROR_COMMENT, DCM_VR_LO,
-                                          "Performed Procedure Step Object may no longer be updated", NULL));
-  g_assert_true (dcm_data_set_set_int64 (cmd, DCM_TAG_ERROR_ID, DCM_VR_US, 0xA710, NULL));
-  text = dimse_status_describe (0x0110, DIMSE_N_SET_RSP, cmd);
-  g_assert_cmpstr (text, ==, "0x0110 Processing Failure — Error Comment: Performed Procedure "
-                   "Step Object may no longer be updated; Error ID: 0xA710");
-  bare = dimse_status_describe (0xC005, DIMSE_C_FIND_RSP, NULL);
-  g_assert_cmpstr (bare, ==, "0xC005 Failed: Unable to Process");
+  set_text (cmd, DCM_TAG_ERROR_COMMENT, DCM_VR_LO,
+            "Performed Procedure Step Object may no longer be updated");
+  set_us (cmd, DCM_TAG_ERROR_ID, 0xA710);
+  assert_describes (0x0110, DIMSE_N_SET_RSP, cmd,
+                    "0x0110 Processing Failure — Error Comment: Performed Procedure "
+                    "Step Object may no longer be updated; Error ID: 0xA710");
+  assert_describes (0xC005, DIMSE_C_FIND_RSP, NULL, "0xC005 Failed: Unable to Process");
 }
 
 static void
@@ -235,7 +246,7 @@ test_set_error (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) plain = NULL;
 
-  g_assert_true (dcm_data_set_set_string (cmd, DCM_TAG_ERROR_COMMENT, DCM_VR_LO, "no such AE", NULL));
+  set_text (cmd, DCM_TAG_ERROR_COMMENT, DCM_VR_LO, "no such AE");
   dimse_status_set_error (&error, 0xA801, DIMSE_C_MOVE_RQ, cmd);
   g_assert_error (error, DIMSE_STATUS_ERROR, 0xA801);
   g_assert_cmpstr (error->message, ==, "The C-MOVE-RSP carries status 0xA801 Refused: Move "

@@ -353,6 +353,14 @@ run_hops (DimseUlFsm *fsm, const Hop *hops, guint n_hops, const DimseUlContext *
     }
 }
 
+/* A transport connection accepted, then its A-ASSOCIATE-RQ: Sta3. */
+static const Hop acceptor_opening[] = {
+    { DIMSE_EVT5_TRANSPORT_CONNECT_INDICATION, "AE-5",
+      DIMSE_STA2_TRANSPORT_OPEN_AWAITING_A_ASSOCIATE_RQ, TRUE },
+    { DIMSE_EVT6_A_ASSOCIATE_RQ_RECEIVED, "AE-6",
+      DIMSE_STA3_AWAITING_LOCAL_A_ASSOCIATE_RESPONSE, FALSE },
+};
+
 static void
 test_release_collision_requestor (void)
 {
@@ -383,10 +391,6 @@ static void
 test_release_collision_acceptor (void)
 {
   const Hop hops[] = {
-    { DIMSE_EVT5_TRANSPORT_CONNECT_INDICATION, "AE-5",
-      DIMSE_STA2_TRANSPORT_OPEN_AWAITING_A_ASSOCIATE_RQ, TRUE },
-    { DIMSE_EVT6_A_ASSOCIATE_RQ_RECEIVED, "AE-6",
-      DIMSE_STA3_AWAITING_LOCAL_A_ASSOCIATE_RESPONSE, FALSE },
     { DIMSE_EVT7_A_ASSOCIATE_RESPONSE_ACCEPT, "AE-7", DIMSE_STA6_ASSOCIATION_ESTABLISHED, FALSE },
     { DIMSE_EVT10_P_DATA_TF_RECEIVED, "DT-2", DIMSE_STA6_ASSOCIATION_ESTABLISHED, FALSE },
     { DIMSE_EVT11_A_RELEASE_REQUEST, "AR-1", DIMSE_STA7_AWAITING_A_RELEASE_RP, FALSE },
@@ -403,6 +407,7 @@ test_release_collision_acceptor (void)
 
   dimse_ul_fsm_init (&fsm);
   fsm.is_requestor = TRUE;  /* AE-5 must make it the acceptor */
+  run_hops (&fsm, acceptor_opening, G_N_ELEMENTS (acceptor_opening), &ctx, &last);
   run_hops (&fsm, hops, G_N_ELEMENTS (hops), &ctx, &last);
   g_assert_false (fsm.is_requestor);
   g_assert_true (last.stop_artim);
@@ -457,10 +462,6 @@ static void
 test_artim_expiry_sta13 (void)
 {
   const Hop hops[] = {
-    { DIMSE_EVT5_TRANSPORT_CONNECT_INDICATION, "AE-5",
-      DIMSE_STA2_TRANSPORT_OPEN_AWAITING_A_ASSOCIATE_RQ, TRUE },
-    { DIMSE_EVT6_A_ASSOCIATE_RQ_RECEIVED, "AE-6",
-      DIMSE_STA3_AWAITING_LOCAL_A_ASSOCIATE_RESPONSE, FALSE },
     { DIMSE_EVT8_A_ASSOCIATE_RESPONSE_REJECT, "AE-8", DIMSE_STA13_AWAITING_TRANSPORT_CLOSE, TRUE },
     { DIMSE_EVT10_P_DATA_TF_RECEIVED, "AA-6", DIMSE_STA13_AWAITING_TRANSPORT_CLOSE, TRUE },
     { DIMSE_EVT18_ARTIM_EXPIRED, "AA-2", DIMSE_STA1_IDLE, FALSE },
@@ -469,6 +470,7 @@ test_artim_expiry_sta13 (void)
   DimseUlStep last;
 
   dimse_ul_fsm_init (&fsm);
+  run_hops (&fsm, acceptor_opening, G_N_ELEMENTS (acceptor_opening), NULL, &last);
   run_hops (&fsm, hops, G_N_ELEMENTS (hops), NULL, &last);
   g_assert_true (last.close_transport);
 }
