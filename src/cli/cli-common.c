@@ -207,6 +207,7 @@ cli_error_is_refusal (const GError *error)
 struct _CliTraffic {
   DimseRecorder *recorder;
   gulong         items_changed_id;
+  GHashTable    *recorded_ids;  /* associations the engine records itself */
 };
 
 typedef struct {
@@ -219,6 +220,10 @@ print_event (DimseTrafficEvent *event)
 {
   const char *arrow;
 
+  /* -v prints the PDUs as they go; their P-DATA-TF lines already say what
+   * each message is made of. */
+  if (dimse_traffic_event_get_kind (event) == DIMSE_TRAFFIC_KIND_MESSAGE)
+    return;
   switch (dimse_traffic_event_get_direction (event))
     {
     case DIMSE_TRAFFIC_DIRECTION_SENT:
@@ -256,6 +261,7 @@ cli_traffic_new (void)
   CliTraffic *traffic = g_new0 (CliTraffic, 1);
 
   traffic->recorder = dimse_recorder_new ();
+  traffic->recorded_ids = g_hash_table_new (NULL, NULL);
   dimse_recorder_set_max_events (traffic->recorder, CLI_TRAFFIC_MAX_EVENTS);
   traffic->items_changed_id = g_signal_connect (traffic->recorder, "items-changed",
                                                 G_CALLBACK (on_items_changed), NULL);
@@ -267,7 +273,22 @@ cli_traffic_free (CliTraffic *traffic)
 {
   g_clear_signal_handler (&traffic->items_changed_id, traffic->recorder);
   g_clear_object (&traffic->recorder);
+  g_clear_pointer (&traffic->recorded_ids, g_hash_table_unref);
   g_free (traffic);
+}
+
+guint
+cli_traffic_request_async (CliTraffic *traffic, const DimseAssociationParams *params,
+                           const char *host, guint16 port, const DimseTimeouts *timeouts,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  guint id = dimse_association_request_full_async (params, host, port, timeouts, NULL,
+                                                   traffic != NULL ? traffic->recorder : NULL,
+                                                   NULL, callback, user_data);
+
+  if (traffic != NULL && id != 0)
+    g_hash_table_add (traffic->recorded_ids, GUINT_TO_POINTER (id));
+  return id;
 }
 
 guint
@@ -340,14 +361,17 @@ print_negotiation (guint id, DimseAssociation *assoc)
 void
 cli_traffic_watch (CliTraffic *traffic, guint id, DimseAssociation *assoc)
 {
-  Watch *watch = g_new0 (Watch, 1);
-  const DimseNegotiationResult *result = dimse_association_get_negotiation (assoc);
+  Watch *watch;
 
-  if (id == 0)
-    id = dimse_recorder_begin_association (traffic->recorder, NULL, NULL,
-                                           result != NULL ? result->calling_ae_title : NULL,
-                                           result != NULL ? result->called_ae_title : NULL,
-                                           dimse_association_is_requestor (assoc));
+  if (id == 0 || g_hash_table_contains (traffic->recorded_ids, GUINT_TO_POINTER (id)))
+    {
+      /* The engine records it (the A-ASSOCIATE exchange included). */
+      if (id == 0)
+        id = dimse_association_set_recorder (assoc, traffic->recorder);
+      print_negotiation (id, assoc);
+      return;
+    }
+  watch = g_new0 (Watch, 1);
   watch->traffic = traffic;
   watch->id = id;
   print_negotiation (id, assoc);

@@ -56,11 +56,22 @@ typedef struct _CliTraffic CliTraffic;
 
 CliTraffic *cli_traffic_new (void);
 void        cli_traffic_free (CliTraffic *traffic);
-/* Before dimse_association_request_async: prints the A-ASSOCIATE-RQ that
- * params make. Returns the association ID to pass to _watch. */
+/* dimse_association_request_full_async with traffic's recorder (traffic
+ * may be NULL: no printing): the A-ASSOCIATE-RQ as sent and its answer
+ * (-AC, -RJ or A-ABORT) are printed as they go. Returns the association
+ * ID to pass to _watch (0 without traffic). */
+guint       cli_traffic_request_async (CliTraffic *traffic, const DimseAssociationParams *params,
+                                       const char *host, guint16 port,
+                                       const DimseTimeouts *timeouts,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+/* Before dimse_association_request_async, for a caller that does not use
+ * cli_traffic_request_async: prints the A-ASSOCIATE-RQ that params make
+ * (rebuilt, not the bytes sent; the answer is not printed). Returns the
+ * association ID to pass to _watch. */
 guint       cli_traffic_begin_request (CliTraffic *traffic, const DimseAssociationParams *params);
-/* Prints the negotiation's outcome and then every PDU of assoc. id 0
- * starts a new association (an accepted one). */
+/* Prints the negotiation's outcome and then every PDU of assoc not yet
+ * printed. id 0 starts a new association (an accepted one, whose
+ * A-ASSOCIATE exchange is printed first). */
 void        cli_traffic_watch (CliTraffic *traffic, guint id, DimseAssociation *assoc);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliTraffic, cli_traffic_free)

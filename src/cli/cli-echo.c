@@ -180,12 +180,9 @@ cli_echo_run (int argc, char **argv)
   echo.loop = g_main_loop_new (NULL, FALSE);
   echo.exit_status = CLI_EXIT_FAILURE;
   if (echo.options.verbose)
-    {
-      echo.traffic = cli_traffic_new ();
-      echo.traffic_id = cli_traffic_begin_request (echo.traffic, params);
-    }
-  dimse_association_request_async (params, echo.peer.host, echo.peer.port, &timeouts, NULL, NULL,
-                                   on_associated, &echo);
+    echo.traffic = cli_traffic_new ();
+  echo.traffic_id = cli_traffic_request_async (echo.traffic, params, echo.peer.host,
+                                               echo.peer.port, &timeouts, on_associated, &echo);
   g_main_loop_run (echo.loop);
   exit_status = echo.exit_status;
   echo_clear (&echo);

@@ -17,6 +17,10 @@
 
 /* PS3.7 Table C.4-1 (general): for requests this SCP does not serve. */
 #define LISTEN_STATUS_UNRECOGNIZED_OPERATION 0x0211
+/* PS3.7 §D.3.3.3: C-STOREs a requestor may have outstanding at once; each
+ * is written by its own worker, so a window lets a sender keep the link
+ * busy while earlier instances are synced. We invoke nothing ourselves. */
+#define LISTEN_MAX_OPERATIONS_PERFORMED 16
 
 typedef struct {
   CliCommonOptions  options;
@@ -172,6 +176,7 @@ build_policy (Listen *listen)
                                                (const char *const *) syntaxes->pdata);
   if (listen->options.max_pdu >= 0)
     dimse_acceptor_policy_set_max_pdu_length (policy, (guint32) listen->options.max_pdu);
+  dimse_acceptor_policy_set_async_window (policy, 1, LISTEN_MAX_OPERATIONS_PERFORMED);
   if (listen->accept == NULL)
     g_printerr (_("dimse listen: warning: no --accept given, so any calling AE title is "
                   "accepted (--accept any says so without this warning).\n"));

@@ -10,6 +10,7 @@
 static const CliCommand commands[] = {
   { "dump", N_("Print the elements of DICOM files (or their DICOM JSON)"), cli_dump_run },
   { "echo", N_("Send a C-ECHO to a peer and say how it answered"), cli_echo_run },
+  { "find", N_("Send a C-FIND to a peer and print the matches"), cli_find_run },
   { "listen", N_("Answer C-ECHO and store what C-STORE sends into a folder"), cli_listen_run },
 };
 

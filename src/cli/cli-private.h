@@ -22,6 +22,7 @@ typedef struct {
 
 int cli_dump_run (int argc, char **argv);
 int cli_echo_run (int argc, char **argv);
+int cli_find_run (int argc, char **argv);
 int cli_listen_run (int argc, char **argv);
 
 /* Prints "dimse SUBCOMMAND: message" to stderr. */

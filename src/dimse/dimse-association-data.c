@@ -54,6 +54,13 @@ dimse_association_set_data_set_sink (DimseAssociation *self, DimseDataSetSinkFun
   self->sink_destroy = destroy;
 }
 
+const GError *
+dimse_association_get_sink_error (DimseAssociation *self)
+{
+  g_return_val_if_fail (DIMSE_IS_ASSOCIATION (self), NULL);
+  return self->delivered_sink_error;
+}
+
 void
 dimse_association_set_max_data_set_in_memory (DimseAssociation *self, guint64 max_bytes)
 {
@@ -63,18 +70,33 @@ dimse_association_set_max_data_set_in_memory (DimseAssociation *self, guint64 ma
 
 /* ---- receiving ---- */
 
-void
-dimse_association_rx_reset (DimseAssociation *self)
+/* Closes and deletes the file of a data set that will not be delivered. */
+static void
+discard_sink_file (DimseAssociation *self)
 {
   if (self->rx_out != NULL)
     {
-      /* An unfinished data set is of no use to anyone. */
       g_output_stream_close (self->rx_out, NULL, NULL);
       g_clear_object (&self->rx_out);
-      if (self->rx_file != NULL)
-        g_file_delete (self->rx_file, NULL, NULL);
     }
+  if (self->rx_file != NULL)
+    g_file_delete (self->rx_file, NULL, NULL);
   g_clear_object (&self->rx_file);
+}
+
+void
+dimse_association_rx_reset (DimseAssociation *self)
+{
+  /* An unfinished data set is of no use to anyone; while a write to it is
+   * under way, its callback discards it (the stream is busy until then). */
+  if (!self->rx_writing)
+    {
+      if (self->rx_out != NULL)
+        discard_sink_file (self);
+      g_clear_object (&self->rx_file);
+    }
+  g_clear_error (&self->rx_sink_error);
+  self->rx_discarding = FALSE;
   g_clear_pointer (&self->rx_command, g_byte_array_unref);
   g_clear_pointer (&self->rx_data, g_byte_array_unref);
   g_clear_pointer (&self->rx_msg, dimse_message_unref);
@@ -140,6 +162,7 @@ deliver (DimseAssociation *self)
 {
   Received *received = g_new0 (Received, 1);
   guint8 pc_id = self->rx_pc_id;
+  g_autoptr(GError) sink_error = g_steal_pointer (&self->rx_sink_error);
 
   received->msg = g_steal_pointer (&self->rx_msg);
   received->data_set_file = g_steal_pointer (&self->rx_file);
@@ -158,39 +181,59 @@ deliver (DimseAssociation *self)
   if (dimse_command_field_is_response (dimse_message_get_command_field (received->msg)))
     {
       dimse_association_check_response (self, received);
+      if (received->error == NULL && sink_error != NULL)
+        received->error = g_steal_pointer (&sink_error);
       deliver_response (self, received);
       return;
     }
   if (dimse_association_admit_request (self, pc_id, received->msg))
-    g_signal_emit (self, dimse_association_signals[SIGNAL_REQUEST_RECEIVED], 0, pc_id,
-                   received->msg, received->data_set_file);
+    {
+      self->delivered_sink_error = sink_error;
+      g_signal_emit (self, dimse_association_signals[SIGNAL_REQUEST_RECEIVED], 0, pc_id,
+                     received->msg, received->data_set_file);
+      self->delivered_sink_error = NULL;
+    }
   else if (received->data_set_file != NULL)
     g_file_delete (received->data_set_file, NULL, NULL);
   received_free (received);
 }
 
-static gboolean
+/* The sink failed: the peer did nothing wrong, so the association goes
+ * on; the rest of the data set is dropped and the message delivered
+ * without it, for its handler to answer. */
+static void
+sink_failed (DimseAssociation *self, const GError *error, gboolean created)
+{
+  g_autofree char *where = self->rx_file != NULL ? g_file_get_parse_name (self->rx_file)
+                                                 : g_strdup ("?");
+
+  g_clear_error (&self->rx_sink_error);
+  self->rx_sink_error =
+    g_error_new (DIMSE_ERROR, DIMSE_ERROR_LIMIT,
+                 "Could not store the data set of a %s from %s in “%s”: %s.",
+                 dimse_message_get_name (self->rx_msg), self->peer_name, where, error->message);
+  g_debug ("%s The rest of it is discarded.", self->rx_sink_error->message);
+  /* A file that could not be opened may be someone else's: left alone. */
+  if (!created)
+    g_clear_object (&self->rx_file);
+  discard_sink_file (self);
+  self->rx_discarding = TRUE;
+}
+
+static void
 open_sink (DimseAssociation *self)
 {
   g_autoptr(GError) error = NULL;
 
   if (self->sink == NULL)
-    return TRUE;
+    return;
   self->rx_file = self->sink (self, self->rx_pc_id, self->rx_msg, self->sink_data);
   if (self->rx_file == NULL)
-    return TRUE;
+    return;
   self->rx_out = G_OUTPUT_STREAM (g_file_replace (self->rx_file, NULL, FALSE,
                                                   G_FILE_CREATE_PRIVATE, NULL, &error));
-  if (self->rx_out != NULL)
-    return TRUE;
-  dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED,
-                                      "Could not store the data set of a %s from %s: %s",
-                                      dimse_message_get_name (self->rx_msg), self->peer_name,
-                                      error->message);
-  g_clear_object (&self->rx_file);
-  dimse_association_abort (self, DIMSE_ABORT_SOURCE_SERVICE_USER,
-                           DIMSE_ABORT_REASON_NOT_SPECIFIED);
-  return FALSE;
+  if (self->rx_out == NULL)
+    sink_failed (self, error, FALSE);
 }
 
 static PdvOutcome
@@ -236,9 +279,8 @@ command_fragment (DimseAssociation *self, const DimsePdv *pdv)
       return PDV_CONTINUE;
     }
   self->rx_phase = RX_EXPECT_DATA;
-  if (!open_sink (self))
-    return PDV_FAILED;
-  if (self->rx_out == NULL)
+  open_sink (self);
+  if (self->rx_out == NULL && !self->rx_discarding)
     self->rx_data = g_byte_array_new ();
   return PDV_CONTINUE;
 }
@@ -248,18 +290,17 @@ on_sink_closed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(DimseAssociation) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean ok = g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error);
 
+  self->rx_writing = FALSE;
   if (self->closed)
-    return;
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
     {
-      dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED,
-                                          "Could not store a data set from %s: %s", self->peer_name,
-                                          error->message);
-      dimse_association_abort (self, DIMSE_ABORT_SOURCE_SERVICE_USER,
-                               DIMSE_ABORT_REASON_NOT_SPECIFIED);
+      /* The association ended before the message was whole (or delivered). */
+      discard_sink_file (self);
       return;
     }
+  if (!ok)
+    sink_failed (self, error, TRUE);
   g_clear_object (&self->rx_out);
   deliver (self);
   dimse_association_process_pdvs (self);
@@ -270,22 +311,27 @@ on_sink_written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(DimseAssociation) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean ok = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL,
+                                                  &error);
   const DimsePdv *pdv;
 
+  self->rx_writing = FALSE;
+  g_clear_pointer (&self->rx_write_buffer, g_bytes_unref);
   if (self->closed)
-    return;
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     {
-      dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED,
-                                          "Could not store a data set from %s: %s", self->peer_name,
-                                          error->message);
-      dimse_association_abort (self, DIMSE_ABORT_SOURCE_SERVICE_USER,
-                               DIMSE_ABORT_REASON_NOT_SPECIFIED);
+      discard_sink_file (self);
       return;
     }
   pdv = g_ptr_array_index (self->rx_pdu->pdvs, self->rx_index - 1);
-  if (pdv->message_control_header & DIMSE_PDV_LAST)
+  if (!ok)
     {
+      sink_failed (self, error, TRUE);
+      if (pdv->message_control_header & DIMSE_PDV_LAST)
+        deliver (self);
+    }
+  else if (pdv->message_control_header & DIMSE_PDV_LAST)
+    {
+      self->rx_writing = TRUE;
       g_output_stream_close_async (self->rx_out, G_PRIORITY_DEFAULT, NULL, on_sink_closed,
                                    g_object_ref (self));
       return;
@@ -300,9 +346,18 @@ data_fragment (DimseAssociation *self, const DimsePdv *pdv)
   const guint8 *data = g_bytes_get_data (pdv->fragment, &size);
 
   self->rx_data_size += size;
+  if (self->rx_discarding)
+    {
+      if (pdv->message_control_header & DIMSE_PDV_LAST)
+        deliver (self);
+      return PDV_CONTINUE;
+    }
   if (self->rx_out != NULL)
     {
-      /* The fragment is a slice of self->rx_pdu, which outlives the write. */
+      /* The fragment is a slice of self->rx_pdu, which a close frees while
+       * the write may still be reading it. */
+      self->rx_writing = TRUE;
+      self->rx_write_buffer = g_bytes_ref (pdv->fragment);
       g_output_stream_write_all_async (self->rx_out, data, size, G_PRIORITY_DEFAULT, NULL,
                                        on_sink_written, g_object_ref (self));
       return PDV_ASYNC;

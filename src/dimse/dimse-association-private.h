@@ -76,6 +76,11 @@ struct _DimseAssociation
   GByteArray             *rx_data;        /* data set kept in memory */
   GFile                  *rx_file;        /* or streamed to this file */
   GOutputStream          *rx_out;
+  gboolean                rx_writing;     /* a write or close of rx_out is under way */
+  GBytes                 *rx_write_buffer; /* what the write reads: kept past a close */
+  gboolean                rx_discarding;  /* the sink failed: the rest of the data set is dropped */
+  GError                 *rx_sink_error;  /* why */
+  const GError           *delivered_sink_error;  /* while "request-received" runs */
   guint64                 rx_data_size;
   guint64                 max_data_set_in_memory;
   DimseDataSetSinkFunc    sink;

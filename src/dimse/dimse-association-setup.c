@@ -246,13 +246,28 @@ dimse_association_request_async (const DimseAssociationParams *params,
                                   GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data)
 {
+  dimse_association_request_full_async (params, host, port, timeouts, tls, NULL, cancellable,
+                                        callback, user_data);
+}
+
+guint
+dimse_association_request_full_async (const DimseAssociationParams *params,
+                                       const char *host, guint16 port,
+                                       const DimseTimeouts *timeouts,
+                                       const DimseTlsSettings *tls,
+                                       DimseRecorder *recorder,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DimsePdu) rq = NULL;
   DimseAssociation *self;
   DimseUlStep step;
+  guint recorder_id = 0;
 
-  g_return_if_fail (params != NULL && host != NULL);
+  g_return_val_if_fail (params != NULL && host != NULL, 0);
+  g_return_val_if_fail (recorder == NULL || DIMSE_IS_RECORDER (recorder), 0);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, dimse_association_request_async);
@@ -260,7 +275,7 @@ dimse_association_request_async (const DimseAssociationParams *params,
   if (rq == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      return 0;
     }
   self = dimse_association_new_internal (timeouts);
   self->rq = g_steal_pointer (&rq);
@@ -275,10 +290,14 @@ dimse_association_request_async (const DimseAssociationParams *params,
       g_clear_object (&self->establish_task);
       g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_PDU_UNEXPECTED,
                                "The association could not be started.");
-      return;
+      return 0;
     }
+  /* From the first PDU on, so that a refused request is recorded too. */
+  if (recorder != NULL)
+    recorder_id = dimse_association_set_recorder (self, recorder);
   dimse_transport_connect_async (host, port, self->timeouts.connect_timeout_ms, tls,
                                  cancellable, on_transport_connected, g_object_ref (self));
+  return recorder_id;
 }
 
 static DimseAssociation *

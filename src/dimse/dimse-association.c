@@ -90,6 +90,8 @@ dimse_association_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->peer_name);
   g_free (self->close_description);
+  g_clear_error (&self->rx_sink_error);
+  g_clear_pointer (&self->rx_write_buffer, g_bytes_unref);
   g_main_context_unref (self->context);
   G_OBJECT_CLASS (dimse_association_parent_class)->finalize (object);
 }

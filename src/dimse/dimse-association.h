@@ -40,7 +40,9 @@ const char *dimse_close_reason_to_string (DimseCloseReason reason);
 /* Decides, once the command of a message with a data set has arrived,
  * whether its data set is streamed to a file as its fragments come in
  * (return the file to create or replace, a new reference) or kept in
- * memory (return NULL). A service sets this for C-STORE-RQ. */
+ * memory (return NULL). A service sets this for C-STORE-RQ. A file whose
+ * data set never arrives whole (the association ends first) is closed and
+ * deleted by the association, once any write to it under way is done. */
 typedef GFile *(*DimseDataSetSinkFunc) (DimseAssociation *assoc, guint8 presentation_context_id,
                                         DimseMessage *command, gpointer user_data);
 
@@ -62,6 +64,19 @@ void              dimse_association_request_async (const DimseAssociationParams 
                                                    GCancellable *cancellable,
                                                    GAsyncReadyCallback callback,
                                                    gpointer user_data);
+/* The same, recording the association's traffic in recorder (may be NULL)
+ * from its first PDU on: the A-ASSOCIATE-RQ as sent, then the -AC, -RJ or
+ * A-ABORT as received, so that a refused request is recorded as well.
+ * Returns the recorder's association id (0 without recorder); finish with
+ * dimse_association_request_finish. */
+guint             dimse_association_request_full_async (const DimseAssociationParams *params,
+                                                        const char *host, guint16 port,
+                                                        const DimseTimeouts *timeouts,
+                                                        const DimseTlsSettings *tls,
+                                                        DimseRecorder *recorder,
+                                                        GCancellable *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer user_data);
 DimseAssociation *dimse_association_request_finish (GAsyncResult *result, GError **error);
 
 /* ---- acceptor (DimseServer uses this) ----
@@ -132,6 +147,14 @@ void                          dimse_association_get_associate_exchange (DimseAss
 void      dimse_association_set_data_set_sink (DimseAssociation *assoc,
                                                DimseDataSetSinkFunc func, gpointer user_data,
                                                GDestroyNotify destroy);
+/* While "request-received" runs: why the request's data set could not be
+ * streamed to the file the sink chose (the file could not be created, or a
+ * write or its close failed, e.g. a full disk), or NULL. Such a failure
+ * does not end the association: the rest of that data set is read and
+ * dropped, the partial file deleted, and the request emitted with no data
+ * set file, for its handler to refuse (PS3.4 §B.2.3, Out of Resources). A
+ * response whose data set met the same fate fails its wait with it. */
+const GError *dimse_association_get_sink_error (DimseAssociation *assoc);
 /* Over this size a data set kept in memory aborts the association. */
 void      dimse_association_set_max_data_set_in_memory (DimseAssociation *assoc,
                                                         guint64 max_bytes);

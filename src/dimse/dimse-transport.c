@@ -3,6 +3,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <string.h>
 
 #include "dimse-error.h"
 
@@ -600,6 +601,24 @@ on_client_event (GSocketClient *client, GSocketClientEvent event,
                           state->database, state->verify_peer);
 }
 
+/* "host:port", an IPv6 address in brackets as in a URL (RFC 3986 §3.2.2). */
+static char *
+format_endpoint (const char *host, guint16 port)
+{
+  return strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, port)
+                                    : g_strdup_printf ("%s:%u", host, port);
+}
+
+/* GIO says "Could not connect to HOST: REASON"; the system's reason is the
+ * last clause, and the address is ours to say once. */
+static const char *
+connect_reason (const char *message)
+{
+  const char *colon = g_strrstr (message, ": ");
+
+  return colon != NULL && colon[2] != '\0' ? colon + 2 : message;
+}
+
 static void
 on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -617,14 +636,24 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_error (task, g_steal_pointer (&error));
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT,
-                             "Connecting to %s:%u timed out after %u ms.",
-                             state->host, state->port, state->timeout_ms);
   else
-    g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_CONNECTION,
-                             "Could not connect to %s:%u: %s", state->host, state->port,
-                             error->message);
+    {
+      g_autofree char *endpoint = format_endpoint (state->host, state->port);
+      g_autofree char *reason = g_strdup (connect_reason (error->message));
+      gsize n = strlen (reason);
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        {
+          g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT,
+                                   "Connecting to %s timed out after %u ms.", endpoint,
+                                   state->timeout_ms);
+          return;
+        }
+      if (n > 0 && reason[n - 1] == '.')
+        reason[n - 1] = '\0';
+      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_CONNECTION,
+                               "Could not connect to %s: %s.", endpoint, reason);
+    }
 }
 
 void

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Network interop of `dimse echo` and `dimse listen` with DCMTK's echoscu,
+# Network interop of `dimse echo`, `dimse listen` and `dimse find` with DCMTK's echoscu,
 # storescu, storescp and dcmqrscp over 127.0.0.1.
 # Usage: dimse-net.sh CHECK DIMSE CORPUS_DIR STORE_SCU
 # Exit 0 pass, 1 fail, 77 skip (DCMTK missing).
@@ -28,6 +28,21 @@ cleanup () {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+cleanup_tiny () {
+  cleanup_listen_first
+  umount "$tmp/tiny" 2> /dev/null
+  cleanup
+}
+
+# `dimse listen` holds files on the tmpfs open until it exits.
+cleanup_listen_first () {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2> /dev/null
+    wait "$pid" 2> /dev/null
+  done
+  pids=()
+}
 trap 'exit 1' INT TERM
 
 fail () {
@@ -113,7 +128,7 @@ AETable BEGIN
 QRSCP  $tmp/qr/db  RW  (20, 64mb)  friends
 AETable END
 CFG
-    dcmqrscp -c "$tmp/qr/dcmqrscp.cfg" > "$tmp/qr.log" 2>&1 &
+    dcmqrscp "$@" -c "$tmp/qr/dcmqrscp.cfg" > "$tmp/qr.log" 2>&1 &
     pids+=($!)
     wait_for_port "$qr_port" $! && return 0
   done
@@ -237,6 +252,73 @@ compare_outputs () {
   echo "$(ls "$in"/*.dcm | wc -l) instances stored, equal element by element"
 }
 
+# ---- the archive of the find checks: dcmqrscp filled by storescu ----
+qr_root=1.2.826.0.1.3680043.10.1247.200
+
+# qr_instance N NAME PATIENT_ID STUDY DATE SERIES MODALITY SERIES_NUMBER IMAGE [CHARSET]:
+# $tmp/arch/N.dcm, its UIDs under $qr_root.
+qr_instance () {
+  {
+    [ -n "${10:-}" ] && echo "(0008,0005) CS [${10}]"
+    echo "(0008,0016) UI =SecondaryCaptureImageStorage"
+    echo "(0008,0018) UI [$qr_root.$9]"
+    echo "(0008,0020) DA [$5]"
+    echo "(0008,0030) TM [101500]"
+    echo "(0008,0060) CS [$7]"
+    printf '(0010,0010) PN [%s]\n' "$2"
+    echo "(0010,0020) LO [$3]"
+    echo "(0020,000d) UI [$qr_root.$4]"
+    echo "(0020,000e) UI [$qr_root.$6]"
+    echo "(0020,0011) IS [$8]"
+  } > "$tmp/arch/$1.dump"
+  dump2dcm +te "$tmp/arch/$1.dump" "$tmp/arch/$1.dcm" || fail "dump2dcm $1"
+}
+
+# Three patients (one named in Latin-1), three studies, four series, five
+# images; more images in series 1.1 with --many. Other arguments go to dcmqrscp.
+make_archive () {
+  local many=0
+  [ "${1:-}" = --many ] && { many=1; shift; }
+  start_dcmqrscp "$@"
+  mkdir -p "$tmp/arch"
+  qr_instance 1 'DOE^JOHN' P1 1 20200315 1.1 MR 1 1.1.1
+  qr_instance 2 'DOE^JOHN' P1 1 20200315 1.1 MR 1 1.1.2
+  qr_instance 3 'DOE^JOHN' P1 1 20200315 1.2 CT 2 1.2.1
+  qr_instance 4 'DOE^JANE' P3 3 20201120 3.1 CT 1 3.1.1
+  qr_instance 5 $'M\xdcLLER^J\xdcRGEN' P2 2 20210610 2.1 MR 1 2.1.1 'ISO_IR 100'
+  if [ "$many" -eq 1 ]; then
+    for i in $(seq 3 30); do
+      qr_instance "m$i" 'DOE^JOHN' P1 1 20200315 1.1 MR 1 "1.1.$i"
+    done
+  fi
+  expect_exit 0 storescu -aet FRIEND -aec QRSCP 127.0.0.1 "$qr_port" "$tmp"/arch/*.dcm
+}
+
+# Runs dimse find against the archive as FRIEND; $1 the exit status wanted.
+qr_find () {
+  local want=$1
+  shift
+  expect_exit "$want" "$dimse" find --aet FRIEND --timeout 20 "$@" "QRSCP@127.0.0.1:$qr_port"
+}
+
+# The JSON array `dimse find --json` printed: $1 the number of matches, $2
+# the tag whose first values, sorted and joined by '|', must be $3.
+expect_json_values () {
+  local n=$1 tag=$2 want=$3 got
+  got=$(/usr/bin/python3 - "$tmp/run.out" "$tag" <<'PY'
+import json, sys
+matches = json.load(open(sys.argv[1], encoding='utf-8'))
+values = []
+for m in matches:
+    v = m.get(sys.argv[2], {}).get('Value', [''])[0]
+    values.append(v['Alphabetic'] if isinstance(v, dict) else str(v))
+print(len(matches), '|'.join(sorted(values)))
+PY
+  ) || { cat "$tmp/run.out"; fail "dimse find --json did not print a JSON array"; }
+  [ "$got" = "$n $want" ] \
+    || { cat "$tmp/run.out"; fail "expected $n matches with $tag $want, got: $got"; }
+}
+
 case "$check" in
   echo-storescp)
     start_storescp
@@ -247,7 +329,7 @@ case "$check" in
       || fail "the peer's implementation class UID is not printed"
     # -v: the PDUs as they go
     expect_exit 0 "$dimse" echo -v "STORESCP@127.0.0.1:$storescp_port"
-    for pdu in A-ASSOCIATE-RQ P-DATA-TF A-RELEASE-RQ A-RELEASE-RP; do
+    for pdu in "→ A-ASSOCIATE-RQ" "← A-ASSOCIATE-AC" P-DATA-TF A-RELEASE-RQ A-RELEASE-RP; do
       grep -q "$pdu" "$tmp/run.err" || { cat "$tmp/run.err"; fail "-v did not print $pdu"; }
     done
     ;;
@@ -351,6 +433,11 @@ case "$check" in
       --aet FRIEND "WRONG@127.0.0.1:$listen_port"
     expect_same_rejection "-aet FOE -aec LISTENER 127.0.0.1 $listen_port" \
       --aet FOE "LISTENER@127.0.0.1:$listen_port"
+    # -v shows the -RQ as sent and the -RJ that answered it
+    expect_exit 3 "$dimse" echo -v --aet FRIEND "WRONG@127.0.0.1:$listen_port"
+    grep -q "→ A-ASSOCIATE-RQ FRIEND → WRONG" "$tmp/run.err" \
+      && grep -q "← A-ASSOCIATE-RJ Rejected Permanent" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "-v did not print the -RQ and the -RJ"; }
     expect_exit 0 "$dimse" echo --aet FRIEND "LISTENER@127.0.0.1:$listen_port"
     stop_listen
     # storescp --refuse, and dcmqrscp with an unknown calling AE
@@ -363,7 +450,8 @@ case "$check" in
   closed-port)
     port=$(free_port) || fail "no free port"
     expect_exit 3 "$dimse" echo --timeout 10 "NOBODY@127.0.0.1:$port"
-    grep -qi "connect" "$tmp/run.err" && grep -q "127.0.0.1:$port" "$tmp/run.err" \
+    # one sentence, the address said once
+    grep -qx "dimse echo: Could not connect to 127.0.0.1:$port: Connection refused\." "$tmp/run.err" \
       || { cat "$tmp/run.err"; fail "no readable message for a closed port"; }
     cat "$tmp/run.err"
     expect_exit 2 "$dimse" echo "not-a-peer"
@@ -388,6 +476,37 @@ case "$check" in
     done
     compare_outputs "$tmp/storescp"
     ;;
+  store-disk-full)
+    # a 1 MiB tmpfs: the large instance fills it mid data set and is refused
+    # with A700, its partial file removed; the small one after it is stored
+    [ "$(id -u)" -eq 0 ] || { echo "SKIP: mounting a tmpfs needs root"; exit 77; }
+    make_inputs
+    mkdir -p "$tmp/tiny"
+    mount -t tmpfs -o size=1m tmpfs "$tmp/tiny" 2> /dev/null \
+      || { echo "SKIP: cannot mount a tmpfs here"; exit 77; }
+    trap 'cleanup_tiny' EXIT
+    sed -e 's/^(0028,0010) US 300/(0028,0010) US 1200/' -e 's/1247\.77\.1\]/1247.77.2]/' \
+      -e '/^(7fe0,0010)/d' "$tmp/large.dump" > "$tmp/huge.dump"
+    { printf "(7fe0,0010) OW "
+      seq 0 599999 | awk '{ printf "%s%04x", (NR > 1 ? "\\" : ""), $1 % 65536 }'
+      echo; } >> "$tmp/huge.dump"
+    dump2dcm +l 4000000 +te "$tmp/huge.dump" "$tmp/huge.dcm" || fail "dump2dcm huge"
+    [ "$(stat -c %s "$tmp/huge.dcm")" -gt 1048576 ] || fail "huge.dcm fits in 1 MiB"
+    start_listen --out "$tmp/tiny" --accept any
+    run storescu -d -nh -aec ANY 127.0.0.1 "$listen_port" "$tmp/huge.dcm" "$tmp/in/latin1.dcm"
+    grep -q "DIMSE Status *: 0xa700" "$tmp/run.err" || { cat "$tmp/run.err"; fail "no 0xA700 status"; }
+    grep -q "No space left on device.*ErrorComment" "$tmp/run.err" \
+      || { grep -i comment "$tmp/run.err"; fail "the Error Comment does not name the cause"; }
+    [ "$(grep -c "DIMSE Status *: 0x0000" "$tmp/run.err")" -eq 1 ] \
+      || { cat "$tmp/run.err"; fail "the small instance was not stored"; }
+    grep -q "Releasing Association" "$tmp/run.err" || fail "the association did not go on to a release"
+    stop_listen
+    grep -q "^Refused .*(0xA700): .*No space left on device" "$tmp/listen.out" \
+      || { cat "$tmp/listen.out"; fail "dimse listen did not report the refusal and its cause"; }
+    ls -A "$tmp/tiny" > "$tmp/left"
+    [ "$(cat "$tmp/left")" = "$(uid_of "$tmp/in/latin1.dcm" 0008,0018).dcm" ] \
+      || { cat "$tmp/left"; fail "not exactly the small instance left in the folder"; }
+    ;;
   store-out-of-resources)
     # the out folder vanished: Out of Resources (A700), the association goes on
     make_inputs
@@ -399,6 +518,37 @@ case "$check" in
     stop_listen
     [ "$(grep -c '^Refused .*(0xA700)' "$tmp/listen.out")" -eq 2 ] \
       || { cat "$tmp/listen.out"; fail "dimse listen did not report the refusals"; }
+    ;;
+  store-scu-listen-async)
+    # PS3.7 §D.3.3.3: dimse listen performs up to 16 C-STOREs at once; our
+    # SCU proposes 4 and keeps 4 outstanding; every file arrives intact
+    make_inputs
+    for i in 2 3 4 5 6 7; do
+      sed "s/1247\.77\.1\]/1247.77.$i]/" "$tmp/large.dump" > "$tmp/large-$i.dump"
+      dump2dcm +l 4000000 +te "$tmp/large-$i.dump" "$tmp/in/large-$i.dcm" || fail "dump2dcm large-$i"
+    done
+    mkdir -p "$tmp/out"
+    start_listen --out "$tmp/out" --accept STORESCU -v
+    expect_exit 0 "$store_scu" --async 4 ANY 127.0.0.1 "$listen_port" "$tmp"/in/*.dcm
+    grep -q "^Asynchronous operations window: 4$" "$tmp/run.out" \
+      || { cat "$tmp/run.out"; fail "the window of 4 was not agreed"; }
+    grep -q "^At most 4 requests outstanding at once.$" "$tmp/run.out" \
+      || { cat "$tmp/run.out"; fail "not 4 requests outstanding at once"; }
+    grep -q "Asynchronous operations window: invoked 1, performed 4" "$tmp/listen.err" \
+      || { cat "$tmp/listen.err"; fail "dimse listen -v did not print the window"; }
+    # more than dimse listen allows: it answers with its own 16
+    expect_exit 0 "$store_scu" --async 40 ANY 127.0.0.1 "$listen_port" "$tmp"/in/*.dcm
+    grep -q "^Asynchronous operations window: 16$" "$tmp/run.out" \
+      || { cat "$tmp/run.out"; fail "dimse listen did not answer with its window of 16"; }
+    stop_listen
+    [ "$(grep -c '^Stored ' "$tmp/listen.out")" -eq 22 ] \
+      || { cat "$tmp/listen.out"; fail "dimse listen did not store every instance twice"; }
+    [ "$(ls -A "$tmp/out" | wc -l)" -eq 11 ] || { ls -A "$tmp/out"; fail "stray files in the out folder"; }
+    for f in "$tmp"/in/*.dcm; do
+      uid=$(uid_of "$f" 0008,0018)
+      cmp <(data_set_bytes "$f") <(data_set_bytes "$tmp/out/$uid.dcm") \
+        || fail "the data set of $uid.dcm is not the bytes of $(basename "$f")"
+    done
     ;;
   store-scu-listen)
     make_inputs
@@ -413,6 +563,60 @@ case "$check" in
       cmp <(data_set_bytes "$f") <(data_set_bytes "$tmp/out/$uid.dcm") \
         || fail "the data set of $uid.dcm is not the bytes of $(basename "$f")"
     done
+    ;;
+  find-dcmqrscp)
+    make_archive
+    r=$qr_root
+    # PATIENT level (Patient Root), the Latin-1 name decoded
+    qr_find 0 --model patient --level PATIENT --json -k PatientName -k PatientID
+    expect_json_values 3 00100010 'DOE^JANE|DOE^JOHN|MÜLLER^JÜRGEN'
+    # wildcard, and a key given as gggg,eeee
+    qr_find 0 --model patient --level patient --json -k 'PatientName=DOE*' -k 0010,0020
+    expect_json_values 2 00100020 'P1|P3'
+    # a non-ASCII matching key: sent in UTF-8 (ISO_IR 192), dcmqrscp converts
+    qr_find 0 --model patient --level PATIENT --json -k 'PatientName=MÜLLER*' -k PatientID
+    expect_json_values 1 00100020 'P2'
+    # STUDY level (the default), date range
+    qr_find 0 --json -k StudyDate=20200101-20201231 -k StudyInstanceUID
+    expect_json_values 2 0020000D "$r.1|$r.3"
+    # the readable form, one block per match
+    qr_find 0 -k 'PatientName=DOE*' -k StudyDate
+    [ "$(grep -c '^# Match [0-9]*$' "$tmp/run.out")" -eq 2 ] \
+      || { cat "$tmp/run.out"; fail "not two blocks"; }
+    grep -q '^PatientName: DOE^JOHN$' "$tmp/run.out" && grep -q '^StudyDate: 20201120$' "$tmp/run.out" \
+      || { cat "$tmp/run.out"; fail "the readable form lacks a value"; }
+    grep -q "Success.*(0x0000), 2 matches" "$tmp/run.err" || { cat "$tmp/run.err"; fail "no status line"; }
+    # SERIES level
+    qr_find 0 --level SERIES --json -k StudyInstanceUID=$r.1 -k SeriesInstanceUID -k Modality
+    expect_json_values 2 00080060 'CT|MR'
+    # IMAGE level, UID list matching
+    qr_find 0 --level IMAGE --json -k StudyInstanceUID=$r.1 -k "SeriesInstanceUID=$r.1.1\\$r.1.2" \
+      -k SOPInstanceUID
+    expect_json_values 3 00080018 "$r.1.1.1|$r.1.1.2|$r.1.2.1"
+    qr_find 0 --level IMAGE --json -k StudyInstanceUID=$r.1 -k SeriesInstanceUID=$r.1.1 \
+      -k "SOPInstanceUID=$r.1.1.2\\$r.9.9.9"
+    expect_json_values 1 00080018 "$r.1.1.2"
+    # no match: an empty array, success
+    qr_find 0 --json -k PatientName=NOBODY
+    expect_json_values 0 00100010 ''
+    # a failure status: PATIENT level is not part of Study Root
+    qr_find 2 --level PATIENT --json -k PatientName
+    grep -q "0xC000" "$tmp/run.err" || { cat "$tmp/run.err"; fail "the failure status is not named"; }
+    expect_json_values 0 00100010 ''
+    ;;
+  find-max-results)
+    # Cancel on request ends in success (exit 0) whether the final status is
+    # Cancel or, when dcmqrscp had sent every match before the C-CANCEL-RQ
+    # arrived, Success (PS3.7 §9.3.2.3 allows both).
+    make_archive --many -v
+    qr_find 0 --level IMAGE --json --max-results 1 -k StudyInstanceUID=$qr_root.1 \
+      -k SeriesInstanceUID=$qr_root.1.1 -k SOPInstanceUID
+    expect_json_values 1 00080018 "$qr_root.1.1.1"
+    grep -q "(0x\(FE00\|0000\)), 1 matches, C-CANCEL sent" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "no C-CANCEL after one match"; }
+    grep -qa "C-CANCEL-RQ\|status: Cancel" "$tmp/qr.log" \
+      || { cat "$tmp/qr.log"; fail "dcmqrscp saw no C-CANCEL-RQ"; }
+    cat "$tmp/run.err"
     ;;
   *)
     fail "unknown check $check"

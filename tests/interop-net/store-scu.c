@@ -1,12 +1,17 @@
-/* store-scu.c — sends Part 10 files with the engine's Storage SCU helper,
- * one association, one file after the other; prints each status.
- * Usage: store-scu [--any-ts] CALLED_AET HOST PORT FILE… (exit 0 when all
- * succeed). --any-ts proposes the three uncompressed transfer syntaxes
- * instead of each file's own, so that a file may have to be re-encoded. */
+/* store-scu.c — sends Part 10 files with the engine's Storage SCU helper
+ * over one association; prints each status.
+ * Usage: store-scu [--any-ts] [--async N] CALLED_AET HOST PORT FILE…
+ * (exit 0 when all succeed). --any-ts proposes the three uncompressed
+ * transfer syntaxes instead of each file's own, so that a file may have to
+ * be re-encoded. --async N proposes an asynchronous operations window of N
+ * (PS3.7 §D.3.3.3) and keeps as many C-STOREs outstanding as the peer
+ * allows, up to N; it prints the window agreed and the most requests that
+ * were outstanding at once. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dcm-file.h"
 #include "dcm-uid.h"
@@ -18,10 +23,20 @@ typedef struct {
   DimseAssociation *assoc;
   char            **files;
   guint             next;
+  guint             window;       /* requests allowed outstanding at once */
+  guint             outstanding;
+  guint             max_outstanding;
+  gboolean          failed;       /* stop sending, release once all are back */
+  gboolean          releasing;
   int               exit_status;
 } Sender;
 
-static void send_next (Sender *sender);
+typedef struct {
+  Sender *sender;
+  char   *path;
+} Sending;
+
+static void send_more (Sender *sender);
 
 static void
 on_released (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -35,37 +50,57 @@ on_released (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 on_stored (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  Sender *sender = user_data;
+  Sending *sending = user_data;
+  Sender *sender = sending->sender;
   g_autoptr(GError) error = NULL;
   g_autoptr(DimseMessage) rsp = NULL;
   g_autofree char *words = NULL;
+  g_autofree char *path = sending->path;
   guint16 status = 0;
 
+  g_free (sending);
+  sender->outstanding--;
   if (!dimse_store_send_file_finish (DIMSE_ASSOCIATION (source), result, &status, &rsp, &error))
     {
-      g_printerr ("%s: %s\n", sender->files[sender->next], error->message);
+      g_printerr ("%s: %s\n", path, error->message);
       sender->exit_status = 1;
-      g_main_loop_quit (sender->loop);
+      sender->failed = TRUE;
+      if (!dimse_association_is_established (sender->assoc))
+        {
+          g_main_loop_quit (sender->loop);
+          return;
+        }
+      send_more (sender);
       return;
     }
   words = dimse_status_describe (status, DIMSE_C_STORE_RQ, dimse_message_get_command (rsp));
-  printf ("%s: %s\n", sender->files[sender->next], words);
+  printf ("%s: %s\n", path, words);
   if (status != 0x0000)
     sender->exit_status = 1;
-  sender->next++;
-  send_next (sender);
+  send_more (sender);
 }
 
 static void
-send_next (Sender *sender)
+send_more (Sender *sender)
 {
-  if (sender->files[sender->next] == NULL)
+  while (!sender->failed && sender->files[sender->next] != NULL
+         && sender->outstanding < sender->window)
     {
-      dimse_association_release_async (sender->assoc, NULL, on_released, sender);
-      return;
+      Sending *sending = g_new0 (Sending, 1);
+
+      sending->sender = sender;
+      sending->path = g_strdup (sender->files[sender->next++]);
+      sender->outstanding++;
+      sender->max_outstanding = MAX (sender->max_outstanding, sender->outstanding);
+      dimse_store_send_file_async (sender->assoc, sending->path, NULL, on_stored, sending);
     }
-  dimse_store_send_file_async (sender->assoc, sender->files[sender->next], NULL, on_stored,
-                               sender);
+  if (sender->outstanding == 0 && !sender->releasing)
+    {
+      sender->releasing = TRUE;
+      if (sender->window > 1)
+        printf ("At most %u requests outstanding at once.\n", sender->max_outstanding);
+      dimse_association_release_async (sender->assoc, NULL, on_released, sender);
+    }
 }
 
 static void
@@ -73,6 +108,7 @@ on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Sender *sender = user_data;
   g_autoptr(GError) error = NULL;
+  guint agreed;
 
   (void) source;
   sender->assoc = dimse_association_request_finish (result, &error);
@@ -83,7 +119,13 @@ on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
       g_main_loop_quit (sender->loop);
       return;
     }
-  send_next (sender);
+  /* 0 is "no limit" (PS3.7 §D.3.3.3.1). */
+  agreed = dimse_association_get_negotiation (sender->assoc)->max_operations_invoked;
+  if (agreed != 0)
+    sender->window = MIN (sender->window, agreed);
+  if (sender->window > 1)
+    printf ("Asynchronous operations window: %u\n", sender->window);
+  send_more (sender);
 }
 
 /* One context per file: its SOP class, proposed with its own transfer
@@ -118,23 +160,37 @@ main (int argc, char **argv)
 {
   Sender sender = { 0 };
   g_autoptr(DimseAssociationParams) params = NULL;
-  gboolean any_ts = argc > 1 && g_strcmp0 (argv[1], "--any-ts") == 0;
+  gboolean any_ts = FALSE;
+  guint window = 1;
 
-  if (any_ts)
+  while (argc > 1 && g_str_has_prefix (argv[1], "--"))
     {
+      if (strcmp (argv[1], "--any-ts") == 0)
+        any_ts = TRUE;
+      else if (strcmp (argv[1], "--async") == 0 && argc > 2 && atoi (argv[2]) > 0
+               && atoi (argv[2]) <= G_MAXUINT16)
+        {
+          window = (guint) atoi (argv[2]);
+          argc--;
+          argv++;
+        }
+      else
+        break;
       argc--;
       argv++;
     }
   if (argc < 5)
     {
-      g_printerr ("Usage: store-scu [--any-ts] CALLED_AET HOST PORT FILE…\n");
+      g_printerr ("Usage: store-scu [--any-ts] [--async N] CALLED_AET HOST PORT FILE…\n");
       return 2;
     }
   params = dimse_association_params_new ("STORESCU", argv[1]);
+  params->max_operations_invoked = (guint16) window;
   if (!add_contexts (params, argv + 4, any_ts))
     return 2;
   sender.loop = g_main_loop_new (NULL, FALSE);
   sender.files = argv + 4;
+  sender.window = window;
   dimse_association_request_async (params, argv[2], (guint16) atoi (argv[3]), NULL, NULL, NULL,
                                    on_associated, &sender);
   g_main_loop_run (sender.loop);

@@ -1,6 +1,9 @@
 /* test-association.c — our requestor against our acceptor over loopback;
  * peers that break the protocol are in test-association-faults.c */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "dcm-parser.h"
 #include "dcm-tags.h"
@@ -27,6 +30,10 @@ typedef struct {
   char         *failure;          /* last "association-failed" */
   DimseAssociation *server_assoc; /* the last one started */
   gboolean      silent;           /* the acceptor answers no request */
+  char         *sink_folder;      /* where data sets go, when not tmpdir */
+  char         *sink_error;       /* the last dimse_association_get_sink_error */
+  gboolean      abort_on_data;    /* the acceptor aborts while writing a data set */
+  gboolean      tiny_mounted;     /* sink_folder is a tmpfs of ours */
 } Fixture;
 
 /* ---- the acceptor: a Verification and Storage SCP ---- */
@@ -39,7 +46,8 @@ store_sink (DimseAssociation *assoc, guint8 pc_id, DimseMessage *command, gpoint
 
   if (dimse_message_get_command_field (command) != DIMSE_C_STORE_RQ)
     return NULL;
-  path = g_strdup_printf ("%s/incoming-%u.part", f->tmpdir, f->n_stored);
+  path = g_strdup_printf ("%s/incoming-%u.part",
+                          f->sink_folder != NULL ? f->sink_folder : f->tmpdir, f->n_stored);
   return g_file_new_for_path (path);
 }
 
@@ -91,7 +99,17 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
       g_autofree char *contents = NULL;
       gsize length = 0;
 
-      g_assert_nonnull (data_set_file);
+      if (data_set_file == NULL)
+        {
+          const GError *sink_error = dimse_association_get_sink_error (assoc);
+
+          g_assert_nonnull (sink_error);
+          g_free (f->sink_error);
+          f->sink_error = g_strdup (sink_error->message);
+          rsp = dimse_message_new_response (msg, 0xA700);
+          dimse_association_send_message_async (assoc, pc_id, rsp, NULL, on_response_sent, f);
+          return;
+        }
       g_assert_true (g_file_load_contents (data_set_file, NULL, &contents, &length, NULL, NULL));
       g_clear_pointer (&f->stored, g_bytes_unref);
       f->stored = g_bytes_new_take (g_steal_pointer (&contents), length);
@@ -101,14 +119,35 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
   dimse_association_send_message_async (assoc, pc_id, rsp, NULL, on_response_sent, f);
 }
 
+static gboolean
+abort_server (gpointer user_data)
+{
+  dimse_association_abort (user_data, DIMSE_ABORT_SOURCE_SERVICE_USER,
+                           DIMSE_ABORT_REASON_NOT_SPECIFIED);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_server_pdu (DimseAssociation *assoc, GBytes *pdu, gpointer user_data)
 {
   Fixture *f = user_data;
   const guint8 *data = g_bytes_get_data (pdu, NULL);
 
-  if (data[0] == DIMSE_PDU_P_DATA_TF)
-    f->max_pdata_seen = MAX (f->max_pdata_seen, (guint32) g_bytes_get_size (pdu) - 6);
+  if (data[0] != DIMSE_PDU_P_DATA_TF)
+    return;
+  f->max_pdata_seen = MAX (f->max_pdata_seen, (guint32) g_bytes_get_size (pdu) - 6);
+  /* A data set fragment (PS3.8 §E.2: control bit 0 clear) goes to the sink
+   * in this same dispatch; the abort, of higher priority than the write's
+   * completion, then comes while the write is under way. */
+  if (f->abort_on_data && (data[11] & DIMSE_PDV_COMMAND) == 0)
+    {
+      f->abort_on_data = FALSE;
+      g_autoptr(GSource) idle = g_idle_source_new ();
+
+      g_source_set_priority (idle, G_PRIORITY_HIGH);
+      g_source_set_callback (idle, abort_server, g_object_ref (assoc), g_object_unref);
+      g_source_attach (idle, g_main_context_get_thread_default ());
+    }
 }
 
 static void
@@ -166,6 +205,14 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_clear_pointer (&f->stored, g_bytes_unref);
   g_free (f->server_close_description);
   g_free (f->failure);
+  g_free (f->sink_error);
+  if (f->tiny_mounted)
+    {
+      const char *argv[] = { "umount", f->sink_folder, NULL };
+
+      test_util_run (argv, NULL, NULL, NULL, NULL);
+    }
+  g_free (f->sink_folder);
   test_util_rmtree (f->tmpdir);
   g_free (f->tmpdir);
   g_main_context_pop_thread_default (f->context);
@@ -324,25 +371,31 @@ test_echo_ipv6 (Fixture *f, gconstpointer data)
 }
 
 static GBytes *
-make_store_data_set (const DcmTransferSyntax *ts, const char *instance_uid)
+make_sized_data_set (const DcmTransferSyntax *ts, const char *instance_uid, gsize size)
 {
   g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree guint8 *pixels = g_malloc (STORE_SIZE);
+  g_autofree guint8 *pixels = g_malloc (size);
   GBytes *bytes;
 
-  for (gsize i = 0; i < STORE_SIZE; i++)
+  for (gsize i = 0; i < size; i++)
     pixels[i] = (guint8) (i * 7 + (i >> 12));
   g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_SOP_CLASS_UID, DCM_VR_UI,
                                           DCM_UID_CT_IMAGE_STORAGE, &error));
   g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_SOP_INSTANCE_UID, DCM_VR_UI,
                                           instance_uid, &error));
-  g_assert_true (dcm_data_set_set_raw (ds, DCM_TAG_PIXEL_DATA, DCM_VR_OB, pixels, STORE_SIZE,
+  g_assert_true (dcm_data_set_set_raw (ds, DCM_TAG_PIXEL_DATA, DCM_VR_OB, pixels, size,
                                        &error));
   bytes = dcm_data_set_write_bytes (ds, ts, DCM_WRITE_DEFAULT, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (g_bytes_get_size (bytes), >, STORE_SIZE);
+  g_assert_cmpuint (g_bytes_get_size (bytes), >, size);
   return bytes;
+}
+
+static GBytes *
+make_store_data_set (const DcmTransferSyntax *ts, const char *instance_uid)
+{
+  return make_sized_data_set (ts, instance_uid, STORE_SIZE);
 }
 
 static void
@@ -761,6 +814,273 @@ test_release_collision (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->server_close_reason, ==, DIMSE_CLOSE_RELEASED);
 }
 
+/* ---- a recorder given to the requestor ---- */
+
+/* The PDU types recorded for association id, in order, as "→1 ←2". */
+static char *
+recorded_pdus (DimseRecorder *recorder, guint id)
+{
+  GString *out = g_string_new (NULL);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (recorder));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DimseTrafficEvent) event = g_list_model_get_item (G_LIST_MODEL (recorder), i);
+
+      if (dimse_traffic_event_get_association_id (event) != id
+          || dimse_traffic_event_get_kind (event) != DIMSE_TRAFFIC_KIND_PDU)
+        continue;
+      g_string_append_printf (out, "%s%s%u", out->len > 0 ? " " : "",
+                              dimse_traffic_event_get_direction (event)
+                                == DIMSE_TRAFFIC_DIRECTION_SENT ? "→" : "←",
+                              dimse_traffic_event_get_pdu_type (event));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static DimseAssociation *
+request_recorded (Fixture *f, const char *called, DimseRecorder *recorder, guint *out_id,
+                  GError **error)
+{
+  g_autoptr(DimseAssociationParams) params = make_params (called, 0);
+  TestWaiter w = { 0 };
+  DimseAssociation *assoc;
+
+  *out_id = dimse_association_request_full_async (params, "127.0.0.1",
+                                                  dimse_server_get_port (f->server), NULL, NULL,
+                                                  recorder, NULL, test_waiter_done, &w);
+  assoc = dimse_association_request_finish (test_waiter_wait (&w, "the answer"), error);
+  g_object_unref (w.result);
+  return assoc;
+}
+
+/* The -RQ and -AC are recorded as PDUs, before the caller holds the
+ * association, and the rest of its traffic after them. */
+static void
+test_recorder_request_accepted (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseRecorder) recorder = dimse_recorder_new ();
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdus = NULL;
+  guint id = 0;
+
+  g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
+  assoc = request_recorded (f, "ACCEPTOR", recorder, &id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (id, !=, 0);
+  pdus = recorded_pdus (recorder, id);
+  g_assert_cmpstr (pdus, ==, "→1 ←2");
+  {
+    g_autoptr(DimseTrafficEvent) begun = g_list_model_get_item (G_LIST_MODEL (recorder), 0);
+
+    g_assert_cmpuint (dimse_traffic_event_get_kind (begun), ==, DIMSE_TRAFFIC_KIND_NOTE);
+    g_assert_nonnull (strstr (dimse_traffic_event_get_summary (begun), "requestor"));
+  }
+  release (f, assoc);
+  g_free (pdus);
+  pdus = recorded_pdus (recorder, id);
+  g_assert_cmpstr (pdus, ==, "→1 ←2 →5 ←6");
+}
+
+/* A refused request leaves no association, but its -RQ and -RJ are there. */
+static void
+test_recorder_request_rejected (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseRecorder) recorder = dimse_recorder_new ();
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdus = NULL;
+  guint id = 0;
+
+  g_assert_true (start_server (f, "127.0.0.1", 0, NULL));
+  assoc = request_recorded (f, "SOMEONE-ELSE", recorder, &id, &error);
+  g_assert_null (assoc);
+  g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_ASSOCIATION_REJECTED);
+  test_drain ();
+  pdus = recorded_pdus (recorder, id);
+  g_assert_cmpstr (pdus, ==, "→1 ←3");
+}
+
+/* ---- a sink that fails: the association goes on ---- */
+
+static guint16
+store_sized (Fixture *f, DimseAssociation *assoc, gsize size, GBytes **out_data_set)
+{
+  const DimseNegotiationResult *result = dimse_association_get_negotiation (assoc);
+  guint8 pc_id = dimse_negotiation_result_find_context (result, DCM_UID_CT_IMAGE_STORAGE, NULL,
+                                                        DIMSE_ROLE_DEFAULT);
+  const DimseNegotiatedContext *ctx = dimse_negotiation_result_get_context (result, pc_id);
+  const DcmTransferSyntax *ts = dcm_transfer_syntax_lookup (ctx->transfer_syntax);
+  const char *instance_uid = "1.2.826.0.1.3680043.2.1143.43";
+  g_autoptr(GBytes) data_set = make_sized_data_set (ts, instance_uid, size);
+  g_autoptr(DimseMessage) rq = NULL;
+  g_autoptr(DimseMessage) rsp = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 status = 0xFFFF;
+
+  rq = dimse_message_new_c_store_rq (dimse_association_next_message_id (assoc),
+                                     DCM_UID_CT_IMAGE_STORAGE, instance_uid,
+                                     DIMSE_PRIORITY_MEDIUM, NULL, 0, &error);
+  g_assert_no_error (error);
+  dimse_message_set_encoded_data_set (rq, data_set, ts);
+  rsp = invoke (f, assoc, pc_id, rq);
+  g_assert_true (dimse_message_get_us (rsp, DCM_TAG_STATUS, &status));
+  if (out_data_set != NULL)
+    *out_data_set = g_steal_pointer (&data_set);
+  return status;
+}
+
+static void
+assert_folder_empty (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  g_assert_nonnull (dir);
+  g_assert_null (g_dir_read_name (dir));
+}
+
+/* The sink's file cannot be created: the request is delivered without a
+ * data set, the handler refuses it, and the next one is stored. */
+static void
+test_sink_unopenable (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(GBytes) sent = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (start_server (f, "127.0.0.1", 16384, NULL));
+  f->sink_folder = g_build_filename (f->tmpdir, "missing", NULL);
+  assoc = request (f, "127.0.0.1", "ACCEPTOR", 16384, &error);
+  g_assert_no_error (error);
+  g_assert_cmphex (store_sized (f, assoc, 256 * 1024, NULL), ==, 0xA700);
+  g_assert_nonnull (f->sink_error);
+  g_assert_nonnull (strstr (f->sink_error, "missing"));
+  g_assert_true (dimse_association_is_established (assoc));
+  g_assert_false (f->server_closed);
+
+  g_clear_pointer (&f->sink_folder, g_free);
+  g_assert_cmphex (store_sized (f, assoc, 4096, &sent), ==, 0x0000);
+  g_assert_true (g_bytes_equal (f->stored, sent));
+  release (f, assoc);
+}
+
+/* A 1 MiB tmpfs fills up mid data set: the partial file goes, so the
+ * small instance after it fits. */
+static void
+test_sink_disk_full (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(GBytes) sent = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_build_filename (f->tmpdir, "tiny", NULL);
+  const char *argv[] = { "mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", folder, NULL };
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  if (geteuid () != 0 || !test_util_run (argv, NULL, NULL, &status, NULL) || status != 0)
+    {
+      g_test_skip ("Mounting a tmpfs needs root.");
+      return;
+    }
+  f->tiny_mounted = TRUE;
+  f->sink_folder = g_steal_pointer (&folder);
+  g_assert_true (start_server (f, "127.0.0.1", 16384, NULL));
+  assoc = request (f, "127.0.0.1", "ACCEPTOR", 16384, &error);
+  g_assert_no_error (error);
+  g_assert_cmphex (store_sized (f, assoc, STORE_SIZE, NULL), ==, 0xA700);
+  g_assert_nonnull (f->sink_error);
+  g_assert_nonnull (strstr (f->sink_error, g_strerror (ENOSPC)));
+  assert_folder_empty (f->sink_folder);
+  g_assert_true (dimse_association_is_established (assoc));
+
+  g_assert_cmphex (store_sized (f, assoc, 64 * 1024, &sent), ==, 0x0000);
+  g_assert_true (g_bytes_equal (f->stored, sent));
+  release (f, assoc);
+}
+
+typedef struct {
+  const char *path;
+  gboolean    gone;
+} FileWatch;
+
+/* Whether a descriptor of this process still refers to path (Linux shows
+ * an unlinked file as "path (deleted)"). */
+static gboolean
+file_is_open (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *fd_path = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (fd_path, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, path))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+check_gone (gpointer user_data)
+{
+  FileWatch *watch = user_data;
+
+  watch->gone = !g_file_test (watch->path, G_FILE_TEST_EXISTS) && !file_is_open (watch->path);
+  return watch->gone ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+/* The acceptor aborts while a fragment is being written to the sink: once
+ * the write is done the engine itself closes the stream and deletes the
+ * partial file, with no service attached and the association still held. */
+static void
+test_sink_abort_while_writing (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseAssociation) assoc = NULL;
+  g_autoptr(DimseMessage) rq = NULL;
+  g_autoptr(GBytes) data_set = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->tmpdir, "incoming-0.part", NULL);
+  const char *instance_uid = "1.2.826.0.1.3680043.2.1143.44";
+  FileWatch watch = { path, FALSE };
+  TestWaiter sent = { 0 };
+  g_autoptr(GSource) poll = NULL;
+  g_autoptr(DimseAssociation) server = NULL;
+  const DcmTransferSyntax *ts;
+  guint8 pc_id;
+
+  g_assert_true (start_server (f, "127.0.0.1", 16384, NULL));
+  f->abort_on_data = TRUE;
+  assoc = request (f, "127.0.0.1", "ACCEPTOR", 16384, &error);
+  g_assert_no_error (error);
+  /* Held, so that its disposal cannot be what cleans up. */
+  server = g_object_ref (f->server_assoc);
+  pc_id = dimse_negotiation_result_find_context (dimse_association_get_negotiation (assoc),
+                                                 DCM_UID_CT_IMAGE_STORAGE, NULL,
+                                                 DIMSE_ROLE_DEFAULT);
+  ts = dcm_transfer_syntax_lookup (
+    dimse_negotiation_result_get_context (dimse_association_get_negotiation (assoc),
+                                          pc_id)->transfer_syntax);
+  data_set = make_store_data_set (ts, instance_uid);
+  rq = dimse_message_new_c_store_rq (dimse_association_next_message_id (assoc),
+                                     DCM_UID_CT_IMAGE_STORAGE, instance_uid,
+                                     DIMSE_PRIORITY_MEDIUM, NULL, 0, &error);
+  g_assert_no_error (error);
+  dimse_message_set_encoded_data_set (rq, data_set, ts);
+  dimse_association_send_message_async (assoc, pc_id, rq, NULL, test_waiter_done, &sent);
+  test_waiter_wait (&sent, "the C-STORE-RQ to go");
+  test_waiter_clear (&sent);
+  test_wait_until (&f->server_closed, "the acceptor to abort");
+  g_assert_cmpuint (f->server_close_reason, ==, DIMSE_CLOSE_ABORTED);
+  poll = g_timeout_source_new (5);
+  g_source_set_callback (poll, check_gone, &watch, NULL);
+  g_source_attach (poll, g_main_context_get_thread_default ());
+  test_wait_until (&watch.gone, "the partial data set file to be deleted");
+  g_assert_cmpuint (f->n_stored, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -782,6 +1102,11 @@ main (int argc, char **argv)
   ADD ("/association/release/collision", test_release_collision);
   ADD ("/association/timeout/idle", test_idle_timeout);
   ADD ("/association/recorder/both-sides", test_recorder);
+  ADD ("/association/recorder/request-accepted", test_recorder_request_accepted);
+  ADD ("/association/recorder/request-rejected", test_recorder_request_rejected);
+  ADD ("/association/sink/unopenable", test_sink_unopenable);
+  ADD ("/association/sink/disk-full", test_sink_disk_full);
+  ADD ("/association/sink/abort-while-writing", test_sink_abort_while_writing);
 #undef ADD
 
   return g_test_run ();

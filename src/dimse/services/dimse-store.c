@@ -285,11 +285,28 @@ on_response_sent (GObject *source, GAsyncResult *result, gpointer user_data)
              dimse_association_get_peer_name (DIMSE_ASSOCIATION (source)), error->message);
 }
 
+/* The system's reason ends a sentence about a file ("Cannot write “…”:
+ * No space left on device."); it is what fits in an Error Comment. */
+static char *
+io_failure_comment (const char *message)
+{
+  const char *reason = g_strrstr (message, ": ");
+  g_autofree char *text = g_strdup (reason != NULL ? reason + 2 : message);
+  gsize n = strlen (text);
+
+  if (n > 0 && text[n - 1] == '.')
+    text[n - 1] = '\0';
+  return g_strdup_printf ("Data set not stored: %s", text);
+}
+
+/* why goes to "instance-stored"; the Error Comment says short_why, or why. */
 static void
-respond (DimseStoreScp *self, StoreJob *job, guint16 status, const char *why)
+respond (DimseStoreScp *self, StoreJob *job, guint16 status, const char *why,
+         const char *short_why)
 {
   g_autoptr(DimseMessage) rsp = dimse_message_new_response (job->request, status);
-  g_autofree char *comment = why != NULL ? error_comment (why) : NULL;
+  g_autofree char *comment = why != NULL ? error_comment (short_why != NULL ? short_why : why)
+                                         : NULL;
 
   if (comment != NULL)
     dimse_message_set_string (rsp, DCM_TAG_ERROR_COMMENT, comment, NULL);
@@ -312,15 +329,19 @@ on_written (GObject *source, GAsyncResult *result, gpointer user_data)
   g_unlink (job->data_set_path);
   g_clear_pointer (&job->data_set_path, g_free);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    respond (self, job, DIMSE_STORE_STATUS_OUT_OF_RESOURCES, error->message);
+    {
+      g_autofree char *comment = io_failure_comment (error->message);
+
+      respond (self, job, DIMSE_STORE_STATUS_OUT_OF_RESOURCES, error->message, comment);
+    }
   else
-    respond (self, job, DIMSE_STORE_STATUS_SUCCESS, NULL);
+    respond (self, job, DIMSE_STORE_STATUS_SUCCESS, NULL, NULL);
 }
 
 /* The checks PS3.4 §B.2.3 leaves to the SCP before anything is written;
  * NULL when the request may be stored. */
 static char *
-check_request (StoreJob *job, guint16 *out_status)
+check_request (StoreJob *job, const GError *sink_error, guint16 *out_status)
 {
   *out_status = DIMSE_STORE_STATUS_CANNOT_UNDERSTAND;
   if (job->sop_class_uid == NULL || job->sop_instance_uid == NULL)
@@ -331,12 +352,36 @@ check_request (StoreJob *job, guint16 *out_status)
   if (job->transfer_syntax_uid == NULL
       || dcm_transfer_syntax_lookup (job->transfer_syntax_uid) == NULL)
     return g_strdup ("The presentation context has no known transfer syntax.");
+  if (sink_error != NULL)
+    {
+      *out_status = DIMSE_STORE_STATUS_OUT_OF_RESOURCES;
+      return io_failure_comment (sink_error->message);
+    }
   if (job->data_set_path == NULL)
     {
       *out_status = DIMSE_STORE_STATUS_OUT_OF_RESOURCES;
       return g_strdup ("No temporary file could be made in the storage folder.");
     }
   return NULL;
+}
+
+/* Deletes the files of data sets that were still arriving on assoc (all
+ * associations for NULL). The association deletes an unfinished one
+ * itself, but only once a write to it under way is done: a program that
+ * exits right after aborting cannot wait for that. */
+static void
+discard_arriving (DimseStoreScp *self, DimseAssociation *assoc)
+{
+  GHashTableIter iter;
+  gpointer path, owner;
+
+  g_hash_table_iter_init (&iter, self->arriving);
+  while (g_hash_table_iter_next (&iter, &path, &owner))
+    if (assoc == NULL || owner == assoc)
+      {
+        g_unlink (path);
+        g_hash_table_iter_remove (&iter);
+      }
 }
 
 static void
@@ -349,6 +394,7 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
   g_autoptr(StoreJob) job = NULL;
   g_autoptr(GTask) task = NULL;
   g_autofree char *why = NULL;
+  const GError *sink_error;
   guint16 status;
 
   if (dimse_message_get_command_field (msg) != DIMSE_C_STORE_RQ)
@@ -360,16 +406,26 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
   job->data_set_path = data_set_file != NULL ? g_file_get_path (data_set_file) : NULL;
   if (job->data_set_path != NULL)
     g_hash_table_remove (self->arriving, job->data_set_path);
+  /* Data sets arrive one after the other: any other file the sink gave
+   * this association was one the association discarded (PS3.8 Annex E). */
+  discard_arriving (self, assoc);
   job->sop_class_uid = dimse_message_dup_string (msg, DCM_TAG_AFFECTED_SOP_CLASS_UID);
   job->sop_instance_uid = dimse_message_dup_string (msg, DCM_TAG_AFFECTED_SOP_INSTANCE_UID);
   if (negotiation != NULL)
     ctx = dimse_negotiation_result_get_context (negotiation, pc_id);
   if (ctx != NULL)
     job->transfer_syntax_uid = g_strdup (ctx->transfer_syntax);
-  why = check_request (job, &status);
+  sink_error = dimse_association_get_sink_error (assoc);
+  why = check_request (job, sink_error, &status);
+  if (why != NULL && sink_error != NULL && status == DIMSE_STORE_STATUS_OUT_OF_RESOURCES)
+    {
+      /* The engine's sentence names the file; the comment has room for the reason. */
+      respond (self, job, status, sink_error->message, why);
+      return;
+    }
   if (why != NULL)
     {
-      respond (self, job, status, why);
+      respond (self, job, status, why, NULL);
       return;
     }
   task = g_task_new (self, NULL, on_written, job);
@@ -405,24 +461,6 @@ data_set_sink (DimseAssociation *assoc, guint8 pc_id, DimseMessage *command, gpo
   g_unlink (path);
   g_hash_table_insert (self->arriving, g_strdup (path), assoc);
   return g_file_new_for_path (path);
-}
-
-/* Deletes the files of data sets that were still arriving on assoc (all
- * associations for NULL). The association deletes an unfinished one
- * itself, except while a write to it is under way. */
-static void
-discard_arriving (DimseStoreScp *self, DimseAssociation *assoc)
-{
-  GHashTableIter iter;
-  gpointer path, owner;
-
-  g_hash_table_iter_init (&iter, self->arriving);
-  while (g_hash_table_iter_next (&iter, &path, &owner))
-    if (assoc == NULL || owner == assoc)
-      {
-        g_unlink (path);
-        g_hash_table_iter_remove (&iter);
-      }
 }
 
 static void

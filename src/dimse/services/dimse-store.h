@@ -21,7 +21,10 @@ G_BEGIN_DECLS
  * SOP Class and Instance UIDs and the context's transfer syntax, and the
  * data set copied in chunks; it is synced and renamed to
  * <folder>/<SOP Instance UID>.dcm, replacing an earlier copy atomically.
- * The data set is never held in memory.
+ * The data set is never held in memory. When the folder cannot take it
+ * (the temporary file cannot be created, the disk fills up) the request is
+ * answered with Out of Resources (A700) and an Error Comment giving the
+ * system's reason, nothing is left behind, and the association goes on.
  *
  * Signal "instance-stored" (DimseAssociation *assoc, DimseMessage *request,
  * guint status, const char *path or NULL, const char *comment or NULL):

@@ -1,0 +1,485 @@
+/* cli-find.c — `dimse find`: a C-FIND to a peer, printing the matches as
+ * they arrive (PS3.4 Annex C and K) */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli-common.h"
+#include "cli-private.h"
+#include "dcm-json.h"
+#include "dcm-uid.h"
+#include "dimse-error.h"
+#include "dimse-find.h"
+#include "dimse-status.h"
+
+typedef struct {
+  CliCommonOptions  options;
+  CliPeer           peer;
+  char             *peer_text;
+  char             *model;
+  char             *level;
+  char            **keys;
+  gboolean          json;
+  gint              max_results;
+  const char       *model_uid;
+  DcmDataSet       *identifier;
+  DimseFindJob     *job;
+  CliTraffic       *traffic;
+  guint             traffic_id;
+  GMainLoop        *loop;
+  DimseAssociation *assoc;
+  guint             n_printed;
+  int               exit_status;
+} Find;
+
+/* ---- the identifier from -k KEY[=VALUE] ---- */
+
+static gboolean
+parse_key_part (const char *part, guint32 *tag, gint *index, GError **error)
+{
+  g_autofree char *name = g_strdup (part);
+  char *bracket = strchr (name, '[');
+
+  *index = -1;
+  if (bracket != NULL)
+    {
+      char *end = NULL;
+      guint64 n = g_ascii_strtoull (bracket + 1, &end, 10);
+
+      if (end == bracket + 1 || *end != ']' || end[1] != '\0' || n > G_MAXINT)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("“%s” is not a sequence with an item index such as "
+                         "ReferencedStudySequence[0]."), part);
+          return FALSE;
+        }
+      *bracket = '\0';
+      *index = (gint) n;
+    }
+  if (!dcm_dict_parse_tag (name, tag))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is neither a DICOM keyword nor a tag as gggg,eeee."), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The item index of seq_tag in ds, appending it when it is the next one. */
+static DcmDataSet *
+get_item (DcmDataSet *ds, guint32 seq_tag, gint index, GError **error)
+{
+  guint n_items = dcm_data_set_get_n_items (ds, seq_tag);
+  DcmElement *el;
+
+  if (index < 0)
+    index = 0;
+  if ((guint) index < n_items)
+    return dcm_data_set_get_item (ds, seq_tag, index);
+  if ((guint) index > n_items)
+    {
+      g_autofree char *name = dcm_describe_tag (seq_tag);
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Item %d of %s cannot be given before item %u."), index, name, n_items);
+      return NULL;
+    }
+  el = (DcmElement *) dcm_data_set_lookup (ds, seq_tag);
+  if (el == NULL || el->vr != DCM_VR_SQ)
+    el = dcm_data_set_insert (ds, seq_tag, DCM_VR_SQ);
+  dcm_data_set_append_item (ds, el, dcm_data_set_new ());
+  return dcm_data_set_get_item (ds, seq_tag, index);
+}
+
+static gboolean
+set_key (DcmDataSet *ds, const char *key, const char *value, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (key, ".", -1);
+  guint n_parts = g_strv_length (parts);
+  guint32 tag = 0;
+  gint index;
+
+  for (guint i = 0; i < n_parts; i++)
+    {
+      if (!parse_key_part (parts[i], &tag, &index, error))
+        return FALSE;
+      if (i + 1 < n_parts)
+        {
+          ds = get_item (ds, tag, index, error);
+          if (ds == NULL)
+            return FALSE;
+        }
+      else if (index >= 0)
+        {
+          return get_item (ds, tag, index, error) != NULL;
+        }
+    }
+  if (value == NULL || *value == '\0')
+    {
+      dcm_data_set_insert (ds, tag, DCM_VR_NONE);
+      return TRUE;
+    }
+  if (!dcm_data_set_set_string (ds, tag, DCM_VR_NONE, value, error))
+    {
+      g_prefix_error (error, _("The key %s cannot hold “%s”: "), key, value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+key_is_charset (const char *key)
+{
+  guint32 tag = 0;
+
+  return strchr (key, '.') == NULL && dcm_dict_parse_tag (key, &tag)
+         && tag == DCM_TAG_SPECIFIC_CHARACTER_SET;
+}
+
+/* Specific Character Set first, so that the other values are encoded in
+ * it; without one, UTF-8 when a value needs more than ASCII. */
+static gboolean
+add_keys (DcmDataSet *ds, char **keys, GError **error)
+{
+  gboolean has_charset = FALSE, needs_charset = FALSE;
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (char **k = keys; k != NULL && *k != NULL; k++)
+      {
+        g_auto(GStrv) kv = g_strsplit (*k, "=", 2);
+
+        if (key_is_charset (kv[0]) != (pass == 0))
+          continue;
+        has_charset |= pass == 0;
+        needs_charset |= kv[1] != NULL && !g_str_is_ascii (kv[1]);
+        if (pass == 1 && needs_charset && !has_charset)
+          {
+            if (!dcm_data_set_set_string (ds, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_NONE,
+                                          "ISO_IR 192", error))
+              return FALSE;
+            has_charset = TRUE;
+          }
+        if (!set_key (ds, kv[0], kv[1], error))
+          return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+build_identifier (Find *find, GError **error)
+{
+  find->identifier = dcm_data_set_new ();
+  if (!add_keys (find->identifier, find->keys, error))
+    return FALSE;
+  /* PS3.4 K.6.1.1.2: the worklist has no Query/Retrieve Level. */
+  if (find->level == NULL && strcmp (find->model_uid,
+                                     DCM_UID_MODALITY_WORKLIST_INFORMATION_MODEL_FIND) == 0)
+    return TRUE;
+  return dcm_data_set_set_string (find->identifier, DCM_TAG_QUERY_RETRIEVE_LEVEL, DCM_VR_NONE,
+                                  find->level != NULL ? find->level : "STUDY", error);
+}
+
+/* ---- printing the matches ---- */
+
+static void
+print_data_set (GString *out, DcmDataSet *ds, guint depth)
+{
+  for (guint i = 0; i < dcm_data_set_n_elements (ds); i++)
+    {
+      const DcmElement *el = dcm_data_set_nth (ds, i);
+      const char *keyword = dcm_dict_keyword (el->tag);
+      g_autofree char *tag_text = dcm_describe_tag (el->tag);
+      g_autofree char *value = NULL;
+
+      g_string_append_printf (out, "%*s%s:", (int) depth * 2, "",
+                              keyword != NULL && *keyword != '\0' ? keyword : tag_text);
+      if (el->kind == DCM_VALUE_ITEMS)
+        {
+          g_string_append_c (out, '\n');
+          for (guint j = 0; j < el->value.items->len; j++)
+            {
+              g_string_append_printf (out, "%*s[%u]\n", (int) depth * 2 + 2, "", j);
+              print_data_set (out, g_ptr_array_index (el->value.items, j), depth + 2);
+            }
+          continue;
+        }
+      if (el->kind == DCM_VALUE_EMPTY)
+        value = g_strdup ("");
+      else
+        value = dcm_data_set_get_value_string (ds, el->tag, NULL);
+      if (value == NULL && el->kind == DCM_VALUE_BYTES)
+        value = g_strdup_printf (_("(%" G_GSIZE_FORMAT " bytes)"),
+                                 g_bytes_get_size (el->value.bytes));
+      g_string_append_printf (out, "%s%s\n", value != NULL && *value != '\0' ? " " : "",
+                              value != NULL ? value : "");
+    }
+}
+
+static void
+on_result (DimseFindJob *job, DcmDataSet *identifier, gpointer user_data)
+{
+  Find *find = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (find->json)
+    {
+      g_autofree char *text = dcm_json_to_string (identifier, TRUE, NULL, &error);
+
+      if (text == NULL)
+        {
+          cli_print_error ("find", error);
+          return;
+        }
+      printf ("%s%s", find->n_printed == 0 ? "[\n" : ",\n", text);
+    }
+  else
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      print_data_set (out, identifier, 0);
+      printf (_("%s# Match %u\n%s"), find->n_printed == 0 ? "" : "\n", find->n_printed + 1,
+              out->str);
+    }
+  find->n_printed++;
+  fflush (stdout);
+}
+
+static void
+print_end (Find *find)
+{
+  if (find->json)
+    printf ("%s]\n", find->n_printed == 0 ? "[" : "\n");
+  fflush (stdout);
+}
+
+/* ---- the exchange ---- */
+
+static void
+find_fail (Find *find, const GError *error, int exit_status)
+{
+  cli_print_error ("find", error);
+  find->exit_status = exit_status;
+  g_main_loop_quit (find->loop);
+}
+
+static void
+on_released (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Find *find = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dimse_association_release_finish (DIMSE_ASSOCIATION (source), result, &error)
+      && find->options.verbose)
+    cli_print_error ("find", error);
+  g_main_loop_quit (find->loop);
+}
+
+/* A Cancel status after --max-results is what was asked for: success. */
+static int
+exit_status_for (Find *find, guint16 status)
+{
+  switch (dimse_status_class (status))
+    {
+    case DIMSE_STATUS_SUCCESS:
+      return CLI_EXIT_SUCCESS;
+    case DIMSE_STATUS_WARNING:
+      return CLI_EXIT_WARNING;
+    case DIMSE_STATUS_CANCEL:
+      return dimse_find_job_get_cancel_sent (find->job) ? CLI_EXIT_SUCCESS : CLI_EXIT_FAILURE;
+    case DIMSE_STATUS_PENDING:
+    case DIMSE_STATUS_FAILURE:
+    default:
+      return CLI_EXIT_FAILURE;
+    }
+}
+
+static void
+on_found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Find *find = user_data;
+  DimseAssociation *assoc = DIMSE_ASSOCIATION (source);
+  g_autoptr(GError) error = NULL;
+  guint16 status = 0;
+
+  if (!dimse_find_finish (assoc, result, &status, &error))
+    {
+      print_end (find);
+      if (!dimse_association_is_established (assoc))
+        {
+          find_fail (find, error, g_error_matches (error, DIMSE_ERROR,
+                                                   DIMSE_ERROR_ASSOCIATION_ABORTED)
+                                  ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE);
+          return;
+        }
+      cli_print_error ("find", error);
+      find->exit_status = CLI_EXIT_FAILURE;
+      dimse_association_release_async (assoc, NULL, on_released, find);
+      return;
+    }
+  print_end (find);
+  g_printerr (_("C-FIND to %s: %s (0x%04X), %u matches%s\n"), find->peer_text,
+              dimse_status_meaning (status, DIMSE_C_FIND_RQ), status, find->n_printed,
+              dimse_find_job_get_cancel_sent (find->job) ? _(", C-CANCEL sent") : "");
+  find->exit_status = exit_status_for (find, status);
+  dimse_association_release_async (assoc, NULL, on_released, find);
+}
+
+static void
+on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Find *find = user_data;
+  g_autoptr(GError) error = NULL;
+
+  (void) source;
+  find->assoc = dimse_association_request_finish (result, &error);
+  if (find->assoc == NULL)
+    {
+      find_fail (find, error, CLI_EXIT_REFUSED);
+      return;
+    }
+  if (find->traffic != NULL)
+    cli_traffic_watch (find->traffic, find->traffic_id, find->assoc);
+  find->job = dimse_find_job_new ();
+  g_signal_connect (find->job, "result", G_CALLBACK (on_result), find);
+  dimse_find_async (find->assoc, find->model_uid, find->identifier,
+                    (guint) find->max_results, find->job, NULL, on_found, find);
+}
+
+/* ---- the command line ---- */
+
+static gboolean
+resolve_model (Find *find, GError **error)
+{
+  static const struct {
+    const char *name;
+    const char *uid;
+  } models[] = {
+    { "patient", DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND },
+    { "study", DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND },
+    { "mwl", DCM_UID_MODALITY_WORKLIST_INFORMATION_MODEL_FIND },
+  };
+  static const char *const levels[] = { "PATIENT", "STUDY", "SERIES", "IMAGE" };
+
+  find->model_uid = NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (models); i++)
+    if (g_ascii_strcasecmp (find->model != NULL ? find->model : "study", models[i].name) == 0)
+      find->model_uid = models[i].uid;
+  if (find->model_uid == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--model must be patient, study or mwl, not “%s”."), find->model);
+      return FALSE;
+    }
+  if (find->level == NULL)
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
+    if (g_ascii_strcasecmp (find->level, levels[i]) == 0)
+      {
+        g_free (find->level);
+        find->level = g_strdup (levels[i]);
+        return TRUE;
+      }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("--level must be PATIENT, STUDY, SERIES or IMAGE, not “%s”."), find->level);
+  return FALSE;
+}
+
+static gboolean
+parse_arguments (Find *find, int argc, char **argv, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PEER"));
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &find->model,
+      N_("Information model: patient, study (default) or mwl"), N_("MODEL") },
+    { "level", 'l', 0, G_OPTION_ARG_STRING, &find->level,
+      N_("Query/Retrieve Level: PATIENT, STUDY (default), SERIES or IMAGE"), N_("LEVEL") },
+    { "key", 'k', 0, G_OPTION_ARG_STRING_ARRAY, &find->keys,
+      N_("A matching key KEY=VALUE or return key KEY (a keyword or gggg,eeee; "
+         "Sequence[0].Keyword inside items)"), N_("KEY[=VALUE]") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &find->json,
+      N_("Print the matches as a JSON array of DICOM JSON objects"), NULL },
+    { "max-results", 0, 0, G_OPTION_ARG_INT, &find->max_results,
+      N_("After N matches send a C-CANCEL (0: all)"), N_("N") },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context,
+                                _("Sends a C-FIND to PEER (AET@host:port) and prints each "
+                                  "match as it arrives.\nExit status: 0 success (also the "
+                                  "Cancel status that ends --max-results), 1 warning, "
+                                  "2 failure, 3 association refused or aborted."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  cli_common_options_add (&find->options, context);
+  if (!g_option_context_parse (context, &argc, &argv, error)
+      || !cli_common_options_check (&find->options, error)
+      || !resolve_model (find, error))
+    return FALSE;
+  if (find->max_results < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--max-results must be 0 or more, not %d."), find->max_results);
+      return FALSE;
+    }
+  if (argc != 2)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("Give one PEER as AET@host:port (see --help)."));
+      return FALSE;
+    }
+  if (!cli_peer_parse (argv[1], &find->peer, error) || !build_identifier (find, error))
+    return FALSE;
+  find->peer_text = cli_peer_to_string (&find->peer);
+  return TRUE;
+}
+
+static void
+find_clear (Find *find)
+{
+  g_clear_object (&find->assoc);
+  g_clear_object (&find->job);
+  g_clear_pointer (&find->identifier, dcm_data_set_unref);
+  g_clear_pointer (&find->traffic, cli_traffic_free);
+  g_clear_pointer (&find->loop, g_main_loop_unref);
+  g_clear_pointer (&find->peer_text, g_free);
+  g_clear_pointer (&find->model, g_free);
+  g_clear_pointer (&find->level, g_free);
+  g_clear_pointer (&find->keys, g_strfreev);
+  cli_peer_clear (&find->peer);
+  cli_common_options_clear (&find->options);
+}
+
+int
+cli_find_run (int argc, char **argv)
+{
+  Find find = { 0 };
+  g_autoptr(DimseAssociationParams) params = NULL;
+  g_autoptr(GError) error = NULL;
+  DimseTimeouts timeouts;
+  int exit_status;
+
+  g_set_prgname ("dimse find");
+  cli_common_options_init (&find.options);
+  if (!parse_arguments (&find, argc, argv, &error))
+    {
+      cli_print_error ("find", error);
+      find_clear (&find);
+      return CLI_EXIT_FAILURE;
+    }
+  params = cli_common_options_build_params (&find.options, &find.peer);
+  dimse_association_params_add_context (params, find.model_uid, NULL, DIMSE_ROLE_DEFAULT);
+  cli_common_options_get_timeouts (&find.options, &timeouts);
+  find.loop = g_main_loop_new (NULL, FALSE);
+  find.exit_status = CLI_EXIT_FAILURE;
+  if (find.options.verbose)
+    {
+      find.traffic = cli_traffic_new ();
+      find.traffic_id = cli_traffic_begin_request (find.traffic, params);
+    }
+  dimse_association_request_async (params, find.peer.host, find.peer.port, &timeouts, NULL, NULL,
+                                   on_associated, &find);
+  g_main_loop_run (find.loop);
+  exit_status = find.exit_status;
+  find_clear (&find);
+  return exit_status;
+}
