@@ -79,7 +79,7 @@ on_echoed (GObject *source, GAsyncResult *result, gpointer user_data)
   DimseAssociation *assoc = DIMSE_ASSOCIATION (source);
   g_autoptr(GError) error = NULL;
   guint16 status = 0;
-  gint64 elapsed_ms;
+  double elapsed_ms;
 
   if (!dimse_echo_finish (assoc, result, &status, &error))
     {
@@ -93,8 +93,8 @@ on_echoed (GObject *source, GAsyncResult *result, gpointer user_data)
                                  DIMSE_ABORT_REASON_NOT_SPECIFIED);
       return;
     }
-  elapsed_ms = (g_get_monotonic_time () - echo->echo_started_us) / 1000;
-  printf (_("C-ECHO to %s: %s (0x%04X) in %" G_GINT64_FORMAT " ms\n"), echo->peer_text,
+  elapsed_ms = (double) (g_get_monotonic_time () - echo->echo_started_us) / 1000.0;
+  printf (_("C-ECHO to %s: %s (0x%04X) in %.2f ms\n"), echo->peer_text,
           dimse_status_meaning (status, DIMSE_C_ECHO_RQ), status, elapsed_ms);
   print_peer_implementation (assoc);
   fflush (stdout);

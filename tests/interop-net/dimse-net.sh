@@ -323,7 +323,7 @@ case "$check" in
   echo-storescp)
     start_storescp
     expect_exit 0 "$dimse" echo --timeout 20 "STORESCP@127.0.0.1:$storescp_port"
-    grep -q "C-ECHO to STORESCP@127.0.0.1:$storescp_port: Success (0x0000) in [0-9]* ms" \
+    grep -q "C-ECHO to STORESCP@127.0.0.1:$storescp_port: Success (0x0000) in [0-9.]* ms" \
       "$tmp/run.out" || { cat "$tmp/run.out"; fail "no success line"; }
     grep -q "Peer implementation: 1.2.276.0.7230010" "$tmp/run.out" \
       || fail "the peer's implementation class UID is not printed"
