@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli-private.h"
+#include "dcm-dict.h"
+#include "dcm-tags.h"
 #include "dimse-error.h"
 
 /* PS3.8 §9.3.2: an AE title is 1 to 16 characters. */
@@ -379,4 +381,137 @@ cli_traffic_watch (CliTraffic *traffic, guint id, DimseAssociation *assoc)
   g_signal_connect (assoc, "pdu-received", G_CALLBACK (on_pdu_received), watch);
   g_signal_connect_data (assoc, "closed", G_CALLBACK (on_closed), watch,
                          (GClosureNotify) (void (*) (void)) g_free, 0);
+}
+
+/* ---- identifiers from -k KEY[=VALUE] ---- */
+
+static gboolean
+parse_key_part (const char *part, guint32 *tag, gint *index, GError **error)
+{
+  g_autofree char *name = g_strdup (part);
+  char *bracket = strchr (name, '[');
+
+  *index = -1;
+  if (bracket != NULL)
+    {
+      char *end = NULL;
+      guint64 n = g_ascii_strtoull (bracket + 1, &end, 10);
+
+      if (end == bracket + 1 || *end != ']' || end[1] != '\0' || n > G_MAXINT)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("“%s” is not a sequence with an item index such as "
+                         "ReferencedStudySequence[0]."), part);
+          return FALSE;
+        }
+      *bracket = '\0';
+      *index = (gint) n;
+    }
+  if (!dcm_dict_parse_tag (name, tag))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is neither a DICOM keyword nor a tag as gggg,eeee."), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The item index of seq_tag in ds, appending it when it is the next one. */
+static DcmDataSet *
+get_item (DcmDataSet *ds, guint32 seq_tag, gint index, GError **error)
+{
+  guint n_items = dcm_data_set_get_n_items (ds, seq_tag);
+  DcmElement *el;
+
+  if (index < 0)
+    index = 0;
+  if ((guint) index < n_items)
+    return dcm_data_set_get_item (ds, seq_tag, index);
+  if ((guint) index > n_items)
+    {
+      g_autofree char *name = dcm_describe_tag (seq_tag);
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Item %d of %s cannot be given before item %u."), index, name, n_items);
+      return NULL;
+    }
+  el = (DcmElement *) dcm_data_set_lookup (ds, seq_tag);
+  if (el == NULL || el->vr != DCM_VR_SQ)
+    el = dcm_data_set_insert (ds, seq_tag, DCM_VR_SQ);
+  dcm_data_set_append_item (ds, el, dcm_data_set_new ());
+  return dcm_data_set_get_item (ds, seq_tag, index);
+}
+
+static gboolean
+set_key (DcmDataSet *ds, const char *key, const char *value, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (key, ".", -1);
+  guint n_parts = g_strv_length (parts);
+  guint32 tag = 0;
+  gint index;
+
+  for (guint i = 0; i < n_parts; i++)
+    {
+      if (!parse_key_part (parts[i], &tag, &index, error))
+        return FALSE;
+      if (i + 1 < n_parts)
+        {
+          ds = get_item (ds, tag, index, error);
+          if (ds == NULL)
+            return FALSE;
+        }
+      else if (index >= 0)
+        {
+          return get_item (ds, tag, index, error) != NULL;
+        }
+    }
+  if (value == NULL || *value == '\0')
+    {
+      dcm_data_set_insert (ds, tag, DCM_VR_NONE);
+      return TRUE;
+    }
+  if (!dcm_data_set_set_string (ds, tag, DCM_VR_NONE, value, error))
+    {
+      g_prefix_error (error, _("The key %s cannot hold “%s”: "), key, value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+key_is_charset (const char *key)
+{
+  guint32 tag = 0;
+
+  return strchr (key, '.') == NULL && dcm_dict_parse_tag (key, &tag)
+         && tag == DCM_TAG_SPECIFIC_CHARACTER_SET;
+}
+
+/* Specific Character Set first, so that the other values are encoded in
+ * it; without one, UTF-8 when a value needs more than ASCII. */
+gboolean
+cli_keys_add (DcmDataSet *ds, char **keys, GError **error)
+{
+  gboolean has_charset = FALSE, needs_charset = FALSE;
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (char **k = keys; k != NULL && *k != NULL; k++)
+      {
+        g_auto(GStrv) kv = g_strsplit (*k, "=", 2);
+
+        if (key_is_charset (kv[0]) != (pass == 0))
+          continue;
+        has_charset |= pass == 0;
+        needs_charset |= kv[1] != NULL && !g_str_is_ascii (kv[1]);
+        if (pass == 1 && needs_charset && !has_charset)
+          {
+            if (!dcm_data_set_set_string (ds, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_NONE,
+                                          "ISO_IR 192", error))
+              return FALSE;
+            has_charset = TRUE;
+          }
+        if (!set_key (ds, kv[0], kv[1], error))
+          return FALSE;
+      }
+  return TRUE;
 }

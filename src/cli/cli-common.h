@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 
+#include "dcm-data-set.h"
 #include "dimse-association.h"
 #include "dimse-recorder.h"
 
@@ -73,6 +74,13 @@ guint       cli_traffic_begin_request (CliTraffic *traffic, const DimseAssociati
  * printed. id 0 starts a new association (an accepted one, whose
  * A-ASSOCIATE exchange is printed first). */
 void        cli_traffic_watch (CliTraffic *traffic, guint id, DimseAssociation *assoc);
+
+/* ---- identifiers from -k KEY[=VALUE] (find, get, move) ----
+ * Sets each key in ds: a keyword or gggg,eeee, Sequence[0].Keyword inside
+ * items; KEY alone (or KEY=) inserts an empty return key. Specific
+ * Character Set is set first, ISO_IR 192 when a value needs it. Fails
+ * (G_OPTION_ERROR_BAD_VALUE) naming the key that is wrong. */
+gboolean cli_keys_add (DcmDataSet *ds, char **keys, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliTraffic, cli_traffic_free)
 

@@ -11,7 +11,9 @@ static const CliCommand commands[] = {
   { "dump", N_("Print the elements of DICOM files (or their DICOM JSON)"), cli_dump_run },
   { "echo", N_("Send a C-ECHO to a peer and say how it answered"), cli_echo_run },
   { "find", N_("Send a C-FIND to a peer and print the matches"), cli_find_run },
+  { "get", N_("Send a C-GET to a peer and store the instances it sends back"), cli_get_run },
   { "listen", N_("Answer C-ECHO and store what C-STORE sends into a folder"), cli_listen_run },
+  { "move", N_("Send a C-MOVE to a peer and say how its sub-operations went"), cli_move_run },
 };
 
 void

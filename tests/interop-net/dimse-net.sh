@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Network interop of `dimse echo`, `dimse listen` and `dimse find` with DCMTK's echoscu,
+# Network interop of `dimse echo`, `dimse listen`, `dimse find` and `dimse get` with DCMTK's echoscu,
 # storescu, storescp and dcmqrscp over 127.0.0.1.
 # Usage: dimse-net.sh CHECK DIMSE CORPUS_DIR STORE_SCU
 # Exit 0 pass, 1 fail, 77 skip (DCMTK missing).
@@ -119,7 +119,8 @@ NetworkTCPPort  = $qr_port
 MaxPDUSize      = 16384
 MaxAssociations = 4
 HostTable BEGIN
-friend = (FRIEND, localhost, 104)
+friend = (FRIEND, localhost, ${qr_friend_port:-104})
+listener = (LISTENER, localhost, ${qr_listener_port:-105})
 friends = friend
 HostTable END
 VendorTable BEGIN
@@ -617,6 +618,66 @@ case "$check" in
     grep -qa "C-CANCEL-RQ\|status: Cancel" "$tmp/qr.log" \
       || { cat "$tmp/qr.log"; fail "dcmqrscp saw no C-CANCEL-RQ"; }
     cat "$tmp/run.err"
+    ;;
+  move-dcmqrscp)
+    # dcmqrscp moves to FRIEND (our in-process Storage SCP, `dimse move`
+    # without --dest) and to LISTENER (`dimse listen`), both in its HostTable.
+    r=$qr_root
+    mkdir -p "$tmp/moved" "$tmp/listened" "$tmp/study1" "$tmp/series11"
+    start_listen --aet LISTENER --accept any --out "$tmp/listened"
+    qr_listener_port=$listen_port
+    qr_friend_port=$(free_port) || fail "no free port"
+    make_archive
+    cp "$tmp"/arch/1.dcm "$tmp"/arch/2.dcm "$tmp"/arch/3.dcm "$tmp/study1"
+    cp "$tmp"/arch/1.dcm "$tmp"/arch/2.dcm "$tmp/series11"
+    # a study to ourselves
+    expect_exit 0 "$dimse" move --aet FRIEND --timeout 20 --port "$qr_friend_port" \
+      --out "$tmp/moved" -k StudyInstanceUID=$r.1 "QRSCP@127.0.0.1:$qr_port"
+    grep -q "C-MOVE to QRSCP@127.0.0.1:$qr_port: .*(0x0000), 3 completed, 0 failed, 0 warning" \
+      "$tmp/run.err" || { cat "$tmp/run.err" "$tmp/qr.log"; fail "no success line"; }
+    [ "$(grep -c '^Stored ' "$tmp/run.out")" -eq 3 ] || { cat "$tmp/run.out"; fail "not 3 stored"; }
+    [ "$(ls "$tmp/moved" | wc -l)" -eq 3 ] || { ls -l "$tmp/moved"; fail "not 3 files moved"; }
+    compare_outputs "$tmp/moved" "$tmp/study1"
+    # a series to `dimse listen`
+    expect_exit 0 "$dimse" move --aet FRIEND --timeout 20 --dest LISTENER --level SERIES \
+      -k StudyInstanceUID=$r.1 -k SeriesInstanceUID=$r.1.1 "QRSCP@127.0.0.1:$qr_port"
+    grep -q "(0x0000), 2 completed, 0 failed" "$tmp/run.err" \
+      || { cat "$tmp/run.err" "$tmp/qr.log"; fail "no success line for the series"; }
+    [ "$(ls "$tmp/listened"/*.dcm | wc -l)" -eq 2 ] || { ls -l "$tmp/listened"; fail "not 2 files"; }
+    compare_outputs "$tmp/listened" "$tmp/series11"
+    # an AE dcmqrscp does not know: A801, failure
+    expect_exit 2 "$dimse" move --aet FRIEND --timeout 20 --dest NOWHERE \
+      -k StudyInstanceUID=$r.1 "QRSCP@127.0.0.1:$qr_port"
+    grep -q "Move Destination unknown" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "the refusal is not named"; }
+    grep -q "0xA801" "$tmp/run.err" || { cat "$tmp/run.err"; fail "the status is not named"; }
+    # the association refused: exit 3
+    expect_exit 3 "$dimse" move --aet STRANGER --timeout 20 --dest LISTENER \
+      -k StudyInstanceUID=$r.1 "QRSCP@127.0.0.1:$qr_port"
+    ;;
+  get-dcmqrscp)
+    # C-GET: the study's instances come back as C-STORE sub-operations on
+    # the same association (PS3.4 C.4.3), equal to what was archived
+    make_archive
+    r=$qr_root
+    mkdir -p "$tmp/got" "$tmp/study1"
+    cp "$tmp"/arch/1.dcm "$tmp"/arch/2.dcm "$tmp"/arch/3.dcm "$tmp/study1"
+    expect_exit 0 "$dimse" get --aet FRIEND --timeout 20 -k StudyInstanceUID=$r.1 \
+      --out "$tmp/got" "QRSCP@127.0.0.1:$qr_port"
+    grep -q "Success.*(0x0000); 3 completed, 0 failed, 0 warning, 0 remaining; 3 files in" \
+      "$tmp/run.err" || { cat "$tmp/run.err"; fail "no status line with the counts"; }
+    [ "$(ls -A "$tmp/got" | wc -l)" -eq 3 ] || { ls -A "$tmp/got"; fail "not exactly three files"; }
+    compare_outputs "$tmp/got" "$tmp/study1"
+    # SERIES level, Patient Root: one series of the other patient
+    mkdir -p "$tmp/got-series"
+    expect_exit 0 "$dimse" get --aet FRIEND --model patient --level SERIES -k PatientID=P3 \
+      -k StudyInstanceUID=$r.3 -k SeriesInstanceUID=$r.3.1 --out "$tmp/got-series" \
+      "QRSCP@127.0.0.1:$qr_port"
+    [ -f "$tmp/got-series/$r.3.1.1.dcm" ] && [ "$(ls -A "$tmp/got-series" | wc -l)" -eq 1 ] \
+      || { ls -A "$tmp/got-series"; cat "$tmp/run.err"; fail "not the one instance of series 3.1"; }
+    # a missing --out folder is refused before any association
+    expect_exit 2 "$dimse" get --aet FRIEND -k StudyInstanceUID=$r.1 --out "$tmp/none" \
+      "QRSCP@127.0.0.1:$qr_port"
     ;;
   *)
     fail "unknown check $check"

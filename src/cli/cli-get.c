@@ -1,0 +1,356 @@
+/* cli-get.c — `dimse get`: a C-GET to a peer, storing the instances it
+ * sends back on the same association into a folder (PS3.4 C.4.3) */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli-common.h"
+#include "cli-private.h"
+#include "dcm-tags.h"
+#include "dcm-uids.h"
+#include "dimse-error.h"
+#include "dimse-get.h"
+#include "dimse-status.h"
+
+typedef struct {
+  CliCommonOptions  options;
+  CliPeer           peer;
+  char             *peer_text;
+  char             *model;
+  char             *level;
+  char            **keys;
+  char             *out_dir;
+  const char       *model_uid;
+  DcmDataSet       *identifier;
+  DimseGetJob      *job;
+  GCancellable     *cancellable;
+  CliTraffic       *traffic;
+  guint             traffic_id;
+  GMainLoop        *loop;
+  DimseAssociation *assoc;
+  gboolean          show_progress;
+  int               exit_status;
+} Get;
+
+/* ---- progress ---- */
+
+static void
+on_progress (DimseGetJob *job, gpointer user_data)
+{
+  Get *get = user_data;
+
+  if (!get->show_progress)
+    return;
+  g_printerr (_("\r%u remaining, %u completed, %u failed, %u warning, %u received"),
+              dimse_get_job_get_n_remaining (job), dimse_get_job_get_n_completed (job),
+              dimse_get_job_get_n_failed (job), dimse_get_job_get_n_warning (job),
+              dimse_get_job_get_n_received (job));
+}
+
+static void
+on_instance_received (DimseGetJob *job, const char *sop_instance_uid, const char *path,
+                      gpointer user_data)
+{
+  Get *get = user_data;
+
+  (void) sop_instance_uid;
+  if (get->options.verbose)
+    g_printerr (_("Stored %s\n"), path);
+  on_progress (job, get);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Get *get = user_data;
+
+  /* PS3.7 §9.3.3.3: a C-CANCEL-RQ; the peer's final response ends the run. */
+  g_cancellable_cancel (get->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- the exchange ---- */
+
+static void
+get_fail (Get *get, const GError *error, int exit_status)
+{
+  cli_print_error ("get", error);
+  get->exit_status = exit_status;
+  g_main_loop_quit (get->loop);
+}
+
+static void
+on_released (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Get *get = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dimse_association_release_finish (DIMSE_ASSOCIATION (source), result, &error)
+      && get->options.verbose)
+    cli_print_error ("get", error);
+  g_main_loop_quit (get->loop);
+}
+
+static int
+exit_status_for (guint16 status)
+{
+  switch (dimse_status_class (status))
+    {
+    case DIMSE_STATUS_SUCCESS:
+      return CLI_EXIT_SUCCESS;
+    case DIMSE_STATUS_WARNING:
+      return CLI_EXIT_WARNING;
+    case DIMSE_STATUS_CANCEL:
+    case DIMSE_STATUS_PENDING:
+    case DIMSE_STATUS_FAILURE:
+    default:
+      return CLI_EXIT_FAILURE;
+    }
+}
+
+static void
+print_summary (Get *get, guint16 status, const GError *error)
+{
+  DimseGetJob *job = get->job;
+  const char *const *failed = dimse_get_job_get_failed_sop_instance_uids (job);
+  g_autofree char *outcome = NULL;
+
+  if (get->show_progress)
+    g_printerr ("\n");
+  for (const char *const *uid = failed; uid != NULL && *uid != NULL; uid++)
+    g_printerr (_("Failed: %s\n"), *uid);
+  if (error != NULL)
+    outcome = g_strdup (error->message);
+  else
+    outcome = g_strdup_printf ("%s (0x%04X)", dimse_status_meaning (status, DIMSE_C_GET_RQ),
+                               status);
+  g_printerr (_("C-GET from %s: %s; %u completed, %u failed, %u warning, %u remaining; "
+                "%u files in %s\n"),
+              get->peer_text, outcome, dimse_get_job_get_n_completed (job),
+              dimse_get_job_get_n_failed (job), dimse_get_job_get_n_warning (job),
+              dimse_get_job_get_n_remaining (job), dimse_get_job_get_n_received (job),
+              get->out_dir);
+}
+
+static void
+on_got (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Get *get = user_data;
+  DimseAssociation *assoc = DIMSE_ASSOCIATION (source);
+  g_autoptr(GError) error = NULL;
+  guint16 status = 0;
+
+  if (!dimse_get_finish (assoc, result, &status, &error))
+    {
+      if (!dimse_association_is_established (assoc))
+        {
+          get_fail (get, error, g_error_matches (error, DIMSE_ERROR,
+                                                 DIMSE_ERROR_ASSOCIATION_ABORTED)
+                                ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE);
+          return;
+        }
+      if (error->domain == DIMSE_STATUS_ERROR)
+        print_summary (get, 0, error);
+      else
+        cli_print_error ("get", error);
+      get->exit_status = CLI_EXIT_FAILURE;
+      dimse_association_release_async (assoc, NULL, on_released, get);
+      return;
+    }
+  print_summary (get, status, NULL);
+  get->exit_status = exit_status_for (status);
+  dimse_association_release_async (assoc, NULL, on_released, get);
+}
+
+static void
+on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Get *get = user_data;
+  g_autoptr(GError) error = NULL;
+
+  (void) source;
+  get->assoc = dimse_association_request_finish (result, &error);
+  if (get->assoc == NULL)
+    {
+      get_fail (get, error, CLI_EXIT_REFUSED);
+      return;
+    }
+  if (get->traffic != NULL)
+    cli_traffic_watch (get->traffic, get->traffic_id, get->assoc);
+  get->job = dimse_get_job_new ();
+  g_signal_connect (get->job, "progress", G_CALLBACK (on_progress), get);
+  g_signal_connect (get->job, "instance-received", G_CALLBACK (on_instance_received), get);
+  dimse_get_async (get->assoc, get->model_uid, get->identifier, get->out_dir, get->job,
+                   get->cancellable, on_got, get);
+}
+
+/* ---- the command line ---- */
+
+static gboolean
+resolve_model (Get *get, GError **error)
+{
+  static const char *const levels[] = { "PATIENT", "STUDY", "SERIES", "IMAGE" };
+  const char *model = get->model != NULL ? get->model : "study";
+
+  if (g_ascii_strcasecmp (model, "patient") == 0)
+    get->model_uid = DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET;
+  else if (g_ascii_strcasecmp (model, "study") == 0)
+    get->model_uid = DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--model must be patient or study, not “%s”."), model);
+      return FALSE;
+    }
+  if (get->level == NULL)
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
+    if (g_ascii_strcasecmp (get->level, levels[i]) == 0)
+      {
+        g_free (get->level);
+        get->level = g_strdup (levels[i]);
+        return TRUE;
+      }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("--level must be PATIENT, STUDY, SERIES or IMAGE, not “%s”."), get->level);
+  return FALSE;
+}
+
+static gboolean
+check_out_dir (Get *get, GError **error)
+{
+  if (get->out_dir == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("Give the folder to store the instances in with --out DIR."));
+      return FALSE;
+    }
+  if (!g_file_test (get->out_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The folder “%s” given with --out does not exist."), get->out_dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+build_identifier (Get *get, GError **error)
+{
+  get->identifier = dcm_data_set_new ();
+  if (!cli_keys_add (get->identifier, get->keys, error))
+    return FALSE;
+  return dcm_data_set_set_string (get->identifier, DCM_TAG_QUERY_RETRIEVE_LEVEL, DCM_VR_NONE,
+                                  get->level != NULL ? get->level : "STUDY", error);
+}
+
+static gboolean
+parse_arguments (Get *get, int argc, char **argv, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PEER"));
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &get->model,
+      N_("Information model: patient or study (default)"), N_("MODEL") },
+    { "level", 'l', 0, G_OPTION_ARG_STRING, &get->level,
+      N_("Query/Retrieve Level: PATIENT, STUDY (default), SERIES or IMAGE"), N_("LEVEL") },
+    { "key", 'k', 0, G_OPTION_ARG_STRING_ARRAY, &get->keys,
+      N_("A unique key KEY=VALUE (a keyword or gggg,eeee), e.g. StudyInstanceUID=1.2.3"),
+      N_("KEY=VALUE") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &get->out_dir,
+      N_("The folder (it must exist) to store the instances in, as <SOP Instance UID>.dcm"),
+      N_("DIR") },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context,
+                                _("Sends a C-GET to PEER (AET@host:port) and stores the "
+                                  "instances it sends back into DIR. Ctrl-C sends a C-CANCEL."
+                                  "\nExit status: 0 success, 1 warning, 2 failure (also "
+                                  "Cancel), 3 association refused or aborted."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  cli_common_options_add (&get->options, context);
+  if (!g_option_context_parse (context, &argc, &argv, error)
+      || !cli_common_options_check (&get->options, error)
+      || !resolve_model (get, error) || !check_out_dir (get, error))
+    return FALSE;
+  if (argc != 2)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("Give one PEER as AET@host:port (see --help)."));
+      return FALSE;
+    }
+  if (!cli_peer_parse (argv[1], &get->peer, error) || !build_identifier (get, error))
+    return FALSE;
+  get->peer_text = cli_peer_to_string (&get->peer);
+  return TRUE;
+}
+
+static void
+get_clear (Get *get)
+{
+  g_clear_object (&get->assoc);
+  g_clear_object (&get->job);
+  g_clear_object (&get->cancellable);
+  g_clear_pointer (&get->identifier, dcm_data_set_unref);
+  g_clear_pointer (&get->traffic, cli_traffic_free);
+  g_clear_pointer (&get->loop, g_main_loop_unref);
+  g_clear_pointer (&get->peer_text, g_free);
+  g_clear_pointer (&get->model, g_free);
+  g_clear_pointer (&get->level, g_free);
+  g_clear_pointer (&get->out_dir, g_free);
+  g_clear_pointer (&get->keys, g_strfreev);
+  cli_peer_clear (&get->peer);
+  cli_common_options_clear (&get->options);
+}
+
+static int
+run (Get *get)
+{
+  g_autoptr(DimseAssociationParams) params = NULL;
+  DimseTimeouts timeouts;
+  guint sigint_id;
+
+  params = cli_common_options_build_params (&get->options, &get->peer);
+  dimse_get_add_contexts (params, get->model_uid, NULL);
+  cli_common_options_get_timeouts (&get->options, &timeouts);
+  get->loop = g_main_loop_new (NULL, FALSE);
+  get->cancellable = g_cancellable_new ();
+  get->exit_status = CLI_EXIT_FAILURE;
+  get->show_progress = isatty (STDERR_FILENO) && !get->options.verbose;
+  if (get->options.verbose)
+    {
+      get->traffic = cli_traffic_new ();
+      get->traffic_id = cli_traffic_begin_request (get->traffic, params);
+    }
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, get);
+  dimse_association_request_async (params, get->peer.host, get->peer.port, &timeouts, NULL,
+                                   NULL, on_associated, get);
+  g_main_loop_run (get->loop);
+  g_source_remove (sigint_id);
+  return get->exit_status;
+}
+
+int
+cli_get_run (int argc, char **argv)
+{
+  Get get = { 0 };
+  g_autoptr(GError) error = NULL;
+  int exit_status;
+
+  g_set_prgname ("dimse get");
+  cli_common_options_init (&get.options);
+  if (!parse_arguments (&get, argc, argv, &error))
+    {
+      cli_print_error ("get", error);
+      get_clear (&get);
+      return CLI_EXIT_FAILURE;
+    }
+  exit_status = run (&get);
+  get_clear (&get);
+  return exit_status;
+}
