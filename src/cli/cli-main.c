@@ -14,6 +14,7 @@ static const CliCommand commands[] = {
   { "get", N_("Send a C-GET to a peer and store the instances it sends back"), cli_get_run },
   { "listen", N_("Answer C-ECHO and store what C-STORE sends into a folder"), cli_listen_run },
   { "move", N_("Send a C-MOVE to a peer and say how its sub-operations went"), cli_move_run },
+  { "store", N_("Send DICOM files and folders to a peer in C-STORE requests"), cli_store_run },
 };
 
 void

@@ -26,6 +26,7 @@ int cli_find_run (int argc, char **argv);
 int cli_get_run (int argc, char **argv);
 int cli_listen_run (int argc, char **argv);
 int cli_move_run (int argc, char **argv);
+int cli_store_run (int argc, char **argv);
 
 /* Prints "dimse SUBCOMMAND: message" to stderr. */
 void cli_print_error (const char *subcommand, const GError *error);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Network interop of `dimse echo`, `dimse listen`, `dimse find` and `dimse get` with DCMTK's echoscu,
+# Network interop of `dimse echo`, `dimse listen`, `dimse find`, `dimse get` and `dimse store` with DCMTK's echoscu,
 # storescu, storescp and dcmqrscp over 127.0.0.1.
 # Usage: dimse-net.sh CHECK DIMSE CORPUS_DIR STORE_SCU
 # Exit 0 pass, 1 fail, 77 skip (DCMTK missing).
@@ -564,6 +564,114 @@ case "$check" in
       cmp <(data_set_bytes "$f") <(data_set_bytes "$tmp/out/$uid.dcm") \
         || fail "the data set of $uid.dcm is not the bytes of $(basename "$f")"
     done
+    ;;
+  store-storescp)
+    # folders walked recursively, a non-DICOM file skipped with a warning;
+    # storescp writes each data set as the bytes our SCU sent from the file
+    make_inputs
+    mkdir -p "$tmp/tree/a/b" "$tmp/tree/c"
+    cp "$tmp/in/all-vrs.dcm" "$tmp/in/large.dcm" "$tmp/tree/"
+    cp "$tmp/in/sequences.dcm" "$tmp/tree/a/"
+    cp "$tmp/in/latin1.dcm" "$tmp/tree/a/b/"
+    cp "$tmp/in/private.dcm" "$tmp/tree/c/"
+    echo "not DICOM" > "$tmp/tree/a/notes.txt"
+    start_storescp -fe .dcm
+    expect_exit 0 "$dimse" store --timeout 20 "STORESCP@127.0.0.1:$storescp_port" "$tmp/tree"
+    [ "$(grep -c '^Stored .*: Success (0x0000)$' "$tmp/run.out")" -eq 5 ] \
+      || { cat "$tmp/run.out"; fail "not five success lines"; }
+    grep -q "warning: skipping “$tmp/tree/a/notes.txt”" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "the non-DICOM file was not warned about"; }
+    grep -qx "5 stored, 0 warnings, 0 failed" "$tmp/run.err" || { cat "$tmp/run.err"; fail "no summary"; }
+    compare_outputs "$tmp/storescp"
+    for f in "$tmp"/in/*.dcm; do
+      stored=$(ls "$tmp"/storescp/*."$(uid_of "$f" 0008,0018)".dcm)
+      cmp <(data_set_bytes "$f") <(data_set_bytes "$stored") \
+        || fail "the data set of $stored is not the bytes of $(basename "$f")"
+    done
+    ;;
+  store-reencode)
+    # storescp takes implicit VR little endian only: the explicit VR files
+    # are proposed with the uncompressed syntaxes too and re-encoded
+    make_inputs
+    start_storescp -fe .dcm +xi
+    expect_exit 0 "$dimse" store "STORESCP@127.0.0.1:$storescp_port" "$tmp"/in/*.dcm
+    [ "$(grep -c '^Stored ' "$tmp/run.out")" -eq 5 ] || { cat "$tmp/run.out"; fail "not five stored"; }
+    for f in "$tmp"/storescp/*.dcm; do
+      [ "$(ts_of "$f")" = LittleEndianImplicit ] || fail "$f is in $(ts_of "$f")"
+    done
+    compare_outputs "$tmp/storescp"
+    ;;
+  store-parallel-listen)
+    # two associations share the files; every one arrives intact
+    make_inputs
+    for i in 2 3 4 5; do
+      sed "s/1247\.77\.1\]/1247.77.$i]/" "$tmp/large.dump" > "$tmp/large-$i.dump"
+      dump2dcm +l 4000000 +te "$tmp/large-$i.dump" "$tmp/in/large-$i.dcm" || fail "dump2dcm large-$i"
+    done
+    mkdir -p "$tmp/out"
+    start_listen --out "$tmp/out" --accept any
+    expect_exit 0 "$dimse" store --parallel 2 -v "ANY@127.0.0.1:$listen_port" "$tmp/in"
+    [ "$(grep -c '→ A-ASSOCIATE-RQ' "$tmp/run.err")" -eq 2 ] \
+      || { cat "$tmp/run.err"; fail "not two associations"; }
+    grep -qx "9 stored, 0 warnings, 0 failed" "$tmp/run.err" || { cat "$tmp/run.err"; fail "no summary"; }
+    stop_listen
+    [ "$(ls -A "$tmp/out" | wc -l)" -eq 9 ] || { ls -A "$tmp/out"; fail "not nine files"; }
+    for f in "$tmp"/in/*.dcm; do
+      uid=$(uid_of "$f" 0008,0018)
+      cmp <(data_set_bytes "$f") <(data_set_bytes "$tmp/out/$uid.dcm") \
+        || fail "the data set of $uid.dcm is not the bytes of $(basename "$f")"
+    done
+    ;;
+  store-refused)
+    # a SOP class storescp does not know gets no context: that file fails
+    # (exit 2), the others are stored
+    make_inputs
+    printf '%s\n' '(0008,0016) UI [1.2.826.0.1.3680043.10.1247.999.1]' \
+      '(0008,0018) UI [1.2.826.0.1.3680043.10.1247.999.2]' '(0010,0010) PN [Odd^Class]' \
+      > "$tmp/odd.dump"
+    dump2dcm +te "$tmp/odd.dump" "$tmp/odd.dcm" || fail "dump2dcm odd"
+    start_storescp -fe .dcm
+    expect_exit 2 "$dimse" store "STORESCP@127.0.0.1:$storescp_port" "$tmp/in/latin1.dcm" \
+      "$tmp/odd.dcm"
+    grep -q "^Stored $tmp/in/latin1.dcm: Success" "$tmp/run.out" || { cat "$tmp/run.out"; fail "latin1 not stored"; }
+    grep -q "$tmp/odd.dcm: .*no presentation context" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "the refused SOP class is not named"; }
+    grep -qx "1 stored, 0 warnings, 1 failed" "$tmp/run.err" || { cat "$tmp/run.err"; fail "no summary"; }
+    # the association refused: exit 3, nothing stored
+    start_storescp --refuse
+    expect_exit 3 "$dimse" store "STORESCP@127.0.0.1:$storescp_port" "$tmp/in"
+    grep -qx "0 stored, 0 warnings, 5 failed" "$tmp/run.err" || { cat "$tmp/run.err"; fail "no summary"; }
+    ;;
+  store-split)
+    # 70 storage SOP classes in explicit VR little endian need 140 contexts
+    # (their own syntax, and the uncompressed fallback): two associations
+    # one after the other, 128 contexts at most each
+    /usr/bin/python3 -c 'import pydicom' 2> /dev/null || { echo "SKIP: no pydicom"; exit 77; }
+    mkdir -p "$tmp/many" "$tmp/out"
+    /usr/bin/python3 - > "$tmp/classes" <<'PY'
+from pydicom._uid_dict import UID_dictionary
+uids = [u for u, v in UID_dictionary.items()
+        if u.startswith('1.2.840.10008.5.1.4.1.1.') and v[1] == 'SOP Class'
+        and v[0].endswith('Storage') and not v[3]]
+print('\n'.join(uids[:70]))
+PY
+    [ "$(wc -l < "$tmp/classes")" -eq 70 ] || fail "pydicom lists fewer than 70 storage SOP classes"
+    i=0
+    while read -r class; do
+      i=$((i + 1))
+      printf '%s\n' "(0008,0016) UI [$class]" "(0008,0018) UI [1.2.826.0.1.3680043.10.1247.88.$i]" \
+        "(0010,0010) PN [Many^Classes]" > "$tmp/many/$i.dump"
+      dump2dcm +te "$tmp/many/$i.dump" "$tmp/many/$i.dcm" || fail "dump2dcm $i"
+      rm "$tmp/many/$i.dump"
+    done < "$tmp/classes"
+    start_listen --out "$tmp/out" --accept any
+    expect_exit 0 "$dimse" store -v "ANY@127.0.0.1:$listen_port" "$tmp/many"
+    [ "$(grep -c '→ A-ASSOCIATE-RQ' "$tmp/run.err")" -eq 2 ] \
+      || { grep 'A-ASSOCIATE' "$tmp/run.err"; fail "not two associations"; }
+    grep -qx "70 stored, 0 warnings, 0 failed" "$tmp/run.err" \
+      || { grep -v '^ ' "$tmp/run.err" | tail; fail "not all 70 stored"; }
+    stop_listen
+    [ "$(ls -A "$tmp/out" | wc -l)" -eq 70 ] || fail "not 70 files"
     ;;
   find-dcmqrscp)
     make_archive
