@@ -7,9 +7,9 @@
 
 #include "cli-common.h"
 #include "cli-private.h"
+#include "cli-query.h"
 #include "dcm-json.h"
 #include "dcm-uid.h"
-#include "dimse-error.h"
 #include "dimse-find.h"
 #include "dimse-status.h"
 
@@ -27,24 +27,22 @@ typedef struct {
   DimseFindJob     *job;
   CliTraffic       *traffic;
   guint             traffic_id;
-  GMainLoop        *loop;
   DimseAssociation *assoc;
   guint             n_printed;
-  int               exit_status;
+  CliQueryRun       run;
 } Find;
 
 static gboolean
 build_identifier (Find *find, GError **error)
 {
-  find->identifier = dcm_data_set_new ();
-  if (!cli_keys_add (find->identifier, find->keys, error))
-    return FALSE;
+  const char *level = find->level != NULL ? find->level : "STUDY";
+
   /* PS3.4 K.6.1.1.2: the worklist has no Query/Retrieve Level. */
   if (find->level == NULL && strcmp (find->model_uid,
                                      DCM_UID_MODALITY_WORKLIST_INFORMATION_MODEL_FIND) == 0)
-    return TRUE;
-  return dcm_data_set_set_string (find->identifier, DCM_TAG_QUERY_RETRIEVE_LEVEL, DCM_VR_NONE,
-                                  find->level != NULL ? find->level : "STUDY", error);
+    level = NULL;
+  find->identifier = cli_query_build_identifier (find->keys, level, error);
+  return find->identifier != NULL;
 }
 
 /* ---- printing the matches ---- */
@@ -123,45 +121,6 @@ print_end (Find *find)
 /* ---- the exchange ---- */
 
 static void
-find_fail (Find *find, const GError *error, int exit_status)
-{
-  cli_print_error ("find", error);
-  find->exit_status = exit_status;
-  g_main_loop_quit (find->loop);
-}
-
-static void
-on_released (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Find *find = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dimse_association_release_finish (DIMSE_ASSOCIATION (source), result, &error)
-      && find->options.verbose)
-    cli_print_error ("find", error);
-  g_main_loop_quit (find->loop);
-}
-
-/* A Cancel status after --max-results is what was asked for: success. */
-static int
-exit_status_for (Find *find, guint16 status)
-{
-  switch (dimse_status_class (status))
-    {
-    case DIMSE_STATUS_SUCCESS:
-      return CLI_EXIT_SUCCESS;
-    case DIMSE_STATUS_WARNING:
-      return CLI_EXIT_WARNING;
-    case DIMSE_STATUS_CANCEL:
-      return dimse_find_job_get_cancel_sent (find->job) ? CLI_EXIT_SUCCESS : CLI_EXIT_FAILURE;
-    case DIMSE_STATUS_PENDING:
-    case DIMSE_STATUS_FAILURE:
-    default:
-      return CLI_EXIT_FAILURE;
-    }
-}
-
-static void
 on_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Find *find = user_data;
@@ -172,41 +131,31 @@ on_found (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!dimse_find_finish (assoc, result, &status, &error))
     {
       print_end (find);
-      if (!dimse_association_is_established (assoc))
-        {
-          find_fail (find, error, g_error_matches (error, DIMSE_ERROR,
-                                                   DIMSE_ERROR_ASSOCIATION_ABORTED)
-                                  ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE);
-          return;
-        }
+      if (cli_query_fail_if_lost (&find->run, assoc, error))
+        return;
       cli_print_error ("find", error);
-      find->exit_status = CLI_EXIT_FAILURE;
-      dimse_association_release_async (assoc, NULL, on_released, find);
+      cli_query_release (&find->run, assoc, CLI_EXIT_FAILURE);
       return;
     }
   print_end (find);
   g_printerr (_("C-FIND to %s: %s (0x%04X), %u matches%s\n"), find->peer_text,
               dimse_status_meaning (status, DIMSE_C_FIND_RQ), status, find->n_printed,
               dimse_find_job_get_cancel_sent (find->job) ? _(", C-CANCEL sent") : "");
-  find->exit_status = exit_status_for (find, status);
-  dimse_association_release_async (assoc, NULL, on_released, find);
+  /* A Cancel status after --max-results is what was asked for: success. */
+  cli_query_release (&find->run, assoc,
+                     cli_query_exit_status (status,
+                                            dimse_find_job_get_cancel_sent (find->job)));
 }
 
 static void
 on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Find *find = user_data;
-  g_autoptr(GError) error = NULL;
 
   (void) source;
-  find->assoc = dimse_association_request_finish (result, &error);
+  find->assoc = cli_query_request_finish (&find->run, result, find->traffic, find->traffic_id);
   if (find->assoc == NULL)
-    {
-      find_fail (find, error, CLI_EXIT_REFUSED);
-      return;
-    }
-  if (find->traffic != NULL)
-    cli_traffic_watch (find->traffic, find->traffic_id, find->assoc);
+    return;
   find->job = dimse_find_job_new ();
   g_signal_connect (find->job, "result", G_CALLBACK (on_result), find);
   dimse_find_async (find->assoc, find->model_uid, find->identifier,
@@ -218,38 +167,15 @@ on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
 static gboolean
 resolve_model (Find *find, GError **error)
 {
-  static const struct {
-    const char *name;
-    const char *uid;
-  } models[] = {
+  static const CliQueryModel models[] = {
     { "patient", DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND },
     { "study", DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND },
     { "mwl", DCM_UID_MODALITY_WORKLIST_INFORMATION_MODEL_FIND },
   };
-  static const char *const levels[] = { "PATIENT", "STUDY", "SERIES", "IMAGE" };
 
-  find->model_uid = NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS (models); i++)
-    if (g_ascii_strcasecmp (find->model != NULL ? find->model : "study", models[i].name) == 0)
-      find->model_uid = models[i].uid;
-  if (find->model_uid == NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--model must be patient, study or mwl, not “%s”."), find->model);
-      return FALSE;
-    }
-  if (find->level == NULL)
-    return TRUE;
-  for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
-    if (g_ascii_strcasecmp (find->level, levels[i]) == 0)
-      {
-        g_free (find->level);
-        find->level = g_strdup (levels[i]);
-        return TRUE;
-      }
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("--level must be PATIENT, STUDY, SERIES or IMAGE, not “%s”."), find->level);
-  return FALSE;
+  return cli_query_resolve_model (find->model, models, G_N_ELEMENTS (models),
+                                  _("patient, study or mwl"), &find->model_uid, error)
+         && cli_query_resolve_level (&find->level, error);
 }
 
 static gboolean
@@ -288,16 +214,8 @@ parse_arguments (Find *find, int argc, char **argv, GError **error)
                    _("--max-results must be 0 or more, not %d."), find->max_results);
       return FALSE;
     }
-  if (argc != 2)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                   _("Give one PEER as AET@host:port (see --help)."));
-      return FALSE;
-    }
-  if (!cli_peer_parse (argv[1], &find->peer, error) || !build_identifier (find, error))
-    return FALSE;
-  find->peer_text = cli_peer_to_string (&find->peer);
-  return TRUE;
+  return cli_query_parse_peer (argc, argv, &find->peer, &find->peer_text, error)
+         && build_identifier (find, error);
 }
 
 static void
@@ -307,7 +225,7 @@ find_clear (Find *find)
   g_clear_object (&find->job);
   g_clear_pointer (&find->identifier, dcm_data_set_unref);
   g_clear_pointer (&find->traffic, cli_traffic_free);
-  g_clear_pointer (&find->loop, g_main_loop_unref);
+  g_clear_pointer (&find->run.loop, g_main_loop_unref);
   g_clear_pointer (&find->peer_text, g_free);
   g_clear_pointer (&find->model, g_free);
   g_clear_pointer (&find->level, g_free);
@@ -322,7 +240,6 @@ cli_find_run (int argc, char **argv)
   Find find = { 0 };
   g_autoptr(DimseAssociationParams) params = NULL;
   g_autoptr(GError) error = NULL;
-  DimseTimeouts timeouts;
   int exit_status;
 
   g_set_prgname ("dimse find");
@@ -335,18 +252,14 @@ cli_find_run (int argc, char **argv)
     }
   params = cli_common_options_build_params (&find.options, &find.peer);
   dimse_association_params_add_context (params, find.model_uid, NULL, DIMSE_ROLE_DEFAULT);
-  cli_common_options_get_timeouts (&find.options, &timeouts);
-  find.loop = g_main_loop_new (NULL, FALSE);
-  find.exit_status = CLI_EXIT_FAILURE;
+  find.run = (CliQueryRun) { "find", find.options.verbose, g_main_loop_new (NULL, FALSE),
+                            CLI_EXIT_FAILURE };
   if (find.options.verbose)
-    {
-      find.traffic = cli_traffic_new ();
-      find.traffic_id = cli_traffic_begin_request (find.traffic, params);
-    }
-  dimse_association_request_async (params, find.peer.host, find.peer.port, &timeouts, NULL, NULL,
-                                   on_associated, &find);
-  g_main_loop_run (find.loop);
-  exit_status = find.exit_status;
+    find.traffic = cli_traffic_new ();
+  find.traffic_id = cli_query_request (&find.options, &find.peer, params, find.traffic,
+                                       on_associated, &find);
+  g_main_loop_run (find.run.loop);
+  exit_status = find.run.exit_status;
   find_clear (&find);
   return exit_status;
 }

@@ -11,9 +11,8 @@
 
 #include "cli-common.h"
 #include "cli-private.h"
-#include "dcm-tags.h"
+#include "cli-query.h"
 #include "dcm-uids.h"
-#include "dimse-error.h"
 #include "dimse-get.h"
 #include "dimse-status.h"
 
@@ -31,10 +30,9 @@ typedef struct {
   GCancellable     *cancellable;
   CliTraffic       *traffic;
   guint             traffic_id;
-  GMainLoop        *loop;
   DimseAssociation *assoc;
   gboolean          show_progress;
-  int               exit_status;
+  CliQueryRun       run;
 } Get;
 
 /* ---- progress ---- */
@@ -77,43 +75,6 @@ on_signal (gpointer user_data)
 /* ---- the exchange ---- */
 
 static void
-get_fail (Get *get, const GError *error, int exit_status)
-{
-  cli_print_error ("get", error);
-  get->exit_status = exit_status;
-  g_main_loop_quit (get->loop);
-}
-
-static void
-on_released (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Get *get = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dimse_association_release_finish (DIMSE_ASSOCIATION (source), result, &error)
-      && get->options.verbose)
-    cli_print_error ("get", error);
-  g_main_loop_quit (get->loop);
-}
-
-static int
-exit_status_for (guint16 status)
-{
-  switch (dimse_status_class (status))
-    {
-    case DIMSE_STATUS_SUCCESS:
-      return CLI_EXIT_SUCCESS;
-    case DIMSE_STATUS_WARNING:
-      return CLI_EXIT_WARNING;
-    case DIMSE_STATUS_CANCEL:
-    case DIMSE_STATUS_PENDING:
-    case DIMSE_STATUS_FAILURE:
-    default:
-      return CLI_EXIT_FAILURE;
-    }
-}
-
-static void
 print_summary (Get *get, guint16 status, const GError *error)
 {
   DimseGetJob *job = get->job;
@@ -147,41 +108,28 @@ on_got (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!dimse_get_finish (assoc, result, &status, &error))
     {
-      if (!dimse_association_is_established (assoc))
-        {
-          get_fail (get, error, g_error_matches (error, DIMSE_ERROR,
-                                                 DIMSE_ERROR_ASSOCIATION_ABORTED)
-                                ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE);
-          return;
-        }
+      if (cli_query_fail_if_lost (&get->run, assoc, error))
+        return;
       if (error->domain == DIMSE_STATUS_ERROR)
         print_summary (get, 0, error);
       else
         cli_print_error ("get", error);
-      get->exit_status = CLI_EXIT_FAILURE;
-      dimse_association_release_async (assoc, NULL, on_released, get);
+      cli_query_release (&get->run, assoc, CLI_EXIT_FAILURE);
       return;
     }
   print_summary (get, status, NULL);
-  get->exit_status = exit_status_for (status);
-  dimse_association_release_async (assoc, NULL, on_released, get);
+  cli_query_release (&get->run, assoc, cli_query_exit_status (status, FALSE));
 }
 
 static void
 on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Get *get = user_data;
-  g_autoptr(GError) error = NULL;
 
   (void) source;
-  get->assoc = dimse_association_request_finish (result, &error);
+  get->assoc = cli_query_request_finish (&get->run, result, get->traffic, get->traffic_id);
   if (get->assoc == NULL)
-    {
-      get_fail (get, error, CLI_EXIT_REFUSED);
-      return;
-    }
-  if (get->traffic != NULL)
-    cli_traffic_watch (get->traffic, get->traffic_id, get->assoc);
+    return;
   get->job = dimse_get_job_new ();
   g_signal_connect (get->job, "progress", G_CALLBACK (on_progress), get);
   g_signal_connect (get->job, "instance-received", G_CALLBACK (on_instance_received), get);
@@ -194,31 +142,14 @@ on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
 static gboolean
 resolve_model (Get *get, GError **error)
 {
-  static const char *const levels[] = { "PATIENT", "STUDY", "SERIES", "IMAGE" };
-  const char *model = get->model != NULL ? get->model : "study";
+  static const CliQueryModel models[] = {
+    { "patient", DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET },
+    { "study", DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET },
+  };
 
-  if (g_ascii_strcasecmp (model, "patient") == 0)
-    get->model_uid = DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET;
-  else if (g_ascii_strcasecmp (model, "study") == 0)
-    get->model_uid = DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET;
-  else
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--model must be patient or study, not “%s”."), model);
-      return FALSE;
-    }
-  if (get->level == NULL)
-    return TRUE;
-  for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
-    if (g_ascii_strcasecmp (get->level, levels[i]) == 0)
-      {
-        g_free (get->level);
-        get->level = g_strdup (levels[i]);
-        return TRUE;
-      }
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("--level must be PATIENT, STUDY, SERIES or IMAGE, not “%s”."), get->level);
-  return FALSE;
+  return cli_query_resolve_model (get->model, models, G_N_ELEMENTS (models),
+                                  _("patient or study"), &get->model_uid, error)
+         && cli_query_resolve_level (&get->level, error);
 }
 
 static gboolean
@@ -237,16 +168,6 @@ check_out_dir (Get *get, GError **error)
       return FALSE;
     }
   return TRUE;
-}
-
-static gboolean
-build_identifier (Get *get, GError **error)
-{
-  get->identifier = dcm_data_set_new ();
-  if (!cli_keys_add (get->identifier, get->keys, error))
-    return FALSE;
-  return dcm_data_set_set_string (get->identifier, DCM_TAG_QUERY_RETRIEVE_LEVEL, DCM_VR_NONE,
-                                  get->level != NULL ? get->level : "STUDY", error);
 }
 
 static gboolean
@@ -278,16 +199,11 @@ parse_arguments (Get *get, int argc, char **argv, GError **error)
       || !cli_common_options_check (&get->options, error)
       || !resolve_model (get, error) || !check_out_dir (get, error))
     return FALSE;
-  if (argc != 2)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                   _("Give one PEER as AET@host:port (see --help)."));
-      return FALSE;
-    }
-  if (!cli_peer_parse (argv[1], &get->peer, error) || !build_identifier (get, error))
+  if (!cli_query_parse_peer (argc, argv, &get->peer, &get->peer_text, error))
     return FALSE;
-  get->peer_text = cli_peer_to_string (&get->peer);
-  return TRUE;
+  get->identifier = cli_query_build_identifier (get->keys,
+                                                get->level != NULL ? get->level : "STUDY", error);
+  return get->identifier != NULL;
 }
 
 static void
@@ -298,7 +214,7 @@ get_clear (Get *get)
   g_clear_object (&get->cancellable);
   g_clear_pointer (&get->identifier, dcm_data_set_unref);
   g_clear_pointer (&get->traffic, cli_traffic_free);
-  g_clear_pointer (&get->loop, g_main_loop_unref);
+  g_clear_pointer (&get->run.loop, g_main_loop_unref);
   g_clear_pointer (&get->peer_text, g_free);
   g_clear_pointer (&get->model, g_free);
   g_clear_pointer (&get->level, g_free);
@@ -312,27 +228,22 @@ static int
 run (Get *get)
 {
   g_autoptr(DimseAssociationParams) params = NULL;
-  DimseTimeouts timeouts;
   guint sigint_id;
 
   params = cli_common_options_build_params (&get->options, &get->peer);
   dimse_get_add_contexts (params, get->model_uid, NULL);
-  cli_common_options_get_timeouts (&get->options, &timeouts);
-  get->loop = g_main_loop_new (NULL, FALSE);
+  get->run = (CliQueryRun) { "get", get->options.verbose, g_main_loop_new (NULL, FALSE),
+                            CLI_EXIT_FAILURE };
   get->cancellable = g_cancellable_new ();
-  get->exit_status = CLI_EXIT_FAILURE;
   get->show_progress = isatty (STDERR_FILENO) && !get->options.verbose;
   if (get->options.verbose)
-    {
-      get->traffic = cli_traffic_new ();
-      get->traffic_id = cli_traffic_begin_request (get->traffic, params);
-    }
+    get->traffic = cli_traffic_new ();
   sigint_id = g_unix_signal_add (SIGINT, on_signal, get);
-  dimse_association_request_async (params, get->peer.host, get->peer.port, &timeouts, NULL,
-                                   NULL, on_associated, get);
-  g_main_loop_run (get->loop);
+  get->traffic_id = cli_query_request (&get->options, &get->peer, params, get->traffic,
+                                       on_associated, get);
+  g_main_loop_run (get->run.loop);
   g_source_remove (sigint_id);
-  return get->exit_status;
+  return get->run.exit_status;
 }
 
 int

@@ -11,8 +11,8 @@
 
 #include "cli-common.h"
 #include "cli-private.h"
+#include "cli-query.h"
 #include "dcm-uid.h"
-#include "dimse-error.h"
 #include "dimse-move.h"
 #include "dimse-server.h"
 #include "dimse-status.h"
@@ -33,7 +33,6 @@ typedef struct {
   DimseMoveJob     *job;
   CliTraffic       *traffic;
   guint             traffic_id;
-  GMainLoop        *loop;
   GCancellable     *cancellable;
   DimseAssociation *assoc;
   DimseServer      *server;         /* our Storage SCP, without --dest */
@@ -41,7 +40,7 @@ typedef struct {
   GPtrArray        *store_associations;
   gboolean          show_progress;
   gboolean          progress_shown;
-  int               exit_status;
+  CliQueryRun       run;
 } Move;
 
 /* ---- our own Storage SCP, the destination without --dest ---- */
@@ -163,43 +162,6 @@ end_progress (Move *move)
 }
 
 static void
-move_fail (Move *move, const GError *error, int exit_status)
-{
-  cli_print_error ("move", error);
-  move->exit_status = exit_status;
-  g_main_loop_quit (move->loop);
-}
-
-static void
-on_released (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Move *move = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dimse_association_release_finish (DIMSE_ASSOCIATION (source), result, &error)
-      && move->options.verbose)
-    cli_print_error ("move", error);
-  g_main_loop_quit (move->loop);
-}
-
-static int
-exit_status_for (guint16 status)
-{
-  switch (dimse_status_class (status))
-    {
-    case DIMSE_STATUS_SUCCESS:
-      return CLI_EXIT_SUCCESS;
-    case DIMSE_STATUS_WARNING:
-      return CLI_EXIT_WARNING;
-    case DIMSE_STATUS_CANCEL:
-    case DIMSE_STATUS_PENDING:
-    case DIMSE_STATUS_FAILURE:
-    default:
-      return CLI_EXIT_FAILURE;
-    }
-}
-
-static void
 print_summary (Move *move, guint16 status)
 {
   const char *const *failed = dimse_move_job_get_failed_sop_instance_uids (move->job);
@@ -228,40 +190,27 @@ on_moved (GObject *source, GAsyncResult *result, gpointer user_data)
   end_progress (move);
   if (!dimse_move_finish (assoc, result, &status, &error))
     {
-      if (!dimse_association_is_established (assoc))
-        {
-          move_fail (move, error, g_error_matches (error, DIMSE_ERROR,
-                                                   DIMSE_ERROR_ASSOCIATION_ABORTED)
-                                  ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE);
-          return;
-        }
+      if (cli_query_fail_if_lost (&move->run, assoc, error))
+        return;
       cli_print_error ("move", error);
       if (error->domain == DIMSE_STATUS_ERROR)
         print_summary (move, (guint16) error->code);
-      move->exit_status = CLI_EXIT_FAILURE;
-      dimse_association_release_async (assoc, NULL, on_released, move);
+      cli_query_release (&move->run, assoc, CLI_EXIT_FAILURE);
       return;
     }
   print_summary (move, status);
-  move->exit_status = exit_status_for (status);
-  dimse_association_release_async (assoc, NULL, on_released, move);
+  cli_query_release (&move->run, assoc, cli_query_exit_status (status, FALSE));
 }
 
 static void
 on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Move *move = user_data;
-  g_autoptr(GError) error = NULL;
 
   (void) source;
-  move->assoc = dimse_association_request_finish (result, &error);
+  move->assoc = cli_query_request_finish (&move->run, result, move->traffic, move->traffic_id);
   if (move->assoc == NULL)
-    {
-      move_fail (move, error, CLI_EXIT_REFUSED);
-      return;
-    }
-  if (move->traffic != NULL)
-    cli_traffic_watch (move->traffic, move->traffic_id, move->assoc);
+    return;
   move->job = dimse_move_job_new ();
   g_signal_connect (move->job, "progress", G_CALLBACK (on_progress), move);
   dimse_move_async (move->assoc, move->model_uid, move->identifier,
@@ -276,7 +225,7 @@ on_signal (gpointer user_data)
   Move *move = user_data;
 
   if (move->assoc == NULL)
-    g_main_loop_quit (move->loop);
+    g_main_loop_quit (move->run.loop);
   else
     g_cancellable_cancel (move->cancellable);
   return G_SOURCE_CONTINUE;
@@ -287,31 +236,16 @@ on_signal (gpointer user_data)
 static gboolean
 resolve_model (Move *move, GError **error)
 {
-  static const char *const levels[] = { "PATIENT", "STUDY", "SERIES", "IMAGE" };
-  const char *model = move->model != NULL ? move->model : "study";
+  static const CliQueryModel models[] = {
+    { "patient", DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE },
+    { "study", DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE },
+  };
 
-  if (g_ascii_strcasecmp (model, "patient") == 0)
-    move->model_uid = DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE;
-  else if (g_ascii_strcasecmp (model, "study") == 0)
-    move->model_uid = DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE;
-  else
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--model must be patient or study, not “%s”."), model);
-      return FALSE;
-    }
   if (move->level == NULL)
     move->level = g_strdup ("STUDY");
-  for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
-    if (g_ascii_strcasecmp (move->level, levels[i]) == 0)
-      {
-        g_free (move->level);
-        move->level = g_strdup (levels[i]);
-        return TRUE;
-      }
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("--level must be PATIENT, STUDY, SERIES or IMAGE, not “%s”."), move->level);
-  return FALSE;
+  return cli_query_resolve_model (move->model, models, G_N_ELEMENTS (models),
+                                  _("patient or study"), &move->model_uid, error)
+         && cli_query_resolve_level (&move->level, error);
 }
 
 static gboolean
@@ -348,16 +282,6 @@ check_destination (Move *move, GError **error)
 }
 
 static gboolean
-build_identifier (Move *move, GError **error)
-{
-  move->identifier = dcm_data_set_new ();
-  if (!cli_keys_add (move->identifier, move->keys, error))
-    return FALSE;
-  return dcm_data_set_set_string (move->identifier, DCM_TAG_QUERY_RETRIEVE_LEVEL, DCM_VR_NONE,
-                                  move->level, error);
-}
-
-static gboolean
 parse_arguments (Move *move, int argc, char **argv, GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("PEER"));
@@ -390,16 +314,10 @@ parse_arguments (Move *move, int argc, char **argv, GError **error)
       || !cli_common_options_check (&move->options, error)
       || !resolve_model (move, error) || !check_destination (move, error))
     return FALSE;
-  if (argc != 2)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                   _("Give one PEER as AET@host:port (see --help)."));
-      return FALSE;
-    }
-  if (!cli_peer_parse (argv[1], &move->peer, error) || !build_identifier (move, error))
+  if (!cli_query_parse_peer (argc, argv, &move->peer, &move->peer_text, error))
     return FALSE;
-  move->peer_text = cli_peer_to_string (&move->peer);
-  return TRUE;
+  move->identifier = cli_query_build_identifier (move->keys, move->level, error);
+  return move->identifier != NULL;
 }
 
 static void
@@ -415,7 +333,7 @@ move_clear (Move *move)
   g_clear_object (&move->store);
   g_clear_pointer (&move->identifier, dcm_data_set_unref);
   g_clear_pointer (&move->traffic, cli_traffic_free);
-  g_clear_pointer (&move->loop, g_main_loop_unref);
+  g_clear_pointer (&move->run.loop, g_main_loop_unref);
   g_clear_pointer (&move->peer_text, g_free);
   g_clear_pointer (&move->dest, g_free);
   g_clear_pointer (&move->model, g_free);
@@ -430,19 +348,15 @@ static void
 run (Move *move)
 {
   g_autoptr(DimseAssociationParams) params = NULL;
-  DimseTimeouts timeouts;
   guint sigint_id, sigterm_id;
 
   params = cli_common_options_build_params (&move->options, &move->peer);
   dimse_association_params_add_context (params, move->model_uid, NULL, DIMSE_ROLE_DEFAULT);
-  cli_common_options_get_timeouts (&move->options, &timeouts);
-  if (move->traffic != NULL)
-    move->traffic_id = cli_traffic_begin_request (move->traffic, params);
   sigint_id = g_unix_signal_add (SIGINT, on_signal, move);
   sigterm_id = g_unix_signal_add (SIGTERM, on_signal, move);
-  dimse_association_request_async (params, move->peer.host, move->peer.port, &timeouts, NULL,
-                                   NULL, on_associated, move);
-  g_main_loop_run (move->loop);
+  move->traffic_id = cli_query_request (&move->options, &move->peer, params, move->traffic,
+                                        on_associated, move);
+  g_main_loop_run (move->run.loop);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   stop_store_scp (move);
@@ -457,14 +371,14 @@ cli_move_run (int argc, char **argv)
 
   g_set_prgname ("dimse move");
   cli_common_options_init (&move.options);
-  move.exit_status = CLI_EXIT_FAILURE;
   if (!parse_arguments (&move, argc, argv, &error))
     {
       cli_print_error ("move", error);
       move_clear (&move);
       return CLI_EXIT_FAILURE;
     }
-  move.loop = g_main_loop_new (NULL, FALSE);
+  move.run = (CliQueryRun) { "move", move.options.verbose, g_main_loop_new (NULL, FALSE),
+                            CLI_EXIT_FAILURE };
   move.cancellable = g_cancellable_new ();
   move.show_progress = isatty (STDERR_FILENO);
   if (move.options.verbose)
@@ -476,7 +390,7 @@ cli_move_run (int argc, char **argv)
       return CLI_EXIT_FAILURE;
     }
   run (&move);
-  exit_status = move.exit_status;
+  exit_status = move.run.exit_status;
   move_clear (&move);
   return exit_status;
 }
