@@ -5,10 +5,8 @@
 
 #include <string.h>
 
-#include "dcm-parser.h"
 #include "dcm-uid.h"
-#include "dimse-error.h"
-#include "dimse-status.h"
+#include "dimse-request-loop.h"
 #include "dimse-store.h"
 
 /* ---- the contexts ---- */
@@ -273,24 +271,11 @@ typedef struct {
   DimseGetJob   *job;             /* may be NULL */
   DimseStoreScp *scp;
   gulong         stored_handler;
-  GSource       *cancel_source;   /* watches the caller's cancellable */
-  guint16        message_id;
-  gboolean       cancel_sent;
 } GetState;
-
-static void
-get_stop_watching (GetState *state)
-{
-  if (state->cancel_source == NULL)
-    return;
-  g_source_destroy (state->cancel_source);
-  g_clear_pointer (&state->cancel_source, g_source_unref);
-}
 
 static void
 get_state_free (GetState *state)
 {
-  get_stop_watching (state);
   g_clear_signal_handler (&state->stored_handler, state->scp);
   g_clear_object (&state->scp);
   g_clear_object (&state->job);
@@ -316,77 +301,16 @@ on_instance_stored (DimseStoreScp *scp, DimseAssociation *assoc, DimseMessage *r
 }
 
 static void
-on_cancel_sent (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* DIMSE_ERROR_LIMIT: the final response came first, nothing to cancel. */
-  if (!dimse_association_send_cancel_finish (DIMSE_ASSOCIATION (source), result, &error))
-    g_debug ("The C-CANCEL-RQ to %s was not sent: %s",
-             dimse_association_get_peer_name (DIMSE_ASSOCIATION (source)), error->message);
-}
-
-static gboolean
-on_cancelled (GCancellable *cancellable, gpointer user_data)
-{
-  GTask *task = user_data;
-  GetState *state = g_task_get_task_data (task);
-
-  (void) cancellable;
-  if (!state->cancel_sent)
-    {
-      state->cancel_sent = TRUE;
-      dimse_association_send_cancel_async (DIMSE_ASSOCIATION (g_task_get_source_object (task)),
-                                           state->message_id, NULL, on_cancel_sent,
-                                           g_object_ref (task));
-    }
-  g_clear_pointer (&state->cancel_source, g_source_unref);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-get_watch_cancellable (GTask *task)
-{
-  GetState *state = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  if (cancellable == NULL)
-    return;
-  state->cancel_source = g_cancellable_source_new (cancellable);
-  g_source_set_callback (state->cancel_source, G_SOURCE_FUNC (on_cancelled),
-                         g_object_ref (task), g_object_unref);
-  g_source_attach (state->cancel_source, g_task_get_context (task));
-}
-
-static void
-update_count (DimseGetJob *job, DimseMessage *rsp, guint32 tag, guint *field, guint prop)
-{
-  guint16 value;
-
-  if (!dimse_message_get_us (rsp, tag, &value) || *field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (job), properties[prop]);
-}
-
-static void
 get_update_counts (GetState *state, DimseMessage *rsp)
 {
   DimseGetJob *job = state->job;
 
   if (job == NULL)
     return;
-  g_object_freeze_notify (G_OBJECT (job));
-  update_count (job, rsp, DCM_TAG_NUMBER_OF_REMAINING_SUBOPERATIONS, &job->n_remaining,
-                PROP_N_REMAINING);
-  update_count (job, rsp, DCM_TAG_NUMBER_OF_COMPLETED_SUBOPERATIONS, &job->n_completed,
-                PROP_N_COMPLETED);
-  update_count (job, rsp, DCM_TAG_NUMBER_OF_FAILED_SUBOPERATIONS, &job->n_failed,
-                PROP_N_FAILED);
-  update_count (job, rsp, DCM_TAG_NUMBER_OF_WARNING_SUBOPERATIONS, &job->n_warning,
-                PROP_N_WARNING);
-  g_object_thaw_notify (G_OBJECT (job));
+  dimse_request_loop_take_counts (G_OBJECT (job), rsp,
+                                  (guint *const[]) { &job->n_remaining, &job->n_completed,
+                                                     &job->n_failed, &job->n_warning },
+                                  &properties[PROP_N_REMAINING]);
   g_signal_emit (job, signals[SIGNAL_PROGRESS], 0);
 }
 
@@ -394,15 +318,10 @@ get_update_counts (GetState *state, DimseMessage *rsp)
 static GStrv
 get_failed_uids (DimseMessage *rsp)
 {
-  const DcmTransferSyntax *ts = NULL;
   g_autoptr(DcmDataSet) ds = NULL;
   g_autoptr(GError) error = NULL;
-  GBytes *encoded;
 
-  if (dimse_message_get_data_set (rsp) != NULL)
-    ds = dcm_data_set_ref (dimse_message_get_data_set (rsp));
-  else if ((encoded = dimse_message_get_encoded_data_set (rsp, &ts)) != NULL)
-    ds = dcm_data_set_read_bytes (encoded, ts, NULL, &error);
+  ds = dimse_request_loop_parse_data_set (rsp, &error);
   if (ds == NULL)
     {
       if (error != NULL)
@@ -413,106 +332,33 @@ get_failed_uids (DimseMessage *rsp)
 }
 
 static void
-get_handle_final (GTask *task, DimseMessage *rsp, guint16 status)
+get_on_pending (GTask *task, DimseMessage *rsp)
 {
-  GetState *state = g_task_get_task_data (task);
-  GError *error = NULL;
+  get_update_counts (dimse_request_loop_get_data (task), rsp);
+}
 
-  get_stop_watching (state);
+static void
+get_on_final (GTask *task, DimseMessage *rsp, guint16 status)
+{
+  GetState *state = dimse_request_loop_get_data (task);
+
   get_update_counts (state, rsp);
-  if (state->job != NULL)
-    {
-      g_strfreev (state->job->failed_sop_instance_uids);
-      state->job->failed_sop_instance_uids = get_failed_uids (rsp);
-      state->job->status = status;
-      g_object_notify_by_pspec (G_OBJECT (state->job), properties[PROP_FAILED_SOP_INSTANCE_UIDS]);
-      g_object_notify_by_pspec (G_OBJECT (state->job), properties[PROP_STATUS]);
-    }
-  if (dimse_status_class (status) == DIMSE_STATUS_FAILURE)
-    {
-      dimse_status_set_error (&error, status, DIMSE_C_GET_RQ, dimse_message_get_command (rsp));
-      g_task_return_error (task, error);
-    }
-  else
-    g_task_return_int (task, status);
+  if (state->job == NULL)
+    return;
+  g_strfreev (state->job->failed_sop_instance_uids);
+  state->job->failed_sop_instance_uids = get_failed_uids (rsp);
+  state->job->status = status;
+  g_object_notify_by_pspec (G_OBJECT (state->job), properties[PROP_FAILED_SOP_INSTANCE_UIDS]);
+  g_object_notify_by_pspec (G_OBJECT (state->job), properties[PROP_STATUS]);
 }
 
-static void get_receive_next (GTask *task);
-
-static void
-on_get_response (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(DimseMessage) rsp = NULL;
-  GError *error = NULL;
-  guint16 status = 0;
-
-  rsp = dimse_association_receive_response_finish (DIMSE_ASSOCIATION (source), result, NULL,
-                                                   &error);
-  if (rsp == NULL)
-    {
-      get_stop_watching (g_task_get_task_data (task));
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!dimse_message_get_us (rsp, DCM_TAG_STATUS, &status))
-    {
-      get_stop_watching (g_task_get_task_data (task));
-      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_MESSAGE_INVALID,
-                               "The C-GET-RSP from %s has no Status (0000,0900).",
-                               dimse_association_get_peer_name (DIMSE_ASSOCIATION (source)));
-      return;
-    }
-  if (dimse_status_class (status) != DIMSE_STATUS_PENDING)
-    {
-      get_handle_final (task, rsp, status);
-      return;
-    }
-  get_update_counts (g_task_get_task_data (task), rsp);
-  get_receive_next (task);
-}
-
-static void
-get_receive_next (GTask *task)
-{
-  GetState *state = g_task_get_task_data (task);
-
-  /* Not the caller's cancellable: a cancel becomes a C-CANCEL-RQ. */
-  dimse_association_receive_response_async (
-    DIMSE_ASSOCIATION (g_task_get_source_object (task)), state->message_id, NULL,
-    on_get_response, g_object_ref (task));
-}
-
-static void
-on_get_sent (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!dimse_association_send_message_finish (DIMSE_ASSOCIATION (source), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  get_watch_cancellable (task);
-  get_receive_next (task);
-}
-
-static guint8
-get_context (DimseAssociation *assoc, const char *information_model, GError **error)
-{
-  const DimseNegotiationResult *negotiation = dimse_association_get_negotiation (assoc);
-  guint8 pc_id = 0;
-
-  if (negotiation != NULL)
-    pc_id = dimse_negotiation_result_find_context (negotiation, information_model, NULL,
-                                                   DIMSE_ROLE_SCU);
-  if (pc_id == 0)
-    g_set_error (error, DIMSE_ERROR, DIMSE_ERROR_NO_PRESENTATION_CONTEXT,
-                 "%s accepted no presentation context for %s, so no C-GET can be sent.",
-                 dimse_association_get_peer_name (assoc), dcm_uid_name (information_model));
-  return pc_id;
-}
+static const DimseRequestLoopOps get_ops = {
+  .name = "C-GET",
+  .command = DIMSE_C_GET_RQ,
+  .on_cancel = NULL,
+  .on_pending = get_on_pending,
+  .on_final = get_on_final,
+};
 
 static GetState *
 get_state_new (DimseAssociation *assoc, const char *out_dir, DimseGetJob *job)
@@ -524,7 +370,6 @@ get_state_new (DimseAssociation *assoc, const char *out_dir, DimseGetJob *job)
   state->stored_handler = g_signal_connect (state->scp, "instance-stored",
                                             G_CALLBACK (on_instance_stored), state);
   dimse_store_scp_attach (state->scp, assoc);
-  state->message_id = dimse_association_next_message_id (assoc);
   return state;
 }
 
@@ -535,9 +380,7 @@ dimse_get_async (DimseAssociation *assoc, const char *information_model,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(DimseMessage) rq = NULL;
-  GetState *state;
   GError *error = NULL;
-  guint8 pc_id;
 
   g_return_if_fail (DIMSE_IS_ASSOCIATION (assoc));
   g_return_if_fail (information_model != NULL);
@@ -545,44 +388,28 @@ dimse_get_async (DimseAssociation *assoc, const char *information_model,
   g_return_if_fail (out_dir != NULL);
   g_return_if_fail (job == NULL || DIMSE_IS_GET_JOB (job));
 
-  task = g_task_new (assoc, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dimse_get_async);
-  /* A cancel ends with the peer's final status, not G_IO_ERROR_CANCELLED. */
-  g_task_set_check_cancellable (task, FALSE);
-  if (g_task_return_error_if_cancelled (task))
+  task = dimse_request_loop_task_new (assoc, &get_ops, dimse_get_async, cancellable,
+                                      callback, user_data);
+  if (!dimse_request_loop_prepare (task, information_model))
     return;
-  pc_id = get_context (assoc, information_model, &error);
-  if (pc_id == 0)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  state = get_state_new (assoc, out_dir, job);
-  g_task_set_task_data (task, state, (GDestroyNotify) get_state_free);
-  rq = dimse_message_new_c_get_rq (state->message_id, information_model, DIMSE_PRIORITY_MEDIUM,
-                                   &error);
+  dimse_request_loop_set_data (task, get_state_new (assoc, out_dir, job),
+                               (GDestroyNotify) get_state_free);
+  rq = dimse_message_new_c_get_rq (dimse_request_loop_get_message_id (task), information_model,
+                                   DIMSE_PRIORITY_MEDIUM, &error);
   if (rq == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
   dimse_message_set_data_set (rq, identifier);
-  dimse_association_send_message_async (assoc, pc_id, rq, NULL, on_get_sent,
-                                        g_object_ref (task));
+  dimse_request_loop_send (task, rq);
 }
 
 gboolean
 dimse_get_finish (DimseAssociation *assoc, GAsyncResult *result, guint16 *out_status,
                   GError **error)
 {
-  gssize status;
-
   g_return_val_if_fail (g_task_is_valid (result, assoc), FALSE);
 
-  status = g_task_propagate_int (G_TASK (result), error);
-  if (status < 0)
-    return FALSE;
-  if (out_status != NULL)
-    *out_status = (guint16) status;
-  return TRUE;
+  return dimse_request_loop_finish (G_TASK (result), out_status, error);
 }
