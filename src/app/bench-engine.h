@@ -1,0 +1,47 @@
+/* bench-engine.h — the DICOM engine of the application, on a worker
+ * thread with its own GMainContext, so that the UI thread never waits on
+ * the network or the disk (STYLE.md). Widgets never touch engine objects
+ * directly: they call an operation here or in an operation file
+ * (bench-query-op.c, bench-retrieve-job.c, …) that runs its work through
+ * bench_engine_invoke and marshals results back to the UI thread. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bench-node.h"
+
+G_BEGIN_DECLS
+
+#define BENCH_TYPE_ENGINE (bench_engine_get_type ())
+G_DECLARE_FINAL_TYPE (BenchEngine, bench_engine, BENCH, ENGINE, GObject)
+
+/* Starts the worker thread. Created and used on the UI thread. */
+BenchEngine  *bench_engine_new (void);
+/* The worker's context: engine objects (DimseAssociation, DimseServer,
+ * DimseArchive …) are created and used only from functions running on it. */
+GMainContext *bench_engine_get_context (BenchEngine *engine);
+/* Runs func(data) once on the worker's context; destroy (may be NULL)
+ * frees data afterwards, on the worker. */
+void          bench_engine_invoke (BenchEngine *engine, GSourceFunc func, gpointer data,
+                                   GDestroyNotify destroy);
+/* Runs func(data) once on the UI thread's (default) context. */
+void          bench_engine_invoke_ui (GSourceFunc func, gpointer data, GDestroyNotify destroy);
+
+/* The local AE (preferences): our AE title as calling AE and as C-MOVE
+ * destination, the Storage SCP's port and folder. Read from the UI thread;
+ * the values are copied for the worker. */
+const char   *bench_engine_get_local_ae_title (BenchEngine *engine);
+guint         bench_engine_get_local_port (BenchEngine *engine);
+const char   *bench_engine_get_storage_folder (BenchEngine *engine);
+
+/* Stops the worker after cancelling what runs on it; called on shutdown. */
+void          bench_engine_shutdown (BenchEngine *engine);
+
+/* Properties (UI thread): "local-ae-title", "local-port", "storage-folder"
+ * (read-write, from GSettings), "storage-scp-state" (string, read-only:
+ * "Listening on port 11112", or the error in words), "demo-node"
+ * (BenchNode, read-only: the embedded archive once it listens, else NULL).
+ * Signal "instance-received" (const char *path, const char *calling_aet):
+ * each instance the local Storage SCP stored, on the UI thread. */
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+/* dimse-archive-demo.c — being written */
+#include "config.h"

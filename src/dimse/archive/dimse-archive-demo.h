@@ -1,0 +1,29 @@
+/* dimse-archive-demo.h — the synthetic archive behind `dimse serve --demo`
+ * and the application's "Demo archive": generated, deterministic */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint n_patients;   /* 0: the default, 36 */
+  guint seed;         /* 0: the default; the same seed gives the same bytes */
+  gboolean small;     /* tiny pixel data (8×8) for tests; otherwise 64×64 to 256×256 */
+} DimseArchiveDemoOptions;
+
+/* Writes the demo archive into folder (created if missing; files already
+ * there with the same names are replaced atomically): CT, MR, CR and US
+ * studies, several series each, patient names in ISO_IR 100 (Latin-1),
+ * ISO_IR 192 (UTF-8) and ISO 2022 IR 87 (Japanese), every UID derived
+ * from the seed under the project's UID root, so two runs give the same
+ * files byte for byte. options may be NULL. Returns the number of
+ * instances written. Errors: G_IO_ERROR from the file system. */
+guint dimse_archive_demo_generate (const char *folder, const DimseArchiveDemoOptions *options,
+                                   GCancellable *cancellable, GError **error);
+
+/* The folder the demo archive lives in for this user:
+ * $XDG_CACHE_HOME/dimsebench/demo-archive (a new string). */
+char *dimse_archive_demo_default_folder (void);
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+/* dimse-archive-index.c — being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* dimse-archive-match.c — being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* dimse-archive.c — being written */
+#include "config.h"

@@ -1,0 +1,69 @@
+/* dimse-archive.h — the embedded archive: a Verification, Storage and
+ * Query/Retrieve SCP (PS3.4 Annexes A, B, C) over a folder of Part 10
+ * files and its index; C-MOVE destinations from a node table */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dimse-archive-index.h"
+#include "dimse-association.h"
+#include "dimse-server.h"
+
+G_BEGIN_DECLS
+
+#define DIMSE_TYPE_ARCHIVE (dimse_archive_get_type ())
+G_DECLARE_FINAL_TYPE (DimseArchive, dimse_archive, DIMSE, ARCHIVE, GObject)
+
+/* An archive over folder (created if missing) answering to ae_title
+ * (NULL: "DIMSEBENCH"). Not yet indexed nor listening. */
+DimseArchive      *dimse_archive_new (const char *folder, const char *ae_title);
+const char        *dimse_archive_get_folder (DimseArchive *archive);
+const char        *dimse_archive_get_ae_title (DimseArchive *archive);
+DimseArchiveIndex *dimse_archive_get_index (DimseArchive *archive);
+
+/* Scans the folder into the index, in a worker thread; the callback runs
+ * on the caller's thread-default main context. */
+void     dimse_archive_open_async (DimseArchive *archive, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+gboolean dimse_archive_open_finish (DimseArchive *archive, GAsyncResult *result,
+                                    GError **error);
+
+/* ---- who may talk to it ---- */
+/* A C-MOVE destination (replaces one with the same AE title). */
+void     dimse_archive_add_node (DimseArchive *archive, const char *ae_title,
+                                 const char *host, guint16 port);
+void     dimse_archive_remove_node (DimseArchive *archive, const char *ae_title);
+/* Calling AE titles allowed to associate; until the first call, or after
+ * _set_accept_any (archive, TRUE), any. The nodes are not implied. */
+void     dimse_archive_add_calling_ae_title (DimseArchive *archive, const char *ae_title);
+void     dimse_archive_set_accept_any (DimseArchive *archive, gboolean accept_any);
+
+/* A new acceptor policy for a DimseServer: the called AE title, the
+ * calling AE titles, Verification, every storage SOP class as SCP and as
+ * SCU (the C-STOREs of a C-GET), Patient and Study Root FIND, MOVE and
+ * GET, Modality Worklist FIND; an asynchronous window. */
+DimseAcceptorPolicy *dimse_archive_new_policy (DimseArchive *archive);
+
+/* Answers the association's requests for as long as both live: C-ECHO;
+ * C-STORE into the folder, each stored instance added to the index;
+ * C-FIND with pending responses from the index; C-MOVE (a new association
+ * to the destination from the node table, 0xA801 when unknown) and C-GET
+ * (C-STORE sub-operations on assoc), with pending responses carrying the
+ * sub-operation counts and a final one with the Failed SOP Instance UID
+ * List; C-CANCEL of each. */
+void         dimse_archive_attach (DimseArchive *archive, DimseAssociation *assoc);
+
+/* Convenience: a DimseServer with dimse_archive_new_policy, listening on
+ * address (NULL: every address) and port (0: any, see
+ * dimse_server_get_port), attaching every association. */
+DimseServer *dimse_archive_serve (DimseArchive *archive, const char *address, guint16 port,
+                                  GError **error);
+
+/* Signals (on the main context of the associations):
+ * "instance-stored" (const char *path, const char *calling_ae_title)
+ * "sub-operation" (const char *destination_ae_title, const char
+ *   *sop_instance_uid, guint status): each C-STORE of a C-MOVE or C-GET
+ * "request" (DimseAssociation *assoc, DimseMessage *request, guint status):
+ *   after the final response to a C-FIND, C-MOVE or C-GET was sent */
+
+G_END_DECLS
