@@ -34,12 +34,20 @@ const char   *bench_engine_get_local_ae_title (BenchEngine *engine);
 guint         bench_engine_get_local_port (BenchEngine *engine);
 const char   *bench_engine_get_storage_folder (BenchEngine *engine);
 
+/* Starts the embedded demo archive (generated into
+ * dimse_archive_demo_default_folder the first time) on 127.0.0.1, with the
+ * local AE as its C-MOVE destination; "demo-node" is set once it listens.
+ * The application calls it when no node is configured. */
+void          bench_engine_start_demo (BenchEngine *engine);
+
 /* Stops the worker after cancelling what runs on it; called on shutdown. */
 void          bench_engine_shutdown (BenchEngine *engine);
 
 /* Properties (UI thread): "local-ae-title", "local-port", "storage-folder"
  * (read-write, from GSettings), "storage-scp-state" (string, read-only:
- * "Listening on port 11112", or the error in words), "demo-node"
+ * "Listening on port 11112", or the error in words), "storage-scp-listening"
+ * (boolean, read-only), "demo-state" (string, read-only: what the demo
+ * archive is doing, its error, or "" once it listens), "demo-node"
  * (BenchNode, read-only: the embedded archive once it listens, else NULL).
  * Signal "instance-received" (const char *path, const char *calling_aet):
  * each instance the local Storage SCP stored, on the UI thread. */

@@ -17,9 +17,10 @@
 
 /* PS3.7 Table C.4-1 (general): for requests this SCP does not serve. */
 #define LISTEN_STATUS_UNRECOGNIZED_OPERATION 0x0211
-/* PS3.7 §D.3.3.3: C-STOREs a requestor may have outstanding at once; each
- * is written by its own worker, so a window lets a sender keep the link
- * busy while earlier instances are synced. We invoke nothing ourselves. */
+/* PS3.7 §D.3.3.3: C-STOREs a requestor may have outstanding at once; when
+ * syncing files is slow they are finished by a writer thread, so a window
+ * lets a sender keep the link busy while earlier instances are synced. We
+ * invoke nothing ourselves. */
 #define LISTEN_MAX_OPERATIONS_PERFORMED 16
 
 typedef struct {
@@ -27,6 +28,7 @@ typedef struct {
   gint              port;
   char             *out_dir;
   char             *accept;
+  char             *duplicates;
   GMainLoop        *loop;
   DimseServer      *server;
   DimseStoreScp    *store;
@@ -62,7 +64,12 @@ on_instance_stored (DimseStoreScp *store, DimseAssociation *assoc, DimseMessage 
 
   (void) store;
   (void) user_data;
-  if (path != NULL)
+  if (path != NULL && comment != NULL)
+    printf (_("Kept %s %s from %s (%s): %s\n"),
+            sop_class != NULL ? dcm_uid_name (sop_class) : "?",
+            sop_instance != NULL ? sop_instance : "?", calling_ae_title (assoc),
+            dimse_association_get_peer_name (assoc), comment);
+  else if (path != NULL)
     printf (_("Stored %s %s from %s (%s) as %s\n"),
             sop_class != NULL ? dcm_uid_name (sop_class) : "?",
             sop_instance != NULL ? sop_instance : "?", calling_ae_title (assoc),
@@ -203,6 +210,9 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
       N_("DIR") },
     { "accept", 0, 0, G_OPTION_ARG_STRING, &listen->accept,
       N_("The calling AE titles accepted, or any"), N_("AET,…|any") },
+    { "duplicates", 0, 0, G_OPTION_ARG_STRING, &listen->duplicates,
+      N_("An instance already in the folder is replaced by a new copy (the default) or "
+         "kept"), N_("replace|keep") },
     G_OPTION_ENTRY_NULL
   };
   gboolean any_called;
@@ -221,6 +231,13 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                    _("Give --port N (0 to 65535) and --out DIR, and no other argument "
                      "(see --help)."));
+      return FALSE;
+    }
+  if (listen->duplicates != NULL && strcmp (listen->duplicates, "replace") != 0
+      && strcmp (listen->duplicates, "keep") != 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--duplicates must be replace or keep, not “%s”."), listen->duplicates);
       return FALSE;
     }
   if (!g_file_test (listen->out_dir, G_FILE_TEST_IS_DIR))
@@ -246,6 +263,8 @@ start (Listen *listen, GError **error)
   cli_common_options_get_timeouts (&listen->options, &timeouts);
   listen->server = dimse_server_new (build_policy (listen), &timeouts);
   listen->store = dimse_store_scp_new (listen->out_dir);
+  if (g_strcmp0 (listen->duplicates, "keep") == 0)
+    dimse_store_scp_set_duplicate_policy (listen->store, DIMSE_STORE_DUPLICATE_KEEP_FIRST);
   if (listen->options.verbose)
     listen->traffic = cli_traffic_new ();
   g_signal_connect (listen->server, "association-started",
@@ -293,6 +312,7 @@ listen_clear (Listen *listen)
   g_clear_pointer (&listen->loop, g_main_loop_unref);
   g_clear_pointer (&listen->out_dir, g_free);
   g_clear_pointer (&listen->accept, g_free);
+  g_clear_pointer (&listen->duplicates, g_free);
   cli_common_options_clear (&listen->options);
 }
 

@@ -14,7 +14,18 @@ static const CliCommand commands[] = {
   { "get", N_("Send a C-GET to a peer and store the instances it sends back"), cli_get_run },
   { "listen", N_("Answer C-ECHO and store what C-STORE sends into a folder"), cli_listen_run },
   { "move", N_("Send a C-MOVE to a peer and say how its sub-operations went"), cli_move_run },
+  { "serve", N_("Serve a folder of DICOM files as an archive (find, move, get, store)"),
+    cli_serve_run },
   { "store", N_("Send DICOM files and folders to a peer in C-STORE requests"), cli_store_run },
+  { "n-get", N_("Send an N-GET for attributes of a SOP instance and print them"), cli_n_get_run },
+  { "n-set", N_("Send an N-SET with a modification list to a SOP instance"), cli_n_set_run },
+  { "n-action", N_("Send an N-ACTION with an action type to a SOP instance"), cli_n_action_run },
+  { "n-create", N_("Send an N-CREATE to make a SOP instance on a peer"), cli_n_create_run },
+  { "n-delete", N_("Send an N-DELETE of a SOP instance"), cli_n_delete_run },
+  { "n-event-report", N_("Send an N-EVENT-REPORT about a SOP instance"), cli_n_event_report_run },
+  { "commit", N_("Ask a peer to commit to storing instances and print its answer"), cli_commit_run },
+  { "mpps", N_("Create, complete or discontinue a Modality Performed Procedure Step"), cli_mpps_run },
+  { "print", N_("Print a grayscale test film on a DICOM printer (Basic Print Management)"), cli_print_run },
 };
 
 void
@@ -30,7 +41,7 @@ print_usage (FILE *out)
   fprintf (out, "%s\n\n", _("DICOM networking workbench: the command-line tool."));
   fprintf (out, "%s\n", _("Commands:"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-15s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, "\n%s\n", _("Run 'dimse COMMAND --help' for the options of a command."));
   fprintf (out, "%s\n", _("Exit status: 0 success, 1 warning, 2 failure, 3 association refused or aborted."));
 }

@@ -26,7 +26,17 @@ int cli_find_run (int argc, char **argv);
 int cli_get_run (int argc, char **argv);
 int cli_listen_run (int argc, char **argv);
 int cli_move_run (int argc, char **argv);
+int cli_serve_run (int argc, char **argv);
 int cli_store_run (int argc, char **argv);
+int cli_n_get_run (int argc, char **argv);
+int cli_n_set_run (int argc, char **argv);
+int cli_n_action_run (int argc, char **argv);
+int cli_n_create_run (int argc, char **argv);
+int cli_n_delete_run (int argc, char **argv);
+int cli_n_event_report_run (int argc, char **argv);
+int cli_commit_run (int argc, char **argv);
+int cli_mpps_run (int argc, char **argv);
+int cli_print_run (int argc, char **argv);
 
 /* Prints "dimse SUBCOMMAND: message" to stderr. */
 void cli_print_error (const char *subcommand, const GError *error);

@@ -10,6 +10,10 @@
 
 /* "No maximum" still needs fragments; this size keeps the vectors few. */
 #define UNLIMITED_FRAGMENT_SIZE (4 * 1024 * 1024)
+/* A data set sent from a stream is read this much at a time (rounded to
+ * whole fragments), with this many reads written or being written. */
+#define STREAM_CHUNK_SIZE (1024 * 1024)
+#define STREAM_CHUNKS_IN_FLIGHT 2
 #define PDATA_HEADERS_LENGTH (DIMSE_PDU_HEADER_LENGTH + DIMSE_PDV_HEADER_LENGTH)
 
 typedef enum {
@@ -50,8 +54,20 @@ dimse_association_set_data_set_sink (DimseAssociation *self, DimseDataSetSinkFun
   if (self->sink_destroy != NULL)
     self->sink_destroy (self->sink_data);
   self->sink = func;
+  self->stream_sink = NULL;
   self->sink_data = user_data;
   self->sink_destroy = destroy;
+}
+
+void
+dimse_association_set_data_set_stream_sink (DimseAssociation *self,
+                                            DimseDataSetStreamSinkFunc func,
+                                            gpointer user_data, GDestroyNotify destroy)
+{
+  g_return_if_fail (DIMSE_IS_ASSOCIATION (self));
+
+  dimse_association_set_data_set_sink (self, NULL, user_data, destroy);
+  self->stream_sink = func;
 }
 
 const GError *
@@ -95,6 +111,7 @@ dimse_association_rx_reset (DimseAssociation *self)
         discard_sink_file (self);
       g_clear_object (&self->rx_file);
     }
+  g_clear_object (&self->rx_stream);
   g_clear_error (&self->rx_sink_error);
   self->rx_discarding = FALSE;
   g_clear_pointer (&self->rx_command, g_byte_array_unref);
@@ -221,10 +238,31 @@ sink_failed (DimseAssociation *self, const GError *error, gboolean created)
 }
 
 static void
+stream_sink_failed (DimseAssociation *self, const GError *error)
+{
+  g_clear_error (&self->rx_sink_error);
+  self->rx_sink_error =
+    g_error_new (DIMSE_ERROR, DIMSE_ERROR_LIMIT,
+                 "Could not store the data set of a %s from %s: %s",
+                 dimse_message_get_name (self->rx_msg), self->peer_name, error->message);
+  g_debug ("%s The rest of it is discarded.", self->rx_sink_error->message);
+  g_clear_object (&self->rx_stream);
+  self->rx_discarding = TRUE;
+}
+
+static void
 open_sink (DimseAssociation *self)
 {
   g_autoptr(GError) error = NULL;
 
+  if (self->stream_sink != NULL)
+    {
+      self->rx_stream = self->stream_sink (self, self->rx_pc_id, self->rx_msg,
+                                           self->sink_data, &error);
+      if (self->rx_stream == NULL && error != NULL)
+        stream_sink_failed (self, error);
+      return;
+    }
   if (self->sink == NULL)
     return;
   self->rx_file = self->sink (self, self->rx_pc_id, self->rx_msg, self->sink_data);
@@ -280,7 +318,7 @@ command_fragment (DimseAssociation *self, const DimsePdv *pdv)
     }
   self->rx_phase = RX_EXPECT_DATA;
   open_sink (self);
-  if (self->rx_out == NULL && !self->rx_discarding)
+  if (self->rx_out == NULL && self->rx_stream == NULL && !self->rx_discarding)
     self->rx_data = g_byte_array_new ();
   return PDV_CONTINUE;
 }
@@ -348,6 +386,16 @@ data_fragment (DimseAssociation *self, const DimsePdv *pdv)
   self->rx_data_size += size;
   if (self->rx_discarding)
     {
+      if (pdv->message_control_header & DIMSE_PDV_LAST)
+        deliver (self);
+      return PDV_CONTINUE;
+    }
+  if (self->rx_stream != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_output_stream_write_all (self->rx_stream, data, size, NULL, NULL, &error))
+        stream_sink_failed (self, error);
       if (pdv->message_control_header & DIMSE_PDV_LAST)
         deliver (self);
       return PDV_CONTINUE;
@@ -458,31 +506,41 @@ pdata_header (guint8 pc_id, guint8 control, gsize fragment_length)
   return g_bytes_new (header, sizeof header);
 }
 
-/* Appends the P-DATA-TF PDUs of one command or data set as header and
- * fragment buffers, the fragments slices of message (no copy). */
-static gboolean
-frame_message (GPtrArray *buffers, guint8 pc_id, gboolean is_command, GBytes *message,
-               guint32 max_pdu_length, GError **error)
+/* The largest fragment the peer takes; 0 with error set when none fits. */
+static gsize
+fragment_size (guint32 max_pdu_length, GError **error)
 {
-  gsize size = g_bytes_get_size (message);
-  gsize chunk, offset = 0;
-
   /* PS3.8 §D.1: the Maximum Length bounds the PDU length, PDV header included. */
   if (max_pdu_length != 0 && max_pdu_length <= DIMSE_PDV_HEADER_LENGTH)
     {
       g_set_error (error, DIMSE_ERROR, DIMSE_ERROR_LIMIT,
                    "The peer's maximum PDU length of %u bytes leaves no room for data.",
                    max_pdu_length);
-      return FALSE;
+      return 0;
     }
-  chunk = max_pdu_length != 0 ? max_pdu_length - DIMSE_PDV_HEADER_LENGTH
-                              : UNLIMITED_FRAGMENT_SIZE;
+  return max_pdu_length != 0 ? max_pdu_length - DIMSE_PDV_HEADER_LENGTH
+                             : UNLIMITED_FRAGMENT_SIZE;
+}
+
+/* Appends the P-DATA-TF PDUs of one command or data set (or of a piece of
+ * one, whose last fragment is marked only when last) as header and
+ * fragment buffers, the fragments slices of message (no copy). */
+static gboolean
+frame_message (GPtrArray *buffers, guint8 pc_id, gboolean is_command, GBytes *message,
+               gboolean last, guint32 max_pdu_length, GError **error)
+{
+  gsize size = g_bytes_get_size (message);
+  gsize chunk = fragment_size (max_pdu_length, error);
+  gsize offset = 0;
+
+  if (chunk == 0)
+    return FALSE;
   do
     {
       gsize n = MIN (chunk, size - offset);
       guint8 control = is_command ? DIMSE_PDV_COMMAND : 0;
 
-      if (offset + n == size)
+      if (last && offset + n == size)
         control |= DIMSE_PDV_LAST;
       g_ptr_array_add (buffers, pdata_header (pc_id, control, n));
       g_ptr_array_add (buffers, g_bytes_new_from_bytes (message, offset, n));
@@ -568,8 +626,11 @@ register_request (DimseAssociation *self, guint8 pc_id, DimseMessage *msg, GErro
   return TRUE;
 }
 
+/* The P-DATA-TF buffers of msg: its command, and its data set unless
+ * command_only. */
 static GPtrArray *
-encode_message (DimseAssociation *self, guint8 pc_id, DimseMessage *msg, GError **error)
+encode_message (DimseAssociation *self, guint8 pc_id, DimseMessage *msg, gboolean command_only,
+                GError **error)
 {
   const DimseNegotiatedContext *ctx = NULL;
   const DcmTransferSyntax *ts = NULL;
@@ -588,14 +649,88 @@ encode_message (DimseAssociation *self, guint8 pc_id, DimseMessage *msg, GError 
       return NULL;
     }
   command = dimse_message_encode_command (msg, error);
-  if (command == NULL || !frame_message (buffers, pc_id, TRUE, command, max, error))
+  if (command == NULL || !frame_message (buffers, pc_id, TRUE, command, TRUE, max, error))
     return NULL;
-  if (dimse_message_has_data_set (msg))
+  if (!command_only && dimse_message_has_data_set (msg))
     {
       data_set = dimse_message_encode_data_set (msg, ts, error);
-      if (data_set == NULL || !frame_message (buffers, pc_id, FALSE, data_set, max, error))
+      if (data_set == NULL
+          || !frame_message (buffers, pc_id, FALSE, data_set, TRUE, max, error))
         return NULL;
     }
+  return g_steal_pointer (&buffers);
+}
+
+typedef struct {
+  GPtrArray *buffers;
+  GTask     *task;
+} DeferredSend;
+
+/* Writes buffers, or, while a data set goes out from a stream, queues
+ * them to follow it. */
+static void
+send_or_defer (DimseAssociation *self, GPtrArray *buffers, GTask *task)
+{
+  DeferredSend *deferred;
+
+  if (!self->tx_streaming)
+    {
+      dimse_association_send_buffers (self, buffers, task);
+      return;
+    }
+  deferred = g_new0 (DeferredSend, 1);
+  deferred->buffers = g_ptr_array_ref (buffers);
+  deferred->task = g_object_ref (task);
+  g_queue_push_tail (&self->tx_deferred, deferred);
+}
+
+static void
+send_deferred (DimseAssociation *self)
+{
+  DeferredSend *deferred;
+
+  while (!self->tx_streaming && (deferred = g_queue_pop_head (&self->tx_deferred)) != NULL)
+    {
+      if (self->closed)
+        g_task_return_error (deferred->task, dimse_association_close_error (self));
+      else
+        dimse_association_send_buffers (self, deferred->buffers, deferred->task);
+      g_ptr_array_unref (deferred->buffers);
+      g_object_unref (deferred->task);
+      g_free (deferred);
+    }
+}
+
+/* Everything a message goes through before its bytes are written; the
+ * buffers to write, or NULL when task was returned an error. */
+static GPtrArray *
+prepare_message (DimseAssociation *self, guint8 pc_id, DimseMessage *msg, gboolean command_only,
+                 GTask *task)
+{
+  g_autoptr(GPtrArray) buffers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->closed || self->result == NULL
+      || (self->fsm.state != DIMSE_STA6_ASSOCIATION_ESTABLISHED
+          && self->fsm.state != DIMSE_STA8_AWAITING_LOCAL_A_RELEASE_RESPONSE))
+    {
+      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_PDU_UNEXPECTED,
+                               "The %s cannot be sent to %s in state %s (%s).",
+                               dimse_message_get_name (msg), self->peer_name,
+                               dimse_ul_state_name (self->fsm.state),
+                               dimse_ul_state_describe (self->fsm.state));
+      return NULL;
+    }
+  buffers = encode_message (self, pc_id, msg, command_only, &error);
+  if (buffers == NULL || !register_request (self, pc_id, msg, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+  dimse_association_response_sent (self, msg);
+  dimse_association_drive (self, DIMSE_EVT9_P_DATA_REQUEST, NULL, NULL, NULL);
+  g_signal_emit (self, dimse_association_signals[SIGNAL_MESSAGE_SENT], 0, pc_id, msg);
+  emit_pdata_sent (self, buffers);
   return g_steal_pointer (&buffers);
 }
 
@@ -606,35 +741,157 @@ dimse_association_send_message_async (DimseAssociation *self, guint8 pc_id, Dims
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) buffers = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (DIMSE_IS_ASSOCIATION (self));
   g_return_if_fail (msg != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dimse_association_send_message_async);
-  if (self->closed || self->result == NULL
-      || (self->fsm.state != DIMSE_STA6_ASSOCIATION_ESTABLISHED
-          && self->fsm.state != DIMSE_STA8_AWAITING_LOCAL_A_RELEASE_RESPONSE))
+  buffers = prepare_message (self, pc_id, msg, FALSE, task);
+  if (buffers != NULL)
+    send_or_defer (self, buffers, task);
+}
+
+/* ---- a data set sent from a stream ---- */
+
+typedef struct {
+  DimseAssociation *self;
+  GTask            *task;       /* the caller's */
+  GInputStream     *in;
+  guint64           remaining;
+  gsize             chunk;      /* read at a time: whole fragments */
+  guint8            pc_id;
+  gboolean          started;
+  guint             in_flight;  /* chunks being written */
+  GError           *error;
+} StreamSend;
+
+static void
+stream_send_free (StreamSend *state)
+{
+  g_clear_object (&state->self);
+  g_clear_object (&state->task);
+  g_clear_object (&state->in);
+  g_clear_error (&state->error);
+  g_free (state);
+}
+
+static void stream_send_next (StreamSend *state);
+
+static void
+on_chunk_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  StreamSend *state = user_data;
+  g_autoptr(GError) error = NULL;
+
+  (void) source;
+  state->in_flight--;
+  if (!g_task_propagate_boolean (G_TASK (result), &error) && state->error == NULL)
+    state->error = g_steal_pointer (&error);
+  stream_send_next (state);
+}
+
+/* Reads and frames the next chunk; FALSE when the stream failed us. */
+static gboolean
+stream_send_chunk (StreamSend *state)
+{
+  DimseAssociation *self = state->self;
+  gsize n = (gsize) MIN (state->remaining, (guint64) state->chunk);
+  g_autofree guint8 *data = g_malloc (MAX (n, 1));
+  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GTask) chunk_task = NULL;
+  gsize got = 0;
+
+  if (!g_input_stream_read_all (state->in, data, n, &got, NULL, &state->error))
+    return FALSE;
+  if (got < n)
     {
-      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_PDU_UNEXPECTED,
-                               "The %s cannot be sent to %s in state %s (%s).",
-                               dimse_message_get_name (msg), self->peer_name,
-                               dimse_ul_state_name (self->fsm.state),
-                               dimse_ul_state_describe (self->fsm.state));
-      return;
+      g_set_error (&state->error, DIMSE_ERROR, DIMSE_ERROR_LIMIT,
+                   "The data set being sent to %s ended %" G_GUINT64_FORMAT " bytes early.",
+                   self->peer_name, state->remaining - got);
+      return FALSE;
     }
-  buffers = encode_message (self, pc_id, msg, &error);
-  if (buffers == NULL || !register_request (self, pc_id, msg, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  dimse_association_response_sent (self, msg);
-  dimse_association_drive (self, DIMSE_EVT9_P_DATA_REQUEST, NULL, NULL, NULL);
-  g_signal_emit (self, dimse_association_signals[SIGNAL_MESSAGE_SENT], 0, pc_id, msg);
+  state->remaining -= n;
+  bytes = g_bytes_new_take (g_steal_pointer (&data), n);
+  frame_message (buffers, state->pc_id, FALSE, bytes, state->remaining == 0,
+                 self->result->peer_max_pdu_length, NULL);
   emit_pdata_sent (self, buffers);
-  dimse_association_send_buffers (self, buffers, task);
+  chunk_task = g_task_new (self, NULL, on_chunk_written, state);
+  state->in_flight++;
+  dimse_association_send_buffers (self, buffers, chunk_task);
+  return TRUE;
+}
+
+static void
+stream_send_next (StreamSend *state)
+{
+  DimseAssociation *self = state->self;
+
+  while (state->error == NULL && !self->closed && state->in_flight < STREAM_CHUNKS_IN_FLIGHT
+         && (state->remaining > 0 || !state->started))
+    {
+      state->started = TRUE;
+      if (!stream_send_chunk (state))
+        {
+          /* Half a data set on the wire cannot be taken back. */
+          dimse_association_fail (self, DIMSE_ABORT_REASON_NOT_SPECIFIED,
+                                  "the data set being sent could not be read");
+          break;
+        }
+    }
+  if (state->in_flight > 0)
+    return;
+  if (state->error == NULL && (self->closed || state->remaining > 0))
+    state->error = dimse_association_close_error (self);
+  self->tx_streaming = FALSE;
+  if (state->error != NULL)
+    g_task_return_error (state->task, g_steal_pointer (&state->error));
+  else
+    g_task_return_boolean (state->task, TRUE);
+  send_deferred (self);
+  stream_send_free (state);
+}
+
+void
+dimse_association_send_message_streaming_async (DimseAssociation *self, guint8 pc_id,
+                                                DimseMessage *msg, GInputStream *data_set,
+                                                guint64 length, GCancellable *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) buffers = NULL;
+  StreamSend *state;
+  gsize fragment;
+
+  g_return_if_fail (DIMSE_IS_ASSOCIATION (self));
+  g_return_if_fail (msg != NULL && dimse_message_has_data_set (msg));
+  g_return_if_fail (G_IS_INPUT_STREAM (data_set));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dimse_association_send_message_async);
+  if (self->tx_streaming)
+    {
+      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_LIMIT,
+                               "A data set is already being sent to %s; the %s must wait.",
+                               self->peer_name, dimse_message_get_name (msg));
+      return;
+    }
+  buffers = prepare_message (self, pc_id, msg, TRUE, task);
+  if (buffers == NULL)
+    return;
+  fragment = fragment_size (self->result->peer_max_pdu_length, NULL);
+  dimse_association_send_buffers (self, buffers, NULL);
+  self->tx_streaming = TRUE;
+  state = g_new0 (StreamSend, 1);
+  state->self = g_object_ref (self);
+  state->task = g_steal_pointer (&task);
+  state->in = g_object_ref (data_set);
+  state->remaining = length;
+  state->pc_id = pc_id;
+  state->chunk = fragment * MAX (1, STREAM_CHUNK_SIZE / fragment);
+  stream_send_next (state);
 }
 
 gboolean

@@ -76,6 +76,7 @@ struct _DimseAssociation
   GByteArray             *rx_data;        /* data set kept in memory */
   GFile                  *rx_file;        /* or streamed to this file */
   GOutputStream          *rx_out;
+  GOutputStream          *rx_stream;      /* or written to the stream sink's stream */
   gboolean                rx_writing;     /* a write or close of rx_out is under way */
   GBytes                 *rx_write_buffer; /* what the write reads: kept past a close */
   gboolean                rx_discarding;  /* the sink failed: the rest of the data set is dropped */
@@ -84,11 +85,14 @@ struct _DimseAssociation
   guint64                 rx_data_size;
   guint64                 max_data_set_in_memory;
   DimseDataSetSinkFunc    sink;
+  DimseDataSetStreamSinkFunc stream_sink;  /* instead of sink; shares its data */
   gpointer                sink_data;
   GDestroyNotify          sink_destroy;
 
   /* sending */
   guint16                 last_message_id;
+  gboolean                tx_streaming;   /* a data set is going out from a stream */
+  GQueue                  tx_deferred;    /* DeferredSend*: messages that wait for it */
   GHashTable             *operations;     /* message ID → Operation* */
 
   /* performing: message ID → GCancellable* of each request the peer sent

@@ -102,6 +102,8 @@ reject_rq (DimseAssociation *self, DimsePdu *reply)
     dimse_association_drive (self, DIMSE_EVT8_A_ASSOCIATE_RESPONSE_REJECT, NULL, reply, NULL);
 }
 
+static gboolean at_local_limit (DimseAssociation *self);
+
 void
 dimse_association_on_associate_rq (DimseAssociation *self, DimsePdu *pdu)
 {
@@ -110,7 +112,7 @@ dimse_association_on_associate_rq (DimseAssociation *self, DimsePdu *pdu)
   DimseNegotiationResult *result = NULL;
   DimseUlContext ctx = { 0 };
 
-  if (self->refuse_local_limit)
+  if (self->refuse_local_limit || at_local_limit (self))
     reply = dimse_pdu_new_associate_rj (DIMSE_RJ_RESULT_TRANSIENT,
                                         DIMSE_RJ_SOURCE_SERVICE_PROVIDER_PRESENTATION,
                                         DIMSE_RJ_REASON_LOCAL_LIMIT_EXCEEDED);
@@ -141,9 +143,11 @@ dimse_association_on_associate_rq (DimseAssociation *self, DimsePdu *pdu)
 /* The task data of a request or accept: the association, kept alive by
  * it, and the caller's cancellable, watched until the task is done. */
 typedef struct {
-  DimseAssociation *self;
-  GCancellable     *cancellable;
-  gulong            cancel_handler;
+  DimseAssociation    *self;
+  GCancellable        *cancellable;
+  gulong               cancel_handler;
+  DimseAcceptLimitFunc limit_func;  /* the acceptor's */
+  gpointer             limit_data;
 } RequestData;
 
 static void
@@ -322,19 +326,28 @@ dimse_association_request_finish (GAsyncResult *result, GError **error)
 
 /* ---- acceptor ---- */
 
-void
-dimse_association_accept_async (DimseTransport *transport,
-                                const DimseAcceptorPolicy *policy,
-                                const DimseTimeouts *timeouts,
-                                gboolean refuse_local_limit,
-                                GCancellable *cancellable,
-                                GAsyncReadyCallback callback, gpointer user_data)
+/* Asked once, when the -RQ has arrived: the establish task is still held. */
+static gboolean
+at_local_limit (DimseAssociation *self)
+{
+  RequestData *data;
+
+  if (self->establish_task == NULL)
+    return FALSE;
+  data = g_task_get_task_data (self->establish_task);
+  return data->limit_func != NULL && data->limit_func (data->limit_data);
+}
+
+static void
+accept_start (DimseTransport *transport, const DimseAcceptorPolicy *policy,
+              const DimseTimeouts *timeouts, gboolean refuse_local_limit,
+              DimseAcceptLimitFunc limit_func, gpointer limit_data,
+              GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = NULL;
   DimseAssociation *self;
+  RequestData *data;
   DimseUlStep step;
-
-  g_return_if_fail (DIMSE_IS_TRANSPORT (transport));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, dimse_association_accept_async);
@@ -344,8 +357,10 @@ dimse_association_accept_async (DimseTransport *transport,
   self->policy = policy;
   self->refuse_local_limit = refuse_local_limit;
   self->establish_task = g_object_ref (task);
-  g_task_set_task_data (task, request_data_new (self, cancellable),
-                        (GDestroyNotify) request_data_free);
+  data = request_data_new (self, cancellable);
+  data->limit_func = limit_func;
+  data->limit_data = limit_data;
+  g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
   if (!dimse_association_drive (self, DIMSE_EVT5_TRANSPORT_CONNECT_INDICATION, NULL, NULL, &step))
     {
       g_clear_object (&self->establish_task);
@@ -354,6 +369,32 @@ dimse_association_accept_async (DimseTransport *transport,
       return;
     }
   dimse_association_resume_reading (self);
+}
+
+void
+dimse_association_accept_async (DimseTransport *transport,
+                                const DimseAcceptorPolicy *policy,
+                                const DimseTimeouts *timeouts,
+                                gboolean refuse_local_limit,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (DIMSE_IS_TRANSPORT (transport));
+  accept_start (transport, policy, timeouts, refuse_local_limit, NULL, NULL, cancellable,
+                callback, user_data);
+}
+
+void
+dimse_association_accept_full_async (DimseTransport *transport,
+                                     const DimseAcceptorPolicy *policy,
+                                     const DimseTimeouts *timeouts,
+                                     DimseAcceptLimitFunc limit_func, gpointer limit_data,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (DIMSE_IS_TRANSPORT (transport));
+  accept_start (transport, policy, timeouts, FALSE, limit_func, limit_data, cancellable,
+                callback, user_data);
 }
 
 DimseAssociation *

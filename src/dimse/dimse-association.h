@@ -45,6 +45,20 @@ const char *dimse_close_reason_to_string (DimseCloseReason reason);
  * deleted by the association, once any write to it under way is done. */
 typedef GFile *(*DimseDataSetSinkFunc) (DimseAssociation *assoc, guint8 presentation_context_id,
                                         DimseMessage *command, gpointer user_data);
+/* The same decision, for a sink that opens the stream itself (a file it
+ * has already written a prefix to, say): return the stream (a new
+ * reference) for the association to write each fragment of the data set
+ * to, in order and synchronously (a local file's writes go to the page
+ * cache), without closing it; return NULL with error set to refuse the
+ * data set (the rest of it is read and dropped and the request delivered
+ * with the error as its sink error), or NULL without error to keep it in
+ * memory. The request is then emitted without a data set file: the sink
+ * knows its stream. A data set that never arrives whole is only dropped
+ * (the sink learns it from "closed"). */
+typedef GOutputStream *(*DimseDataSetStreamSinkFunc) (DimseAssociation *assoc,
+                                                      guint8 presentation_context_id,
+                                                      DimseMessage *command,
+                                                      gpointer user_data, GError **error);
 
 #define DIMSE_ASSOCIATION_DEFAULT_MAX_DATA_SET_IN_MEMORY ((guint64) 256 * 1024 * 1024)
 /* PS3.7 §6.3.1 sets no limit; no real command set comes near this. */
@@ -92,6 +106,21 @@ void              dimse_association_accept_async (DimseTransport *transport,
                                                   GCancellable *cancellable,
                                                   GAsyncReadyCallback callback,
                                                   gpointer user_data);
+/* Asked once the A-ASSOCIATE-RQ has arrived, before it is answered: TRUE
+ * to answer it with A-ASSOCIATE-RJ (transient, service provider
+ * presentation, local limit exceeded). */
+typedef gboolean (*DimseAcceptLimitFunc) (gpointer user_data);
+/* As dimse_association_accept_async, the local limit decided by limit_func
+ * (may be NULL: never refused) when the -RQ arrives rather than at the call,
+ * so that connections that never send one do not count against it. */
+void              dimse_association_accept_full_async (DimseTransport *transport,
+                                                       const DimseAcceptorPolicy *policy,
+                                                       const DimseTimeouts *timeouts,
+                                                       DimseAcceptLimitFunc limit_func,
+                                                       gpointer limit_data,
+                                                       GCancellable *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer user_data);
 DimseAssociation *dimse_association_accept_finish (GAsyncResult *result, GError **error);
 
 /* ---- state ---- */
@@ -147,6 +176,11 @@ void                          dimse_association_get_associate_exchange (DimseAss
 void      dimse_association_set_data_set_sink (DimseAssociation *assoc,
                                                DimseDataSetSinkFunc func, gpointer user_data,
                                                GDestroyNotify destroy);
+/* Sets a stream sink instead of a file sink (the one replaces the other). */
+void      dimse_association_set_data_set_stream_sink (DimseAssociation *assoc,
+                                                      DimseDataSetStreamSinkFunc func,
+                                                      gpointer user_data,
+                                                      GDestroyNotify destroy);
 /* While "request-received" runs: why the request's data set could not be
  * streamed to the file the sink chose (the file could not be created, or a
  * write or its close failed, e.g. a full disk), or NULL. Such a failure
@@ -180,6 +214,22 @@ void      dimse_association_send_message_async (DimseAssociation *assoc,
                                                 gpointer user_data);
 gboolean  dimse_association_send_message_finish (DimseAssociation *assoc, GAsyncResult *result,
                                                  GError **error);
+/* The same for a message whose data set, already encoded in the context's
+ * transfer syntax, is read from data_set (length bytes, a local file's
+ * stream: read synchronously) as it goes out, a few fragments at a time,
+ * so that a data set of any size is sent in bounded memory. msg must say
+ * that a data set follows (Command Data Set Type) and hold none. Other
+ * messages sent meanwhile go out after it (PS3.8 Annex E: no interleaving).
+ * A data set that cannot be read to its end aborts the association.
+ * Finish with dimse_association_send_message_finish. */
+void      dimse_association_send_message_streaming_async (DimseAssociation *assoc,
+                                                          guint8 presentation_context_id,
+                                                          DimseMessage *msg,
+                                                          GInputStream *data_set,
+                                                          guint64 length,
+                                                          GCancellable *cancellable,
+                                                          GAsyncReadyCallback callback,
+                                                          gpointer user_data);
 
 /* The next response to the outstanding request message_id, in order of
  * arrival (a C-FIND gives many pending ones, then the final one). Fails

@@ -3,6 +3,8 @@
 
 #include "dimse-error.h"
 
+#define LISTEN_BACKLOG 128
+
 struct _DimseServer
 {
   GObject              parent_instance;
@@ -14,8 +16,10 @@ struct _DimseServer
   GCancellable        *cancellable;
   guint16              port;
   guint                max_associations;
-  guint                n_pending;
-  GPtrArray           *associations;  /* DimseAssociation*, established */
+  guint                max_waiting;
+  GQueue               waiting;        /* Connection*, oldest first: no -RQ yet */
+  guint                n_negotiating;  /* -RQ admitted, association not handed over */
+  GPtrArray           *associations;   /* DimseAssociation*, established */
 };
 
 enum {
@@ -95,6 +99,8 @@ dimse_server_init (DimseServer *self)
   self->cancellable = g_cancellable_new ();
   self->associations = g_ptr_array_new_with_free_func (g_object_unref);
   self->max_associations = DIMSE_SERVER_DEFAULT_MAX_ASSOCIATIONS;
+  self->max_waiting = DIMSE_SERVER_DEFAULT_MAX_WAITING_CONNECTIONS;
+  g_queue_init (&self->waiting);
 }
 
 static void
@@ -107,18 +113,134 @@ on_association_closed (DimseAssociation *assoc, guint reason, const char *descri
   g_ptr_array_remove (self->associations, assoc);
 }
 
+/* ---- connections not yet associated ---- */
+
+/* A connection accepted that has not become an association yet: in its
+ * TLS handshake, or waiting for its A-ASSOCIATE-RQ (in self->waiting),
+ * then negotiating (admitted, counted in n_negotiating). */
+typedef struct {
+  DimseServer  *self;
+  GCancellable *cancellable;
+  gulong        stop_handler;
+  GSource      *handshake_timeout;
+  GList        *waiting_link;
+  char         *peer_name;
+  gboolean      admitted;
+  gboolean      timed_out;
+  gboolean      evicted;
+} Connection;
+
+static void
+stop_waiting (Connection *conn)
+{
+  if (conn->waiting_link == NULL)
+    return;
+  g_queue_delete_link (&conn->self->waiting, conn->waiting_link);
+  conn->waiting_link = NULL;
+}
+
+static void
+clear_handshake_timeout (Connection *conn)
+{
+  if (conn->handshake_timeout == NULL)
+    return;
+  g_source_destroy (conn->handshake_timeout);
+  g_clear_pointer (&conn->handshake_timeout, g_source_unref);
+}
+
+static void
+connection_free (Connection *conn)
+{
+  stop_waiting (conn);
+  if (conn->admitted)
+    conn->self->n_negotiating--;
+  clear_handshake_timeout (conn);
+  g_cancellable_disconnect (conn->self->cancellable, conn->stop_handler);
+  g_object_unref (conn->cancellable);
+  g_object_unref (conn->self);
+  g_free (conn->peer_name);
+  g_free (conn);
+}
+
+static void
+cancel_connection (GCancellable *server_cancellable, gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static Connection *
+connection_new (DimseServer *self)
+{
+  Connection *conn = g_new0 (Connection, 1);
+
+  conn->self = g_object_ref (self);
+  conn->cancellable = g_cancellable_new ();
+  conn->stop_handler = g_cancellable_connect (self->cancellable, G_CALLBACK (cancel_connection),
+                                              conn->cancellable, NULL);
+  g_queue_push_tail (&self->waiting, conn);
+  conn->waiting_link = self->waiting.tail;
+  return conn;
+}
+
+/* The connection that has waited longest for its -RQ goes, so that a
+ * requestor that does send one is always heard however many connections
+ * lie idle (PS3.8 §9.1.5 lets the acceptor close before ARTIM). */
+static void
+make_room (DimseServer *self)
+{
+  while (self->max_waiting != 0 && self->waiting.length >= self->max_waiting)
+    {
+      Connection *oldest = g_queue_peek_head (&self->waiting);
+
+      stop_waiting (oldest);
+      oldest->evicted = TRUE;
+      g_cancellable_cancel (oldest->cancellable);
+    }
+}
+
+static char *
+connection_failure (Connection *conn, const GError *error)
+{
+  if (conn->evicted)
+    return g_strdup_printf ("Closed the connection from %s, which had sent no "
+                            "A-ASSOCIATE-RQ, to make room: %u connections were waiting "
+                            "for one.", conn->peer_name, conn->self->max_waiting);
+  if (conn->timed_out)
+    return g_strdup_printf ("%s did not complete the TLS handshake within the ARTIM timeout "
+                            "of %u ms.", conn->peer_name, conn->self->timeouts.artim_timeout_ms);
+  return g_strdup (error->message);
+}
+
+/* Asked when the -RQ arrives: PS3.8 Table 9-21 source 3, reason 2. */
+static gboolean
+at_limit (gpointer user_data)
+{
+  Connection *conn = user_data;
+  DimseServer *self = conn->self;
+
+  stop_waiting (conn);
+  if (self->max_associations != 0
+      && self->n_negotiating + self->associations->len >= self->max_associations)
+    return TRUE;
+  conn->admitted = TRUE;
+  self->n_negotiating++;
+  return FALSE;
+}
+
 static void
 on_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(DimseServer) self = user_data;
+  Connection *conn = user_data;
+  g_autoptr(DimseServer) self = g_object_ref (conn->self);
   g_autoptr(GError) error = NULL;
   g_autoptr(DimseAssociation) assoc = dimse_association_accept_finish (result, &error);
+  g_autofree char *why = assoc == NULL ? connection_failure (conn, error) : NULL;
 
-  self->n_pending--;
+  connection_free (conn);
   if (assoc == NULL)
     {
-      g_debug ("%s", error->message);
-      g_signal_emit (self, signals[SIGNAL_ASSOCIATION_FAILED], 0, error->message);
+      g_debug ("%s", why);
+      g_signal_emit (self, signals[SIGNAL_ASSOCIATION_FAILED], 0, why);
       return;
     }
   if (self->recorder != NULL)
@@ -129,99 +251,77 @@ on_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-accept_association (DimseServer *self, DimseTransport *transport)
+accept_association (Connection *conn, DimseTransport *transport)
 {
-  gboolean refuse = self->max_associations != 0
-                    && self->n_pending + self->associations->len >= self->max_associations;
+  DimseServer *self = conn->self;
 
-  self->n_pending++;
-  dimse_association_accept_async (transport, self->policy, &self->timeouts, refuse,
-                                  self->cancellable, on_accepted, g_object_ref (self));
+  dimse_association_accept_full_async (transport, self->policy, &self->timeouts, at_limit, conn,
+                                       conn->cancellable, on_accepted, conn);
 }
 
 /* A TLS handshake under way: bounded by ARTIM, as the wait for the
  * A-ASSOCIATE-RQ that follows it is, so that no connection is held forever. */
-typedef struct {
-  DimseServer  *self;
-  GCancellable *cancellable;
-  gulong        stop_handler;
-  GSource      *timeout;
-  gboolean      timed_out;
-} Handshake;
-
-static void
-handshake_free (Handshake *hs)
-{
-  g_cancellable_disconnect (hs->self->cancellable, hs->stop_handler);
-  if (hs->timeout != NULL)
-    {
-      g_source_destroy (hs->timeout);
-      g_source_unref (hs->timeout);
-    }
-  g_object_unref (hs->cancellable);
-  g_object_unref (hs->self);
-  g_free (hs);
-}
-
-static void
-cancel_handshake (GCancellable *server_cancellable, gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-}
-
 static gboolean
 on_handshake_timeout (gpointer user_data)
 {
-  Handshake *hs = user_data;
+  Connection *conn = user_data;
 
-  hs->timed_out = TRUE;
-  g_cancellable_cancel (hs->cancellable);
+  g_clear_pointer (&conn->handshake_timeout, g_source_unref);
+  conn->timed_out = TRUE;
+  g_cancellable_cancel (conn->cancellable);
   return G_SOURCE_REMOVE;
 }
 
 static void
 on_tls_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  Handshake *hs = user_data;
-  g_autoptr(DimseServer) self = g_object_ref (hs->self);
+  Connection *conn = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(DimseTransport) transport = dimse_transport_accept_tls_finish (result, &error);
-  gboolean timed_out = hs->timed_out;
+  g_autofree char *why = NULL;
+  g_autoptr(DimseServer) self = NULL;
 
-  handshake_free (hs);
-  self->n_pending--;
-  if (transport == NULL && timed_out)
+  clear_handshake_timeout (conn);
+  if (transport != NULL)
     {
-      g_autofree char *why = g_strdup_printf ("A client did not complete the TLS handshake "
-                                              "within the ARTIM timeout of %u ms.",
-                                              self->timeouts.artim_timeout_ms);
-
-      g_signal_emit (self, signals[SIGNAL_ASSOCIATION_FAILED], 0, why);
+      accept_association (conn, transport);
       return;
     }
-  if (transport == NULL)
-    {
-      g_signal_emit (self, signals[SIGNAL_ASSOCIATION_FAILED], 0, error->message);
-      return;
-    }
-  accept_association (self, transport);
+  why = connection_failure (conn, error);
+  self = g_object_ref (conn->self);
+  connection_free (conn);
+  g_signal_emit (self, signals[SIGNAL_ASSOCIATION_FAILED], 0, why);
 }
 
 static void
-start_handshake (DimseServer *self, GSocketConnection *connection)
+start_handshake (Connection *conn, GSocketConnection *connection)
 {
-  Handshake *hs = g_new0 (Handshake, 1);
+  DimseServer *self = conn->self;
 
-  hs->self = g_object_ref (self);
-  hs->cancellable = g_cancellable_new ();
-  hs->stop_handler = g_cancellable_connect (self->cancellable, G_CALLBACK (cancel_handshake),
-                                            hs->cancellable, NULL);
-  hs->timeout = g_timeout_source_new (self->timeouts.artim_timeout_ms);
-  g_source_set_callback (hs->timeout, on_handshake_timeout, hs, NULL);
-  g_source_attach (hs->timeout, g_main_context_get_thread_default ());
-  self->n_pending++;
-  dimse_transport_accept_tls_async (G_IO_STREAM (connection), self->tls, hs->cancellable,
-                                    on_tls_accepted, hs);
+  conn->handshake_timeout = g_timeout_source_new (self->timeouts.artim_timeout_ms);
+  g_source_set_callback (conn->handshake_timeout, on_handshake_timeout, conn, NULL);
+  g_source_attach (conn->handshake_timeout, g_main_context_get_thread_default ());
+  dimse_transport_accept_tls_async (G_IO_STREAM (connection), self->tls, conn->cancellable,
+                                    on_tls_accepted, conn);
+}
+
+/* "127.0.0.1:104" or "[::1]:11112", as the transport names its peer. */
+static char *
+describe_remote (GSocketConnection *connection)
+{
+  g_autoptr(GSocketAddress) address = g_socket_connection_get_remote_address (connection, NULL);
+  g_autofree char *host = NULL;
+  GInetAddress *inet;
+  guint16 port;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("unknown peer");
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+  host = g_inet_address_to_string (inet);
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    return g_strdup_printf ("[%s]:%u", host, port);
+  return g_strdup_printf ("%s:%u", host, port);
 }
 
 static gboolean
@@ -230,14 +330,19 @@ on_incoming (GSocketService *service, GSocketConnection *connection, GObject *so
 {
   DimseServer *self = user_data;
   g_autoptr(DimseTransport) transport = NULL;
+  Connection *conn;
 
+  make_room (self);
+  conn = connection_new (self);
   if (self->tls != NULL)
     {
-      start_handshake (self, connection);
+      conn->peer_name = describe_remote (connection);
+      start_handshake (conn, connection);
       return TRUE;
     }
   transport = dimse_transport_new (G_IO_STREAM (connection));
-  accept_association (self, transport);
+  conn->peer_name = g_strdup (dimse_transport_get_peer_name (transport));
+  accept_association (conn, transport);
   return TRUE;
 }
 
@@ -261,6 +366,8 @@ dimse_server_new (DimseAcceptorPolicy *policy, const DimseTimeouts *timeouts)
       self->timeouts.artim_timeout_ms = defaults.artim_timeout_ms;
     }
   self->service = g_socket_service_new ();
+  /* Room for a burst of requestors while the main context is busy. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), LISTEN_BACKLOG);
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
   return self;
 }
@@ -342,6 +449,20 @@ dimse_server_set_max_associations (DimseServer *self, guint max_associations)
 {
   g_return_if_fail (DIMSE_IS_SERVER (self));
   self->max_associations = max_associations;
+}
+
+void
+dimse_server_set_max_waiting_connections (DimseServer *self, guint max_waiting)
+{
+  g_return_if_fail (DIMSE_IS_SERVER (self));
+  self->max_waiting = max_waiting;
+}
+
+guint
+dimse_server_get_n_waiting_connections (DimseServer *self)
+{
+  g_return_val_if_fail (DIMSE_IS_SERVER (self), 0);
+  return self->waiting.length;
 }
 
 void

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DimseServer, dimse_server, DIMSE, SERVER, GObject)
 
 #define DIMSE_SERVER_DEFAULT_MAX_ASSOCIATIONS 32
+#define DIMSE_SERVER_DEFAULT_MAX_WAITING_CONNECTIONS 64
 
 /* Takes policy. timeouts may be NULL (defaults); their ARTIM is the
  * deadline for the A-ASSOCIATE-RQ after a connection is accepted, and
@@ -33,10 +34,18 @@ guint16      dimse_server_get_port (DimseServer *server);
  * way; established associations go on. */
 void         dimse_server_stop (DimseServer *server);
 
-/* Beyond this many associations at once (established or being negotiated),
- * the A-ASSOCIATE-RQ is answered with A-ASSOCIATE-RJ (transient, service
- * provider presentation, local limit exceeded). 0 = no limit. */
+/* Beyond this many associations at once (established, or whose
+ * A-ASSOCIATE-RQ is being answered), an A-ASSOCIATE-RQ is answered with
+ * A-ASSOCIATE-RJ (transient, service provider presentation, local limit
+ * exceeded). Connections that have not sent their -RQ do not count: they
+ * have their own cap. 0 = no limit. */
 void         dimse_server_set_max_associations (DimseServer *server, guint max_associations);
+/* Connections accepted that have not sent their A-ASSOCIATE-RQ yet (in the
+ * TLS handshake or waiting for the -RQ, each for at most ARTIM): when one
+ * more arrives with this many waiting, the one that has waited longest is
+ * closed ("association-failed" says so). 0 = no limit. */
+void         dimse_server_set_max_waiting_connections (DimseServer *server, guint max_waiting);
+guint        dimse_server_get_n_waiting_connections (DimseServer *server);
 /* TLS on every accepted connection; NULL for plain TCP. Copied. */
 void         dimse_server_set_tls (DimseServer *server, const DimseTlsSettings *tls);
 DimseAcceptorPolicy *dimse_server_get_policy (DimseServer *server);
@@ -50,6 +59,7 @@ guint        dimse_server_get_n_associations (DimseServer *server);
  * "association-started" (DimseAssociation *): the -AC was sent; connect
  *   to its "request-received" here.
  * "association-failed" (const char *why): a connection that did not become
- *   an association (rejected, ARTIM expired, aborted, TLS failed). */
+ *   an association (rejected, ARTIM expired, aborted, TLS failed, closed to
+ *   make room for a newer one). */
 
 G_END_DECLS

@@ -7,8 +7,9 @@
 
 #include "dimse-error.h"
 
-/* Reads go through a buffer so that a small PDU costs one system call;
- * bodies are read in chunks this large, straight into the PDU buffer. */
+/* Reads go through a buffer so that one system call brings small PDUs
+ * whole, several at a time; a body missing this much or more is read in
+ * chunks of READ_CHUNK_SIZE straight into the PDU buffer. */
 #define READ_BUFFER_SIZE (64 * 1024)
 #define READ_CHUNK_SIZE (1024 * 1024)
 /* Below any system's IOV_MAX, so one writev never needs splitting by GIO. */
@@ -24,6 +25,9 @@ struct _DimseTransport
   GCancellable  *cancellable;  /* cancelled on close: fails every pending operation */
   char          *peer_name;
   GQueue         write_queue;  /* GTask*, the head one being written when writing */
+  guint8        *read_buffer;  /* READ_BUFFER_SIZE bytes read ahead of the PDU being read */
+  gsize          read_start;   /* the unconsumed bytes: [read_start, read_end) */
+  gsize          read_end;
   gboolean       writing;
   gboolean       closed;
 };
@@ -48,6 +52,7 @@ dimse_transport_finalize (GObject *object)
   DimseTransport *self = DIMSE_TRANSPORT (object);
 
   g_clear_object (&self->cancellable);
+  g_free (self->read_buffer);
   g_free (self->peer_name);
   G_OBJECT_CLASS (dimse_transport_parent_class)->finalize (object);
 }
@@ -65,6 +70,7 @@ static void
 dimse_transport_init (DimseTransport *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->read_buffer = g_malloc (READ_BUFFER_SIZE);
   g_queue_init (&self->write_queue);
 }
 
@@ -265,6 +271,7 @@ typedef struct {
   GByteArray      *pdu;
   gsize            total;
   gsize            filled;
+  gboolean         reading_direct;  /* into pdu rather than the buffer */
   DimseAbortReason abort_reason;
   CancelLink      *link;
 } ReadState;
@@ -277,10 +284,16 @@ read_state_free (ReadState *state)
   g_free (state);
 }
 
-static void read_next_chunk (GTask *task);
+static void read_step (GTask *task);
+
+static gsize
+buffered (DimseTransport *self)
+{
+  return self->read_end - self->read_start;
+}
 
 static void
-on_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
+on_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   DimseTransport *self = g_task_get_source_object (task);
@@ -293,6 +306,15 @@ on_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
       return_io_error (task, self, error, "Reading a PDU from");
       return;
     }
+  if (n == 0 && state->pdu == NULL)
+    {
+      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_CONNECTION,
+                               buffered (self) == 0
+                                 ? "%s closed the connection."
+                                 : "%s closed the connection within a PDU header.",
+                               self->peer_name);
+      return;
+    }
   if (n == 0)
     {
       g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_CONNECTION,
@@ -302,71 +324,106 @@ on_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
                                dimse_pdu_type_to_string (state->header[0]));
       return;
     }
-  state->filled += n;
-  if (state->filled < state->total)
-    {
-      read_next_chunk (g_steal_pointer (&task));
-      return;
-    }
-  g_byte_array_set_size (state->pdu, state->total);
-  g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&state->pdu)),
-                         (GDestroyNotify) g_bytes_unref);
+  if (state->reading_direct)
+    state->filled += (gsize) n;
+  else
+    self->read_end += (gsize) n;
+  read_step (g_steal_pointer (&task));
 }
 
+/* Reads whatever the connection has into the buffer, behind what is in it. */
 static void
-read_next_chunk (GTask *task)
+fill_buffer (GTask *task)
 {
   DimseTransport *self = g_task_get_source_object (task);
   ReadState *state = g_task_get_task_data (task);
-  gsize want = MIN (state->total - state->filled, READ_CHUNK_SIZE);
 
-  /* Grows only by what is about to be read, never by the declared length. */
-  g_byte_array_set_size (state->pdu, state->filled + want);
-  g_input_stream_read_async (self->in, state->pdu->data + state->filled, want,
-                             G_PRIORITY_DEFAULT, self->cancellable, on_chunk_read, task);
+  if (self->read_start > 0)
+    {
+      memmove (self->read_buffer, self->read_buffer + self->read_start, buffered (self));
+      self->read_end -= self->read_start;
+      self->read_start = 0;
+    }
+  state->reading_direct = FALSE;
+  g_input_stream_read_async (self->in, self->read_buffer + self->read_end,
+                             READ_BUFFER_SIZE - self->read_end, G_PRIORITY_DEFAULT,
+                             self->cancellable, on_read, task);
 }
 
-static void
-on_header_read (GObject *source, GAsyncResult *result, gpointer user_data)
+/* The header, once buffered: checked against the limits before any of
+ * the body is read. FALSE when the task was returned. */
+static gboolean
+take_header (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   DimseTransport *self = g_task_get_source_object (task);
   ReadState *state = g_task_get_task_data (task);
   GError *error = NULL;
-  gsize n = 0;
   guint8 type;
   guint32 length;
 
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &n, &error))
-    {
-      return_io_error (task, self, error, "Reading a PDU from");
-      return;
-    }
-  if (n < DIMSE_PDU_HEADER_LENGTH)
-    {
-      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_CONNECTION,
-                               n == 0 ? "%s closed the connection."
-                                      : "%s closed the connection within a PDU header.",
-                               self->peer_name);
-      return;
-    }
+  memcpy (state->header, self->read_buffer + self->read_start, DIMSE_PDU_HEADER_LENGTH);
+  self->read_start += DIMSE_PDU_HEADER_LENGTH;
   dimse_pdu_peek_header (state->header, &type, &length);
   if (!dimse_pdu_check_header (type, length, &state->limits, &state->abort_reason, &error))
     {
       g_task_return_error (task, error);
-      return;
+      return FALSE;
     }
   state->total = (gsize) DIMSE_PDU_HEADER_LENGTH + length;
   state->filled = DIMSE_PDU_HEADER_LENGTH;
+  /* Grows only by what has arrived, never by the declared length. */
   state->pdu = g_byte_array_sized_new (MIN (state->total, READ_BUFFER_SIZE));
   g_byte_array_append (state->pdu, state->header, DIMSE_PDU_HEADER_LENGTH);
-  if (length == 0)
+  return TRUE;
+}
+
+/* One step of reading a PDU: from the buffer what it holds, then from the
+ * connection — into the buffer when little is missing (it may bring the
+ * next PDUs too), straight into the PDU when much is. */
+static void
+read_step (GTask *task)
+{
+  DimseTransport *self = g_task_get_source_object (task);
+  ReadState *state = g_task_get_task_data (task);
+  gsize n, missing;
+
+  if (state->pdu == NULL)
+    {
+      if (buffered (self) < DIMSE_PDU_HEADER_LENGTH)
+        {
+          fill_buffer (task);
+          return;
+        }
+      if (!take_header (task))
+        {
+          g_object_unref (task);
+          return;
+        }
+    }
+  if (state->reading_direct)
+    g_byte_array_set_size (state->pdu, state->filled);
+  n = MIN (buffered (self), state->total - state->filled);
+  g_byte_array_append (state->pdu, self->read_buffer + self->read_start, n);
+  self->read_start += n;
+  state->filled += n;
+  missing = state->total - state->filled;
+  if (missing == 0)
     {
       g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&state->pdu)),
                              (GDestroyNotify) g_bytes_unref);
+      g_object_unref (task);
       return;
     }
-  read_next_chunk (g_steal_pointer (&task));
+  if (missing < READ_BUFFER_SIZE)
+    {
+      fill_buffer (task);
+      return;
+    }
+  n = MIN (missing, READ_CHUNK_SIZE);
+  g_byte_array_set_size (state->pdu, state->filled + n);
+  state->reading_direct = TRUE;
+  g_input_stream_read_async (self->in, state->pdu->data + state->filled, n, G_PRIORITY_DEFAULT,
+                             self->cancellable, on_read, task);
 }
 
 void
@@ -395,9 +452,7 @@ dimse_transport_read_pdu_async (DimseTransport *self, const DimsePduLimits *limi
                                "The connection to %s is closed.", self->peer_name);
       return;
     }
-  g_input_stream_read_all_async (self->in, state->header, DIMSE_PDU_HEADER_LENGTH,
-                                 G_PRIORITY_DEFAULT, self->cancellable, on_header_read,
-                                 g_steal_pointer (&task));
+  read_step (g_steal_pointer (&task));
 }
 
 GBytes *

@@ -406,6 +406,105 @@ case "$check" in
       || { cat "$tmp/listen.out"; fail "dimse listen did not report the refusal"; }
     [ -z "$(ls -A "$tmp/out")" ] || { ls -A "$tmp/out"; fail "files left in the out folder"; }
     ;;
+  listen-unsafe-uid)
+    # issue #5/#9: SOP Instance UIDs that are paths are refused (C000 with
+    # an Error Comment); nothing is written in the folder or outside it
+    mkdir -p "$tmp/deep/er/out"
+    start_listen --out "$tmp/deep/er/out" --accept any
+    for uid in '../../x' '1.2/3' '..' '.1.2' '1..2'; do
+      printf '%s\n' '(0008,0016) UI =SecondaryCaptureImageStorage' "(0008,0018) UI [$uid]" \
+        '(0010,0010) PN [Bad^Path]' > "$tmp/bad.dump"
+      dump2dcm +te "$tmp/bad.dump" "$tmp/bad.dcm" || fail "dump2dcm $uid"
+      run storescu -d -aec ANY 127.0.0.1 "$listen_port" "$tmp/bad.dcm"
+      grep -q "DIMSE Status *: 0xc000" "$tmp/run.err" || { cat "$tmp/run.err"; fail "$uid: no 0xC000"; }
+      grep -q "ErrorComment" "$tmp/run.err" || fail "$uid: no Error Comment in the response"
+    done
+    stop_listen
+    [ "$(grep -c '^Refused .*(0xC000)' "$tmp/listen.out")" -eq 5 ] \
+      || { cat "$tmp/listen.out"; fail "dimse listen did not report five refusals"; }
+    [ -z "$(ls -A "$tmp/deep/er/out")" ] || { ls -A "$tmp/deep/er/out"; fail "files in the folder"; }
+    [ -z "$(find "$tmp" -name 'x*' -o -name '3*' -o -name '*.dcm' ! -name bad.dcm)" ] \
+      || { find "$tmp"; fail "a file was written outside the folder"; }
+    ;;
+  listen-duplicates)
+    # --duplicates keep leaves the first copy, answered Success; the default
+    # replaces it; files are 0644 and never executable
+    umask 022
+    for name in First Second; do
+      printf '%s\n' '(0008,0016) UI =SecondaryCaptureImageStorage' \
+        '(0008,0018) UI [1.2.826.0.1.3680043.10.1247.77.9]' "(0010,0010) PN [$name^Copy]" \
+        > "$tmp/$name.dump"
+      dump2dcm +te "$tmp/$name.dump" "$tmp/$name.dcm" || fail "dump2dcm $name"
+    done
+    stored_name () {
+      dcmdump -q +P 0010,0010 "$tmp/$1/1.2.826.0.1.3680043.10.1247.77.9.dcm" | sed -n 's/.*PN \[\([^]]*\)\].*/\1/p'
+    }
+    for policy in keep replace; do
+      mkdir -p "$tmp/$policy"
+      start_listen --out "$tmp/$policy" --accept any --duplicates "$policy"
+      for name in First Second; do
+        run storescu -aec ANY 127.0.0.1 "$listen_port" "$tmp/$name.dcm" \
+          || { cat "$tmp/run.err"; fail "$policy: storescu $name failed"; }
+      done
+      stop_listen
+      if [ "$policy" = keep ]; then
+        grep -q '^Kept .*77\.9 .*already stored' "$tmp/listen.out" \
+          || { cat "$tmp/listen.out"; fail "keep: the kept copy was not reported"; }
+      fi
+      [ "$(ls -A "$tmp/$policy" | wc -l)" -eq 1 ] || { ls -A "$tmp/$policy"; fail "$policy: not one file"; }
+      [ "$(stat -c %a "$tmp/$policy/1.2.826.0.1.3680043.10.1247.77.9.dcm")" = 644 ] \
+        || fail "$policy: the file's mode is not 0644"
+    done
+    [ "$(stored_name keep)" = "First^Copy" ] || fail "keep: the first copy was not kept"
+    [ "$(stored_name replace)" = "Second^Copy" ] || fail "replace: the second copy did not replace it"
+    expect_exit 2 "$dimse" listen --port 0 --out "$tmp/keep" --duplicates sometimes
+    grep -q -- "--duplicates must be replace or keep" "$tmp/run.err" || fail "bad --duplicates not refused"
+    ;;
+  listen-sweep)
+    # temporary files a dead process left (untouched for long) are swept at
+    # start; a fresh one, maybe another process's, is left alone
+    mkdir -p "$tmp/out"
+    echo partial > "$tmp/out/.dimse-store-AbC123.part"
+    touch -d '2 hours ago' "$tmp/out/.dimse-store-AbC123.part"
+    echo partial > "$tmp/out/.dimse-store-XyZ789.part"
+    echo keep > "$tmp/out/other.txt"
+    touch -d '2 hours ago' "$tmp/out/other.txt"
+    start_listen --out "$tmp/out" --accept any
+    stop_listen
+    [ ! -e "$tmp/out/.dimse-store-AbC123.part" ] || fail "the stale temporary file is still there"
+    [ -e "$tmp/out/.dimse-store-XyZ789.part" ] || fail "a fresh temporary file was deleted"
+    [ -e "$tmp/out/other.txt" ] || fail "a file that is not ours was deleted"
+    ;;
+  store-large)
+    # a data set over the SCU's streaming threshold (16 MB) goes out from
+    # the file in chunks: the same bytes arrive, at storescp and at dimse
+    # listen, and neither of our processes holds the whole of it
+    mkdir -p "$tmp/in" "$tmp/out"
+    printf '%s\n' '(0008,0016) UI =SecondaryCaptureImageStorage' \
+      '(0008,0018) UI [1.2.826.0.1.3680043.10.1247.77.2]' '(0010,0010) PN [Huge^Instance]' \
+      '(0028,0010) US 3000' '(0028,0011) US 4000' '(0028,0100) US 16' > "$tmp/huge.dump"
+    dump2dcm +te "$tmp/huge.dump" "$tmp/head.dcm" || fail "dump2dcm huge"
+    {
+      cat "$tmp/head.dcm"
+      # (7FE0,0010) OW, explicit VR little endian, 24,000,000 bytes
+      printf '\xe0\x7f\x10\x00OW\x00\x00\x00\x36\x6e\x01'
+      head -c 24000000 /dev/urandom
+    } > "$tmp/in/huge.dcm"
+    dcmdump -q +P 7fe0,0010 "$tmp/in/huge.dcm" | grep -q '24000000' || fail "the huge file is not valid"
+    start_storescp -fe .dcm
+    start_listen --out "$tmp/out" --accept any
+    for peer in "STORESCP@127.0.0.1:$storescp_port" "LISTEN@127.0.0.1:$listen_port"; do
+      /usr/bin/time -f '%M' -o "$tmp/rss" timeout 120 "$dimse" store --timeout 30 "$peer" \
+        "$tmp/in/huge.dcm" > "$tmp/run.out" 2> "$tmp/run.err" \
+        || { cat "$tmp/run.err"; fail "dimse store to $peer failed"; }
+      [ "$(tail -n 1 "$tmp/rss")" -lt 20000 ] || fail "dimse store held $(tail -n 1 "$tmp/rss") KB sending 24 MB"
+    done
+    stop_listen
+    cmp <(data_set_bytes "$tmp/in/huge.dcm") <(data_set_bytes "$tmp/out/1.2.826.0.1.3680043.10.1247.77.2.dcm") \
+      || fail "dimse listen stored other bytes"
+    cmp <(data_set_bytes "$tmp/in/huge.dcm") <(data_set_bytes "$(ls "$tmp"/storescp/*.1.2.826.0.1.3680043.10.1247.77.2.dcm)") \
+      || fail "storescp stored other bytes"
+    ;;
   listen-sigterm)
     # SIGTERM while instances arrive: exit 0, only whole files left behind
     make_inputs

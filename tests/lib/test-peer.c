@@ -1,11 +1,15 @@
 /* test-peer.c — a raw DICOM peer on its own thread */
 #include "test-peer.h"
 
+#include <sys/socket.h>
+
 #define SOCKET_TIMEOUT_S 10
 #define WAIT_LIMIT_MS 20000
 
 struct _TestPeer {
   guint16       port;
+  GSocketListener *listener;  /* test_peer_listen */
+  gint          n_sent;
   GArray       *steps;      /* TestPeerStep */
   GByteArray   *received;
   GMainContext *context;
@@ -66,6 +70,42 @@ hold (TestPeer *peer)
 }
 
 static void
+send_bytes (TestPeer *peer, GOutputStream *out, GBytes *bytes)
+{
+  gsize n = 0;
+
+  g_output_stream_write_all (out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &n,
+                             NULL, NULL);
+  g_atomic_int_add (&peer->n_sent, (gint) n);
+}
+
+static void
+trickle (TestPeer *peer, GOutputStream *out, const TestPeerStep *step)
+{
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (step->bytes, &size);
+
+  for (gsize i = 0; i < size; i++)
+    {
+      if (g_output_stream_write (out, data + i, 1, NULL, NULL) != 1)
+        return;
+      g_atomic_int_inc (&peer->n_sent);
+      g_usleep ((gulong) step->interval_ms * 1000);
+    }
+}
+
+/* SO_LINGER with a zero timeout: close sends RST instead of FIN. */
+static void
+reset (GIOStream *stream)
+{
+  GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+  struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+  setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+  g_socket_close (socket, NULL);
+}
+
+static void
 play (TestPeer *peer, GIOStream *stream)
 {
   GInputStream *in = g_io_stream_get_input_stream (stream);
@@ -80,7 +120,7 @@ play (TestPeer *peer, GIOStream *stream)
       switch (step->action)
         {
         case TEST_PEER_SEND:
-          g_output_stream_write_bytes (out, step->bytes, NULL, NULL);
+          send_bytes (peer, out, step->bytes);
           break;
         case TEST_PEER_READ:
           read_pdu (in, peer->received);
@@ -88,10 +128,31 @@ play (TestPeer *peer, GIOStream *stream)
         case TEST_PEER_HOLD:
           hold (peer);
           break;
+        case TEST_PEER_TRICKLE:
+          trickle (peer, out, step);
+          break;
+        case TEST_PEER_RESET:
+          reset (stream);
+          return;
+        case TEST_PEER_CLOSE:
+          g_io_stream_close (stream, NULL, NULL);
+          return;
         }
     }
   while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
     g_byte_array_append (peer->received, buf, n);
+}
+
+/* A test whose requestor never comes fails in test_peer_wait_ready or
+ * test_peer_finish after 20 s; the thread is then never joined. */
+static GSocketConnection *
+accept_one (TestPeer *peer)
+{
+  GSocketConnection *conn = g_socket_listener_accept (peer->listener, NULL, NULL, NULL);
+
+  if (conn != NULL)
+    g_socket_set_timeout (g_socket_connection_get_socket (conn), SOCKET_TIMEOUT_S);
+  return conn;
 }
 
 static gpointer
@@ -102,7 +163,10 @@ peer_run (gpointer user_data)
   g_autoptr(GSocketConnection) conn = NULL;
 
   g_socket_client_set_timeout (client, SOCKET_TIMEOUT_S);
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", peer->port, NULL, NULL);
+  if (peer->listener != NULL)
+    conn = accept_one (peer);
+  else
+    conn = g_socket_client_connect_to_host (client, "127.0.0.1", peer->port, NULL, NULL);
   if (conn != NULL)
     play (peer, G_IO_STREAM (conn));
   signal_main (peer, &peer->ready);
@@ -118,12 +182,13 @@ clear_step (gpointer data)
   g_clear_pointer (&step->bytes, g_bytes_unref);
 }
 
-TestPeer *
-test_peer_start (guint16 port, const TestPeerStep *steps, guint n_steps)
+static TestPeer *
+peer_new (guint16 port, GSocketListener *listener, const TestPeerStep *steps, guint n_steps)
 {
   TestPeer *peer = g_new0 (TestPeer, 1);
 
   peer->port = port;
+  peer->listener = listener;
   peer->steps = g_array_sized_new (FALSE, TRUE, sizeof (TestPeerStep), n_steps);
   g_array_set_clear_func (peer->steps, clear_step);
   for (guint i = 0; i < n_steps; i++)
@@ -140,6 +205,39 @@ test_peer_start (guint16 port, const TestPeerStep *steps, guint n_steps)
   g_cond_init (&peer->cond);
   peer->thread = g_thread_new ("test-peer", peer_run, peer);
   return peer;
+}
+
+TestPeer *
+test_peer_start (guint16 port, const TestPeerStep *steps, guint n_steps)
+{
+  return peer_new (port, NULL, steps, n_steps);
+}
+
+TestPeer *
+test_peer_listen (const TestPeerStep *steps, guint n_steps)
+{
+  GSocketListener *listener = g_socket_listener_new ();
+  g_autoptr(GSocketAddress) loopback = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (listener, loopback, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  return peer_new (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)), listener,
+                   steps, n_steps);
+}
+
+guint16
+test_peer_get_port (TestPeer *peer)
+{
+  return peer->port;
+}
+
+gsize
+test_peer_get_n_sent (TestPeer *peer)
+{
+  return (gsize) g_atomic_int_get (&peer->n_sent);
 }
 
 static gboolean
@@ -195,6 +293,11 @@ test_peer_free (TestPeer *peer)
 {
   if (peer->thread != NULL)
     test_peer_finish (peer);
+  if (peer->listener != NULL)
+    {
+      g_socket_listener_close (peer->listener);
+      g_object_unref (peer->listener);
+    }
   g_array_unref (peer->steps);
   g_byte_array_unref (peer->received);
   g_main_context_unref (peer->context);

@@ -93,7 +93,11 @@ DimseArchiveInstance *dimse_archive_index_lookup (DimseArchiveIndex *index,
  * after max_results (0: no limit) or when cancellable is cancelled
  * (G_IO_ERROR_CANCELLED). Errors: DIMSE_ERROR_MESSAGE_INVALID with a
  * sentence naming the key for an identifier that cannot be matched (the
- * SCP answers 0xA900 "Identifier does not match SOP Class" or 0xC000). */
+ * SCP answers 0xA900 "Identifier does not match SOP Class" or 0xC000).
+ * Retrieve AE Title (0008,0054), when asked for, comes back empty for the
+ * SCP to fill in; Instance Availability (0008,0056) is ONLINE. Keys of
+ * levels below the query level, and keys above IMAGE that C.6 does not
+ * list, are not matched and come back empty (PS3.4 §C.2.2.1.3). */
 GPtrArray *dimse_archive_index_find (DimseArchiveIndex *index, DimseQrModel model,
                                      DcmDataSet *identifier, guint max_results,
                                      GCancellable *cancellable, GError **error);

@@ -1,2 +1,551 @@
-/* dimse-archive.c — being written */
+/* dimse-archive.c — the embedded archive: its folder, index, node table
+ * and acceptor policy, and the dispatch of each request to its service
+ * (PS3.4 Annexes A, B, C) */
 #include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "dimse-archive-private.h"
+
+#include "dcm-error.h"
+#include "dcm-parser.h"
+#include "dcm-uid.h"
+#include "dimse-echo.h"
+#include "dimse-error.h"
+#include "dimse-store.h"
+
+#define ARCHIVE_DEFAULT_AE_TITLE "DIMSEBENCH"
+/* PS3.5 §6.2: LO, the VR of Error Comment (0000,0902) */
+#define ARCHIVE_MAX_COMMENT 64
+
+struct _DimseArchive
+{
+  GObject            parent_instance;
+  char              *folder;
+  char              *ae_title;
+  DimseArchiveIndex *index;
+  DimseStoreScp     *store;
+  GHashTable        *nodes;               /* AE title → DimseArchiveNode* */
+  GPtrArray         *calling_ae_titles;   /* char* */
+  gboolean           accept_any;
+  DimseTimeouts      timeouts;
+};
+
+G_DEFINE_FINAL_TYPE (DimseArchive, dimse_archive, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_INSTANCE_STORED,
+  SIGNAL_SUB_OPERATION,
+  SIGNAL_REQUEST,
+  N_SIGNALS
+};
+
+static guint archive_signals[N_SIGNALS];
+
+static const char *const query_retrieve_sop_classes[] = {
+  DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND,
+  DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE,
+  DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET,
+  DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND,
+  DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE,
+  DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET,
+  DCM_UID_MODALITY_WORKLIST_INFORMATION_MODEL_FIND,
+  DCM_UID_VERIFICATION,
+};
+
+static const char *const uncompressed_transfer_syntaxes[] = {
+  DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN,
+  DCM_UID_IMPLICIT_VR_LITTLE_ENDIAN,
+  DCM_UID_EXPLICIT_VR_BIG_ENDIAN,
+  NULL
+};
+
+void
+dimse_archive_node_free (DimseArchiveNode *node)
+{
+  if (node == NULL)
+    return;
+  g_free (node->ae_title);
+  g_free (node->host);
+  g_free (node);
+}
+
+static DimseArchiveNode *
+node_new (const char *ae_title, const char *host, guint16 port)
+{
+  DimseArchiveNode *node = g_new0 (DimseArchiveNode, 1);
+
+  node->ae_title = g_strdup (ae_title);
+  node->host = g_strdup (host);
+  node->port = port;
+  return node;
+}
+
+static void
+dimse_archive_finalize (GObject *object)
+{
+  DimseArchive *self = DIMSE_ARCHIVE (object);
+
+  g_free (self->folder);
+  g_free (self->ae_title);
+  g_clear_object (&self->index);
+  g_clear_object (&self->store);
+  g_hash_table_unref (self->nodes);
+  g_ptr_array_unref (self->calling_ae_titles);
+  G_OBJECT_CLASS (dimse_archive_parent_class)->finalize (object);
+}
+
+static void
+dimse_archive_class_init (DimseArchiveClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = dimse_archive_finalize;
+
+  archive_signals[SIGNAL_INSTANCE_STORED] =
+    g_signal_new ("instance-stored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  archive_signals[SIGNAL_SUB_OPERATION] =
+    g_signal_new ("sub-operation", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT);
+  archive_signals[SIGNAL_REQUEST] =
+    g_signal_new ("request", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, DIMSE_TYPE_ASSOCIATION, DIMSE_TYPE_MESSAGE, G_TYPE_UINT);
+}
+
+static void
+dimse_archive_init (DimseArchive *self)
+{
+  self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) dimse_archive_node_free);
+  self->calling_ae_titles = g_ptr_array_new_with_free_func (g_free);
+  self->accept_any = TRUE;
+  dimse_timeouts_init (&self->timeouts);
+}
+
+static void
+on_instance_stored (DimseStoreScp *store, DimseAssociation *assoc, DimseMessage *request,
+                    guint status, const char *path, const char *comment, gpointer user_data)
+{
+  DimseArchive *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  (void) store;
+  (void) request;
+  (void) status;
+  (void) comment;
+  if (path == NULL)
+    return;
+  if (!dimse_archive_index_add_file (self->index, path, &error))
+    g_warning ("“%s”, stored for %s, is not in the archive's index: %s", path,
+               dimse_archive_calling_ae_title (assoc), error->message);
+  g_signal_emit (self, archive_signals[SIGNAL_INSTANCE_STORED], 0, path,
+                 dimse_archive_calling_ae_title (assoc));
+}
+
+DimseArchive *
+dimse_archive_new (const char *folder, const char *ae_title)
+{
+  DimseArchive *self;
+
+  g_return_val_if_fail (folder != NULL, NULL);
+
+  self = g_object_new (DIMSE_TYPE_ARCHIVE, NULL);
+  self->folder = g_canonicalize_filename (folder, NULL);
+  self->ae_title = g_strdup (ae_title != NULL ? ae_title : ARCHIVE_DEFAULT_AE_TITLE);
+  /* A folder that cannot be made shows later: the scan fails, and each
+   * C-STORE is answered with Out of Resources. */
+  if (g_mkdir_with_parents (self->folder, 0755) != 0)
+    g_debug ("Cannot create the archive folder “%s”: %s.", self->folder, g_strerror (errno));
+  self->index = dimse_archive_index_new (self->folder);
+  self->store = dimse_store_scp_new (self->folder);
+  g_signal_connect_object (self->store, "instance-stored", G_CALLBACK (on_instance_stored),
+                           self, 0);
+  return self;
+}
+
+const char *
+dimse_archive_get_folder (DimseArchive *archive)
+{
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), NULL);
+  return archive->folder;
+}
+
+const char *
+dimse_archive_get_ae_title (DimseArchive *archive)
+{
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), NULL);
+  return archive->ae_title;
+}
+
+DimseArchiveIndex *
+dimse_archive_get_index (DimseArchive *archive)
+{
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), NULL);
+  return archive->index;
+}
+
+void
+dimse_archive_set_timeouts (DimseArchive *archive, const DimseTimeouts *timeouts)
+{
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  if (timeouts != NULL)
+    archive->timeouts = *timeouts;
+  else
+    dimse_timeouts_init (&archive->timeouts);
+}
+
+const DimseTimeouts *
+dimse_archive_get_timeouts (DimseArchive *archive)
+{
+  return &archive->timeouts;
+}
+
+/* ---- opening: the scan ---- */
+
+static void
+scan_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  DimseArchive *self = source;
+  GError *error = NULL;
+  guint n_skipped = 0;
+
+  (void) task_data;
+  if (!dimse_archive_index_scan (self->index, &n_skipped, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (n_skipped > 0)
+    g_debug ("%u files under “%s” are not in the archive's index: they did not read as "
+             "Part 10 files with the UIDs it needs.", n_skipped, self->folder);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+dimse_archive_open_async (DimseArchive *archive, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+
+  task = g_task_new (archive, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dimse_archive_open_async);
+  g_task_run_in_thread (task, scan_thread);
+}
+
+gboolean
+dimse_archive_open_finish (DimseArchive *archive, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, archive), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- who may talk to it ---- */
+
+void
+dimse_archive_add_node (DimseArchive *archive, const char *ae_title, const char *host,
+                        guint16 port)
+{
+  DimseArchiveNode *node;
+
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  g_return_if_fail (ae_title != NULL && host != NULL);
+
+  node = node_new (ae_title, host, port);
+  g_hash_table_replace (archive->nodes, node->ae_title, node);
+}
+
+void
+dimse_archive_remove_node (DimseArchive *archive, const char *ae_title)
+{
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  g_hash_table_remove (archive->nodes, ae_title);
+}
+
+DimseArchiveNode *
+dimse_archive_dup_node (DimseArchive *archive, const char *ae_title)
+{
+  const DimseArchiveNode *node = ae_title != NULL ? g_hash_table_lookup (archive->nodes,
+                                                                          ae_title)
+                                                  : NULL;
+
+  return node != NULL ? node_new (node->ae_title, node->host, node->port) : NULL;
+}
+
+void
+dimse_archive_add_calling_ae_title (DimseArchive *archive, const char *ae_title)
+{
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  g_return_if_fail (ae_title != NULL);
+
+  g_ptr_array_add (archive->calling_ae_titles, g_strdup (ae_title));
+  archive->accept_any = FALSE;
+}
+
+void
+dimse_archive_set_accept_any (DimseArchive *archive, gboolean accept_any)
+{
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  archive->accept_any = accept_any;
+}
+
+/* Uncompressed first; then every other transfer syntax of the registry,
+ * since a stored data set is written as it arrives. */
+static GPtrArray *
+storage_transfer_syntaxes (void)
+{
+  GPtrArray *list = g_ptr_array_new ();
+
+  for (guint i = 0; uncompressed_transfer_syntaxes[i] != NULL; i++)
+    g_ptr_array_add (list, (gpointer) uncompressed_transfer_syntaxes[i]);
+  for (guint i = 0; i < dcm_uid_n_entries (); i++)
+    {
+      const DcmUidEntry *entry = dcm_uid_nth_entry (i);
+
+      if (entry->type == DCM_UID_TYPE_TRANSFER_SYNTAX
+          && dcm_transfer_syntax_lookup (entry->uid) != NULL
+          && !g_strv_contains (uncompressed_transfer_syntaxes, entry->uid))
+        g_ptr_array_add (list, (gpointer) entry->uid);
+    }
+  g_ptr_array_add (list, NULL);
+  return list;
+}
+
+DimseAcceptorPolicy *
+dimse_archive_new_policy (DimseArchive *archive)
+{
+  DimseAcceptorPolicy *policy;
+  g_autoptr(GPtrArray) syntaxes = storage_transfer_syntaxes ();
+
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), NULL);
+
+  policy = dimse_acceptor_policy_new (archive->ae_title);
+  dimse_acceptor_policy_set_transfer_syntaxes (policy, NULL,
+                                               (const char *const *) syntaxes->pdata);
+  /* PS3.4 §C.4.3.1: a C-GET SCP is the SCU of the C-STORE sub-operations. */
+  for (guint i = 0; i < dcm_uid_n_entries (); i++)
+    {
+      const DcmUidEntry *entry = dcm_uid_nth_entry (i);
+
+      if (entry->storage)
+        dimse_acceptor_policy_add_sop_class (policy, entry->uid, DIMSE_ROLE_BOTH);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (query_retrieve_sop_classes); i++)
+    {
+      dimse_acceptor_policy_add_sop_class (policy, query_retrieve_sop_classes[i],
+                                           DIMSE_ROLE_SCP);
+      dimse_acceptor_policy_set_transfer_syntaxes (policy, query_retrieve_sop_classes[i],
+                                                   uncompressed_transfer_syntaxes);
+    }
+  dimse_acceptor_policy_set_async_window (policy, ARCHIVE_MAX_SUB_OPERATIONS_INVOKED,
+                                          ARCHIVE_MAX_OPERATIONS_PERFORMED);
+  if (!archive->accept_any)
+    for (guint i = 0; i < archive->calling_ae_titles->len; i++)
+      dimse_acceptor_policy_add_calling_ae_title (policy,
+                                                  archive->calling_ae_titles->pdata[i]);
+  return policy;
+}
+
+/* ---- the requests ---- */
+
+const char *
+dimse_archive_calling_ae_title (DimseAssociation *assoc)
+{
+  const DimseNegotiationResult *result = dimse_association_get_negotiation (assoc);
+
+  return result != NULL && result->calling_ae_title != NULL ? result->calling_ae_title : "?";
+}
+
+DcmDataSet *
+dimse_archive_parse_identifier (DimseMessage *request, GError **error)
+{
+  const DcmTransferSyntax *ts = NULL;
+  GBytes *encoded;
+
+  if (dimse_message_get_data_set (request) != NULL)
+    return dcm_data_set_ref (dimse_message_get_data_set (request));
+  encoded = dimse_message_get_encoded_data_set (request, &ts);
+  if (encoded == NULL)
+    {
+      g_set_error (error, DIMSE_ERROR, DIMSE_ERROR_MESSAGE_INVALID,
+                   "The %s carries no identifier.", dimse_message_get_name (request));
+      return NULL;
+    }
+  return dcm_data_set_read_bytes (encoded, ts, NULL, error);
+}
+
+/* PS3.5 §6.2: at most 64 characters of the default repertoire, no
+ * backslash; the typographic quotes of our sentences become plain ones. */
+static char *
+error_comment (const char *text)
+{
+  GString *out = g_string_sized_new (ARCHIVE_MAX_COMMENT);
+
+  for (const char *p = text; *p != '\0' && out->len < ARCHIVE_MAX_COMMENT;
+       p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == 0x201C || c == 0x201D)
+        g_string_append_c (out, '"');
+      else
+        g_string_append_c (out, (c < 0x20 || c >= 0x7f || c == '\\') ? '?' : (char) c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+DimseMessage *
+dimse_archive_new_response (DimseMessage *request, guint16 status, const char *comment)
+{
+  DimseMessage *rsp = dimse_message_new_response (request, status);
+
+  if (comment != NULL)
+    {
+      g_autofree char *text = error_comment (comment);
+
+      dimse_message_set_string (rsp, DCM_TAG_ERROR_COMMENT, g_strstrip (text), NULL);
+    }
+  return rsp;
+}
+
+typedef struct {
+  DimseArchive *archive;
+  DimseMessage *request;
+  guint16       status;
+} FinalSend;
+
+static void
+on_final_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FinalSend *send = user_data;
+  DimseAssociation *assoc = DIMSE_ASSOCIATION (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!dimse_association_send_message_finish (assoc, result, &error))
+    g_debug ("The final response to %s's %s was not sent: %s",
+             dimse_association_get_peer_name (assoc), dimse_message_get_name (send->request),
+             error->message);
+  else
+    dimse_archive_emit_request (send->archive, assoc, send->request, send->status);
+  g_object_unref (send->archive);
+  dimse_message_unref (send->request);
+  g_free (send);
+}
+
+void
+dimse_archive_send_final (DimseArchive *archive, DimseAssociation *assoc, guint8 pc_id,
+                          DimseMessage *request, DimseMessage *rsp)
+{
+  FinalSend *send = g_new0 (FinalSend, 1);
+
+  send->archive = g_object_ref (archive);
+  send->request = dimse_message_ref (request);
+  dimse_message_get_us (rsp, DCM_TAG_STATUS, &send->status);
+  dimse_association_send_message_async (assoc, pc_id, rsp, NULL, on_final_sent, send);
+}
+
+void
+dimse_archive_emit_request (DimseArchive *archive, DimseAssociation *assoc,
+                            DimseMessage *request, guint status)
+{
+  g_signal_emit (archive, archive_signals[SIGNAL_REQUEST], 0, assoc, request, status);
+}
+
+void
+dimse_archive_emit_sub_operation (DimseArchive *archive, const char *destination_ae_title,
+                                  const char *sop_instance_uid, guint status)
+{
+  g_signal_emit (archive, archive_signals[SIGNAL_SUB_OPERATION], 0, destination_ae_title,
+                 sop_instance_uid, status);
+}
+
+static void
+on_unserved_response_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  (void) user_data;
+  dimse_association_send_message_finish (DIMSE_ASSOCIATION (source), result, NULL);
+}
+
+static void
+on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
+                     GFile *data_set_file, gpointer user_data)
+{
+  DimseArchive *self = user_data;
+  g_autoptr(DimseMessage) rsp = NULL;
+
+  switch (dimse_message_get_command_field (msg))
+    {
+    case DIMSE_C_ECHO_RQ:
+    case DIMSE_C_STORE_RQ:
+    case DIMSE_C_CANCEL_RQ:
+      return;   /* the Verification and Storage SCPs' */
+    case DIMSE_C_FIND_RQ:
+      dimse_archive_handle_find (self, assoc, pc_id, msg);
+      break;
+    case DIMSE_C_MOVE_RQ:
+      dimse_archive_handle_move (self, assoc, pc_id, msg);
+      break;
+    case DIMSE_C_GET_RQ:
+      dimse_archive_handle_get (self, assoc, pc_id, msg);
+      break;
+    default:
+      /* PS3.7 Annex C: e.g. an N- service on a storage context */
+      rsp = dimse_archive_new_response (msg, ARCHIVE_STATUS_UNRECOGNIZED_OPERATION, NULL);
+      dimse_association_send_message_async (assoc, pc_id, rsp, NULL, on_unserved_response_sent,
+                                            NULL);
+      break;
+    }
+  if (data_set_file != NULL)
+    g_file_delete (data_set_file, NULL, NULL);
+}
+
+void
+dimse_archive_attach (DimseArchive *archive, DimseAssociation *assoc)
+{
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  g_return_if_fail (DIMSE_IS_ASSOCIATION (assoc));
+
+  dimse_echo_scp_attach (assoc);
+  dimse_store_scp_attach (archive->store, assoc);
+  g_signal_connect_object (assoc, "request-received", G_CALLBACK (on_request_received),
+                           archive, 0);
+}
+
+guint
+dimse_archive_get_n_pending (DimseArchive *archive)
+{
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), 0);
+  return dimse_store_scp_get_n_pending (archive->store);
+}
+
+void
+dimse_archive_discard_incomplete (DimseArchive *archive)
+{
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  dimse_store_scp_discard_incomplete (archive->store);
+}
+
+static void
+on_association_started (DimseServer *server, DimseAssociation *assoc, gpointer user_data)
+{
+  (void) server;
+  dimse_archive_attach (DIMSE_ARCHIVE (user_data), assoc);
+}
+
+DimseServer *
+dimse_archive_serve (DimseArchive *archive, const char *address, guint16 port, GError **error)
+{
+  g_autoptr(DimseServer) server = NULL;
+
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), NULL);
+
+  server = dimse_server_new (dimse_archive_new_policy (archive), &archive->timeouts);
+  g_signal_connect_object (server, "association-started", G_CALLBACK (on_association_started),
+                           archive, 0);
+  if (!dimse_server_listen (server, address, port, error))
+    return NULL;
+  return g_steal_pointer (&server);
+}

@@ -28,6 +28,10 @@ void     dimse_archive_open_async (DimseArchive *archive, GCancellable *cancella
 gboolean dimse_archive_open_finish (DimseArchive *archive, GAsyncResult *result,
                                     GError **error);
 
+/* Timeouts of the associations dimse_archive_serve accepts and of those a
+ * C-MOVE opens to its destination (NULL: the defaults). Copied. */
+void     dimse_archive_set_timeouts (DimseArchive *archive, const DimseTimeouts *timeouts);
+
 /* ---- who may talk to it ---- */
 /* A C-MOVE destination (replaces one with the same AE title). */
 void     dimse_archive_add_node (DimseArchive *archive, const char *ae_title,
@@ -46,12 +50,19 @@ DimseAcceptorPolicy *dimse_archive_new_policy (DimseArchive *archive);
 
 /* Answers the association's requests for as long as both live: C-ECHO;
  * C-STORE into the folder, each stored instance added to the index;
- * C-FIND with pending responses from the index; C-MOVE (a new association
- * to the destination from the node table, 0xA801 when unknown) and C-GET
- * (C-STORE sub-operations on assoc), with pending responses carrying the
- * sub-operation counts and a final one with the Failed SOP Instance UID
- * List; C-CANCEL of each. */
+ * C-FIND with pending responses from the index (a Modality Worklist query
+ * is valid and matches nothing: the archive schedules no procedure steps);
+ * C-MOVE (a new association to the destination from the node table,
+ * 0xA801 when unknown) and C-GET (C-STORE sub-operations on assoc), with
+ * pending responses carrying the sub-operation counts and a final one with
+ * the Failed SOP Instance UID List; C-CANCEL of each. */
 void         dimse_archive_attach (DimseArchive *archive, DimseAssociation *assoc);
+
+/* Instances being written by the Storage SCP (their response not yet
+ * sent): a program that stops runs its main context until this is 0,
+ * then deletes the temporary files of data sets still arriving. */
+guint        dimse_archive_get_n_pending (DimseArchive *archive);
+void         dimse_archive_discard_incomplete (DimseArchive *archive);
 
 /* Convenience: a DimseServer with dimse_archive_new_policy, listening on
  * address (NULL: every address) and port (0: any, see

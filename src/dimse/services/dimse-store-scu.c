@@ -4,12 +4,17 @@
 
 #include "dimse-store.h"
 
+#include <glib/gstdio.h>
+
 #include "dcm-error.h"
 #include "dcm-file.h"
 #include "dcm-uid.h"
 #include "dimse-error.h"
 
 #define STORE_BULK_THRESHOLD (64 * 1024)
+/* Data sets up to this size are sent from a mapping of the file, larger
+ * ones read from it as they go, in bounded memory. */
+#define STORE_STREAM_THRESHOLD (16 * 1024 * 1024)
 /* PS3.10 §7.1: 128-byte preamble, "DICM", then (0002,0000) as UL in
  * explicit VR little endian: tag, VR, 16-bit length, 4-byte value. */
 #define PART10_GROUP_LENGTH_VALUE_END (128 + 4 + 12)
@@ -17,6 +22,12 @@
 typedef struct {
   guint16 message_id;
 } SendState;
+
+/* Where a file's data set is, as stored. */
+typedef struct {
+  GInputStream *stream;  /* for a large one, positioned at its start */
+  guint64       length;
+} DataSetSource;
 
 static DcmDataSet *
 read_meta (const char *path, GError **error)
@@ -33,24 +44,45 @@ read_meta (const char *path, GError **error)
   return dcm_data_set_ref (dcm_file_get_meta (file));
 }
 
-/* The file's data set as it is on disk, mapped: it starts where the meta
- * group's length says the group ends. */
+/* A large file's data set as a stream starting at offset. */
+static GInputStream *
+open_data_set_stream (const char *path, guint64 offset, GError **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
+
+  if (in == NULL || !g_seekable_seek (G_SEEKABLE (in), (goffset) offset, G_SEEK_SET, NULL, error))
+    return NULL;
+  return G_INPUT_STREAM (g_steal_pointer (&in));
+}
+
+/* The file's data set as it is on disk, mapped (or, when large, a stream
+ * in source): it starts where the meta group's length says the group
+ * ends. NULL without error when the file has no group length. */
 static GBytes *
-map_data_set (const char *path, DcmDataSet *meta, GError **error)
+map_data_set (const char *path, DcmDataSet *meta, DataSetSource *source, GError **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) all = NULL;
   guint64 group_length = 0;
   guint64 offset;
+  GStatBuf st;
 
   if (!dcm_data_set_get_uint64 (meta, DCM_TAG_FILE_META_INFORMATION_GROUP_LENGTH, 0,
                                 &group_length, NULL))
     return NULL;
+  offset = PART10_GROUP_LENGTH_VALUE_END + group_length;
+  if (g_stat (path, &st) == 0 && (guint64) st.st_size > offset
+      && (guint64) st.st_size - offset > STORE_STREAM_THRESHOLD)
+    {
+      source->stream = open_data_set_stream (path, offset, error);
+      source->length = (guint64) st.st_size - offset;
+      return NULL;
+    }
   mapped = g_mapped_file_new (path, FALSE, error);
   if (mapped == NULL)
     return NULL;
   all = g_mapped_file_get_bytes (mapped);
-  offset = PART10_GROUP_LENGTH_VALUE_END + group_length;
   if (offset > g_bytes_get_size (all))
     {
       g_set_error (error, DCM_ERROR, DCM_ERROR_INVALID,
@@ -98,7 +130,8 @@ find_uncompressed_context (const DimseNegotiationResult *negotiation, const char
 /* Puts the file's data set into rq and chooses its context; 0 on error. */
 static guint8
 attach_data_set (DimseAssociation *assoc, DimseMessage *rq, const char *path,
-                 DcmDataSet *meta, const char *sop_class, GError **error)
+                 DcmDataSet *meta, const char *sop_class, DataSetSource *source,
+                 GError **error)
 {
   const DimseNegotiationResult *negotiation = dimse_association_get_negotiation (assoc);
   g_autofree char *ts_uid = dcm_data_set_dup_string (meta, DCM_TAG_TRANSFER_SYNTAX_UID);
@@ -113,10 +146,16 @@ attach_data_set (DimseAssociation *assoc, DimseMessage *rq, const char *path,
                                                    DIMSE_ROLE_SCU);
   if (pc_id != 0)
     {
-      bytes = map_data_set (path, meta, &local);
+      bytes = map_data_set (path, meta, source, &local);
       if (bytes != NULL)
         {
           dimse_message_set_encoded_data_set (rq, bytes, ts);
+          return pc_id;
+        }
+      if (source->stream != NULL)
+        {
+          /* Sent from the stream: the command only says a data set follows. */
+          dimse_message_set_us (rq, DCM_TAG_COMMAND_DATA_SET_TYPE, DIMSE_DATA_SET_PRESENT);
           return pc_id;
         }
       if (local != NULL)
@@ -189,7 +228,9 @@ on_store_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static DimseMessage *
-build_request (DimseAssociation *assoc, const char *path, guint8 *out_pc_id, GError **error)
+build_request (DimseAssociation *assoc, const char *path, const char *move_originator_aet,
+               guint16 move_originator_message_id, guint8 *out_pc_id, DataSetSource *source,
+               GError **error)
 {
   g_autoptr(DcmDataSet) meta = read_meta (path, error);
   g_autofree char *sop_class = NULL;
@@ -208,10 +249,11 @@ build_request (DimseAssociation *assoc, const char *path, guint8 *out_pc_id, GEr
       return NULL;
     }
   rq = dimse_message_new_c_store_rq (dimse_association_next_message_id (assoc), sop_class,
-                                     sop_instance, DIMSE_PRIORITY_MEDIUM, NULL, 0, error);
+                                     sop_instance, DIMSE_PRIORITY_MEDIUM, move_originator_aet,
+                                     move_originator_message_id, error);
   if (rq == NULL)
     return NULL;
-  *out_pc_id = attach_data_set (assoc, rq, path, meta, sop_class, error);
+  *out_pc_id = attach_data_set (assoc, rq, path, meta, sop_class, source, error);
   if (*out_pc_id == 0)
     return NULL;
   return g_steal_pointer (&rq);
@@ -222,26 +264,47 @@ dimse_store_send_file_async (DimseAssociation *assoc, const char *path,
                              GCancellable *cancellable, GAsyncReadyCallback callback,
                              gpointer user_data)
 {
+  dimse_store_send_file_for_move_async (assoc, path, NULL, 0, cancellable, callback, user_data);
+}
+
+void
+dimse_store_send_file_for_move_async (DimseAssociation *assoc, const char *path,
+                                      const char *move_originator_aet,
+                                      guint16 move_originator_message_id,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(DimseMessage) rq = NULL;
   SendState *state;
   GError *error = NULL;
   guint8 pc_id = 0;
+  DataSetSource source = { NULL, 0 };
 
   g_return_if_fail (DIMSE_IS_ASSOCIATION (assoc));
   g_return_if_fail (path != NULL);
 
   task = g_task_new (assoc, cancellable, callback, user_data);
   g_task_set_source_tag (task, dimse_store_send_file_async);
-  rq = build_request (assoc, path, &pc_id, &error);
+  rq = build_request (assoc, path, move_originator_aet, move_originator_message_id, &pc_id,
+                      &source, &error);
   if (rq == NULL)
     {
+      g_clear_object (&source.stream);
       g_task_return_error (task, error);
       return;
     }
   state = g_new0 (SendState, 1);
   dimse_message_get_us (rq, DCM_TAG_MESSAGE_ID, &state->message_id);
   g_task_set_task_data (task, state, g_free);
+  if (source.stream != NULL)
+    {
+      dimse_association_send_message_streaming_async (assoc, pc_id, rq, source.stream,
+                                                      source.length, cancellable,
+                                                      on_store_sent, g_object_ref (task));
+      g_object_unref (source.stream);
+      return;
+    }
   dimse_association_send_message_async (assoc, pc_id, rq, cancellable, on_store_sent,
                                         g_object_ref (task));
 }

@@ -9,23 +9,43 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <gio/gunixoutputstream.h>
 
 #include "dcm-error.h"
 #include "dcm-file.h"
 #include "dcm-uid.h"
 #include "dimse-error.h"
 
-#define STORE_COPY_CHUNK (1024 * 1024)
 /* PS3.5 Table 6.2-1: Error Comment is LO, at most 64 characters. */
 #define STORE_MAX_COMMENT 64
+/* PS3.5 §9.1: a UID is at most 64 characters. */
+#define STORE_MAX_UID 64
+#define STORE_TEMPORARY_PREFIX ".dimse-store-"
+/* Prefixes of temporary files of earlier versions, swept as well. */
+#define STORE_OLD_TEMPORARY_PREFIX ".dimse-data-set-"
+/* Every association times out long before a file it writes goes this
+ * long untouched: such a file was left by a process that died. */
+#define STORE_STALE_SECONDS (10 * 60)
+/* Finishing files (sync, rename, sync of the folder) is done at once
+ * while it costs no more than this (a tmpfs, a disk with a fast cache);
+ * once it costs more it goes to the writer thread, so that the main
+ * context (other associations) does not wait for the disk. */
+#define STORE_INLINE_MAX_USEC 2000
 
 struct _DimseStoreScp {
-  GObject     parent_instance;
-  char       *folder;
-  guint       n_pending;
-  /* paths the sink gave out, not yet delivered → their association
-   * (not a reference: its "closed" removes them) */
-  GHashTable *arriving;
+  GObject       parent_instance;
+  char         *folder;
+  GMainContext *context;    /* where responses are sent */
+  DimseStoreDuplicatePolicy duplicate_policy;
+  guint         n_pending;
+  /* the data set arriving on each association (not a reference: its
+   * "closed" removes it) → its StoreJob */
+  GHashTable   *arriving;
+  int           folder_fd;  /* for its syncs; -1 until the first file */
+  gboolean      slow_sync;  /* files are finished by the writer thread */
+  /* StoreJob* for the writer thread, or writer_stop */
+  GAsyncQueue  *queue;
+  GThread      *writer;
 };
 
 G_DEFINE_FINAL_TYPE (DimseStoreScp, dimse_store_scp, G_TYPE_OBJECT)
@@ -36,43 +56,104 @@ enum {
 };
 
 static guint store_scp_signals[N_SIGNALS];
+static char writer_stop;
 
 /* One C-STORE-RQ on its way to a file. */
 typedef struct {
+  DimseStoreScp    *scp;      /* a reference while the writer has it */
   DimseAssociation *assoc;
   DimseMessage     *request;
   guint8            pc_id;
-  char             *data_set_path;
   char             *sop_class_uid;
   char             *sop_instance_uid;
   char             *transfer_syntax_uid;
-  char             *path;     /* the file written */
+  char             *temporary_path;  /* deleted with the job unless renamed */
+  GOutputStream    *stream;          /* on it; owns the descriptor */
+  DimseStoreDuplicatePolicy duplicate_policy;
+  char             *path;            /* the file written */
+  gboolean          kept_earlier;    /* DIMSE_STORE_DUPLICATE_KEEP_FIRST found one */
+  GError           *error;           /* the writer's */
 } StoreJob;
 
 static void
 store_job_free (StoreJob *job)
 {
-  if (job->data_set_path != NULL)
-    g_unlink (job->data_set_path);
+  if (job->stream != NULL)
+    g_output_stream_close (job->stream, NULL, NULL);
+  g_clear_object (&job->stream);
+  if (job->temporary_path != NULL)
+    g_unlink (job->temporary_path);
   g_clear_object (&job->assoc);
   g_clear_pointer (&job->request, dimse_message_unref);
-  g_free (job->data_set_path);
   g_free (job->sop_class_uid);
   g_free (job->sop_instance_uid);
   g_free (job->transfer_syntax_uid);
+  g_free (job->temporary_path);
   g_free (job->path);
+  g_clear_error (&job->error);
+  g_clear_object (&job->scp);
   g_free (job);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreJob, store_job_free)
+
+static StoreJob *
+store_job_new (DimseAssociation *assoc, guint8 pc_id, DimseMessage *request)
+{
+  const DimseNegotiationResult *negotiation = dimse_association_get_negotiation (assoc);
+  const DimseNegotiatedContext *ctx = NULL;
+  StoreJob *job = g_new0 (StoreJob, 1);
+
+  job->assoc = g_object_ref (assoc);
+  job->request = dimse_message_ref (request);
+  job->pc_id = pc_id;
+  job->sop_class_uid = dimse_message_dup_string (request, DCM_TAG_AFFECTED_SOP_CLASS_UID);
+  job->sop_instance_uid = dimse_message_dup_string (request,
+                                                    DCM_TAG_AFFECTED_SOP_INSTANCE_UID);
+  if (negotiation != NULL)
+    ctx = dimse_negotiation_result_get_context (negotiation, pc_id);
+  if (ctx != NULL)
+    job->transfer_syntax_uid = g_strdup (ctx->transfer_syntax);
+  return job;
+}
+
+gboolean
+dimse_store_uid_is_safe_file_name (const char *uid)
+{
+  gsize len;
+
+  if (uid == NULL)
+    return FALSE;
+  len = strlen (uid);
+  if (len == 0 || len > STORE_MAX_UID || uid[0] == '.' || uid[len - 1] == '.')
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (uid[i] == '.' ? uid[i + 1] == '.' : !g_ascii_isdigit (uid[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- the SCP ---- */
 
 static void
 dimse_store_scp_finalize (GObject *object)
 {
   DimseStoreScp *self = DIMSE_STORE_SCP (object);
 
-  g_free (self->folder);
+  /* Every job holds a reference: the writer is idle. */
+  if (self->writer != NULL)
+    {
+      g_async_queue_push (self->queue, &writer_stop);
+      g_thread_join (self->writer);
+    }
+  g_async_queue_unref (self->queue);
   g_hash_table_unref (self->arriving);
+  if (self->folder_fd >= 0)
+    close (self->folder_fd);
+  g_main_context_unref (self->context);
+  g_free (self->folder);
   G_OBJECT_CLASS (dimse_store_scp_parent_class)->finalize (object);
 }
 
@@ -92,7 +173,38 @@ dimse_store_scp_class_init (DimseStoreScpClass *klass)
 static void
 dimse_store_scp_init (DimseStoreScp *self)
 {
-  self->arriving = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->arriving = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) store_job_free);
+  self->queue = g_async_queue_new ();
+  self->context = g_main_context_ref_thread_default ();
+  self->folder_fd = -1;
+}
+
+/* Deletes the temporary files a process that died left in folder. */
+static void
+sweep_stale (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, STORE_TEMPORARY_PREFIX)
+          && !g_str_has_prefix (name, STORE_OLD_TEMPORARY_PREFIX))
+        continue;
+      path = g_build_filename (folder, name, NULL);
+      if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode)
+          && now - (gint64) st.st_mtime >= STORE_STALE_SECONDS)
+        {
+          g_debug ("Deleting the stale temporary file “%s”.", path);
+          g_unlink (path);
+        }
+    }
 }
 
 DimseStoreScp *
@@ -104,6 +216,7 @@ dimse_store_scp_new (const char *folder)
 
   self = g_object_new (DIMSE_TYPE_STORE_SCP, NULL);
   self->folder = g_strdup (folder);
+  sweep_stale (folder);
   return self;
 }
 
@@ -114,7 +227,21 @@ dimse_store_scp_get_folder (DimseStoreScp *scp)
   return scp->folder;
 }
 
-/* ---- the Part 10 file (runs in a worker thread) ---- */
+void
+dimse_store_scp_set_duplicate_policy (DimseStoreScp *scp, DimseStoreDuplicatePolicy policy)
+{
+  g_return_if_fail (DIMSE_IS_STORE_SCP (scp));
+  g_return_if_fail (policy == DIMSE_STORE_DUPLICATE_REPLACE
+                    || policy == DIMSE_STORE_DUPLICATE_KEEP_FIRST);
+  scp->duplicate_policy = policy;
+}
+
+DimseStoreDuplicatePolicy
+dimse_store_scp_get_duplicate_policy (DimseStoreScp *scp)
+{
+  g_return_val_if_fail (DIMSE_IS_STORE_SCP (scp), DIMSE_STORE_DUPLICATE_REPLACE);
+  return scp->duplicate_policy;
+}
 
 static gboolean
 fail_errno (GError **error, int saved_errno, const char *what, const char *path)
@@ -124,30 +251,13 @@ fail_errno (GError **error, int saved_errno, const char *what, const char *path)
   return FALSE;
 }
 
-static gboolean
-write_all (int fd, const guint8 *data, gsize length, const char *path, GError **error)
-{
-  while (length > 0)
-    {
-      ssize_t n = write (fd, data, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return fail_errno (error, errno, "write", path);
-      data += n;
-      length -= (gsize) n;
-    }
-  return TRUE;
-}
-
 /* Preamble, "DICM" and the File Meta Information (PS3.10 §7.1). */
 static GByteArray *
 build_header (const StoreJob *job, GError **error)
 {
   g_autoptr(DcmDataSet) ids = dcm_data_set_new ();
   g_autoptr(DcmFile) file = NULL;
-  g_autoptr(GByteArray) header = g_byte_array_new ();
+  g_autoptr(GByteArray) header = g_byte_array_sized_new (512);
   static const guint8 preamble[128] = { 0 };
 
   if (!dcm_data_set_set_string (ids, DCM_TAG_SOP_CLASS_UID, DCM_VR_UI, job->sop_class_uid, error)
@@ -165,95 +275,142 @@ build_header (const StoreJob *job, GError **error)
   return g_steal_pointer (&header);
 }
 
-static gboolean
-copy_data_set (int out_fd, const char *out_path, const char *in_path, GError **error)
-{
-  g_autofree guint8 *buffer = g_malloc (STORE_COPY_CHUNK);
-  int in_fd = g_open (in_path, O_RDONLY | O_CLOEXEC, 0);
-  gboolean ok = TRUE;
-
-  if (in_fd < 0)
-    return fail_errno (error, errno, "open", in_path);
-  while (ok)
-    {
-      ssize_t n = read (in_fd, buffer, STORE_COPY_CHUNK);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        ok = fail_errno (error, errno, "read", in_path);
-      else if (n == 0)
-        break;
-      else
-        ok = write_all (out_fd, buffer, (gsize) n, out_path, error);
-    }
-  close (in_fd);
-  return ok;
-}
-
-static void
-sync_folder (const char *folder)
-{
-  int fd = g_open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-
-  if (fd < 0)
-    return;
-  fsync (fd);
-  close (fd);
-}
+/* ---- finishing files: sync, rename, sync the folder (at once, or in
+ * the writer thread) ---- */
 
 static gboolean
-write_part10 (StoreJob *job, const char *folder, GError **error)
+sync_folder (DimseStoreScp *self, GError **error)
 {
-  g_autoptr(GByteArray) header = build_header (job, error);
-  g_autofree char *tmp_path = NULL;
-  g_autofree char *file_name = NULL;
-  int fd;
-
-  if (header == NULL)
-    return FALSE;
-  tmp_path = g_build_filename (folder, ".dimse-store-XXXXXX.tmp", NULL);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return fail_errno (error, errno, "create a file in", folder);
-  if (!write_all (fd, header->data, header->len, tmp_path, error)
-      || !copy_data_set (fd, tmp_path, job->data_set_path, error)
-      || (fsync (fd) != 0 && !fail_errno (error, errno, "sync", tmp_path)))
-    {
-      close (fd);
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-  if (close (fd) != 0)
-    {
-      fail_errno (error, errno, "write", tmp_path);
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-  file_name = g_strconcat (job->sop_instance_uid, ".dcm", NULL);
-  job->path = g_build_filename (folder, file_name, NULL);
-  if (g_rename (tmp_path, job->path) != 0)
-    {
-      fail_errno (error, errno, "rename a file to", job->path);
-      g_unlink (tmp_path);
-      g_clear_pointer (&job->path, g_free);
-      return FALSE;
-    }
-  sync_folder (folder);
+  /* EINVAL: a file system that cannot sync folders has nothing to sync. */
+  if (self->folder_fd < 0 || (fsync (self->folder_fd) != 0 && errno != EINVAL))
+    return fail_errno (error, self->folder_fd < 0 ? EBADF : errno, "sync the folder",
+                       self->folder);
   return TRUE;
 }
 
-static void
-write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+/* Moves the temporary file to its name; TRUE when the folder changed. */
+static gboolean
+put_in_place (StoreJob *job, const char *final_path, GError **error)
 {
-  DimseStoreScp *self = source;
-  GError *error = NULL;
+  if (job->duplicate_policy == DIMSE_STORE_DUPLICATE_REPLACE)
+    {
+      if (g_rename (job->temporary_path, final_path) != 0)
+        return fail_errno (error, errno, "rename a file to", final_path);
+      return TRUE;
+    }
+  /* link() fails when the name exists: of two associations storing the
+   * same instance at once, one wins, whole. */
+  if (link (job->temporary_path, final_path) != 0)
+    {
+      if (errno != EEXIST)
+        return fail_errno (error, errno, "link a file to", final_path);
+      job->kept_earlier = TRUE;
+    }
+  g_unlink (job->temporary_path);
+  return !job->kept_earlier;
+}
 
-  (void) cancellable;
-  if (!write_part10 (task_data, self->folder, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+static gboolean
+finish_file (StoreJob *job, const char *folder)
+{
+  int fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (job->stream));
+  g_autofree char *file_name = NULL;
+  g_autofree char *final_path = NULL;
+  gboolean changed;
+
+  if (fsync (fd) != 0)
+    return fail_errno (&job->error, errno, "sync", job->temporary_path);
+  if (!g_output_stream_close (job->stream, NULL, &job->error))
+    return FALSE;
+  g_clear_object (&job->stream);
+  file_name = g_strconcat (job->sop_instance_uid, ".dcm", NULL);
+  final_path = g_build_filename (folder, file_name, NULL);
+  if (!put_in_place (job, final_path, &job->error) && job->error != NULL)
+    return FALSE;
+  changed = !job->kept_earlier;
+  g_clear_pointer (&job->temporary_path, g_free);
+  job->path = g_steal_pointer (&final_path);
+  return changed;
+}
+
+static gboolean deliver_batch (gpointer user_data);
+
+/* Finishes the files of batch; all of them share one sync of the folder. */
+static void
+finish_batch (DimseStoreScp *self, GPtrArray *batch)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < batch->len; i++)
+    changed |= finish_file (batch->pdata[i], self->folder);
+  if (!changed || sync_folder (self, &error))
+    return;
+  for (guint i = 0; i < batch->len; i++)
+    {
+      StoreJob *job = batch->pdata[i];
+
+      if (job->error == NULL && !job->kept_earlier)
+        job->error = g_error_copy (error);
+    }
+}
+
+static gpointer
+writer_main (gpointer user_data)
+{
+  DimseStoreScp *self = user_data;
+  gboolean stop = FALSE;
+
+  while (!stop)
+    {
+      GPtrArray *batch = g_ptr_array_new ();
+      gpointer item = g_async_queue_pop (self->queue);
+
+      /* All the files that are ready go together. */
+      while (item != NULL)
+        {
+          if (item == &writer_stop)
+            {
+              stop = TRUE;
+              break;
+            }
+          g_ptr_array_add (batch, item);
+          item = g_async_queue_try_pop (self->queue);
+        }
+      finish_batch (self, batch);
+      if (batch->len == 0)
+        g_ptr_array_unref (batch);
+      else
+        g_main_context_invoke (self->context, deliver_batch, batch);
+    }
+  return NULL;
+}
+
+static void
+queue_job (DimseStoreScp *self, StoreJob *job)
+{
+  GPtrArray *batch;
+  gint64 start;
+
+  job->scp = g_object_ref (self);
+  job->duplicate_policy = self->duplicate_policy;
+  self->n_pending++;
+  if (self->folder_fd < 0)
+    self->folder_fd = g_open (self->folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (self->slow_sync)
+    {
+      if (self->writer == NULL)
+        self->writer = g_thread_new ("dimse-store", writer_main, self);
+      g_async_queue_push (self->queue, job);
+      return;
+    }
+  start = g_get_monotonic_time ();
+  batch = g_ptr_array_new ();
+  g_ptr_array_add (batch, job);
+  finish_batch (self, batch);
+  if (g_get_monotonic_time () - start > STORE_INLINE_MAX_USEC)
+    self->slow_sync = TRUE;
+  deliver_batch (batch);
 }
 
 /* ---- the response ---- */
@@ -316,72 +473,89 @@ respond (DimseStoreScp *self, StoreJob *job, guint16 status, const char *why,
                  (guint) status, job->path, why);
 }
 
+/* Success, the earlier copy kept: why goes to "instance-stored" only. */
 static void
-on_written (GObject *source, GAsyncResult *result, gpointer user_data)
+respond_kept (DimseStoreScp *self, StoreJob *job, const char *why)
 {
-  DimseStoreScp *self = DIMSE_STORE_SCP (source);
-  StoreJob *job = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(DimseMessage) rsp = dimse_message_new_response (job->request,
+                                                            DIMSE_STORE_STATUS_SUCCESS);
 
-  self->n_pending--;
-  /* Now rather than when the task is freed, which may happen on the worker
-   * thread after a program that waited for n_pending has exited. */
-  g_unlink (job->data_set_path);
-  g_clear_pointer (&job->data_set_path, g_free);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *comment = io_failure_comment (error->message);
-
-      respond (self, job, DIMSE_STORE_STATUS_OUT_OF_RESOURCES, error->message, comment);
-    }
-  else
-    respond (self, job, DIMSE_STORE_STATUS_SUCCESS, NULL, NULL);
+  dimse_association_send_message_async (job->assoc, job->pc_id, rsp, NULL, on_response_sent,
+                                        NULL);
+  g_signal_emit (self, store_scp_signals[SIGNAL_INSTANCE_STORED], 0, job->assoc, job->request,
+                 (guint) DIMSE_STORE_STATUS_SUCCESS, job->path, why);
 }
+
+static gboolean
+deliver_batch (gpointer user_data)
+{
+  g_autoptr(GPtrArray) batch = user_data;
+  g_autoptr(DimseStoreScp) self = g_object_ref (((StoreJob *) batch->pdata[0])->scp);
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      g_autoptr(StoreJob) job = batch->pdata[i];
+
+      self->n_pending--;
+      if (job->error != NULL)
+        {
+          g_autofree char *comment = io_failure_comment (job->error->message);
+
+          respond (self, job, DIMSE_STORE_STATUS_OUT_OF_RESOURCES, job->error->message,
+                   comment);
+        }
+      else if (job->kept_earlier)
+        {
+          g_autofree char *why = g_strdup_printf ("SOP Instance %s was already stored; the "
+                                                  "earlier copy is kept.",
+                                                  job->sop_instance_uid);
+
+          respond_kept (self, job, why);
+        }
+      else
+        respond (self, job, DIMSE_STORE_STATUS_SUCCESS, NULL, NULL);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- receiving ---- */
 
 /* The checks PS3.4 §B.2.3 leaves to the SCP before anything is written;
  * NULL when the request may be stored. */
 static char *
-check_request (StoreJob *job, const GError *sink_error, guint16 *out_status)
+check_command (const StoreJob *job)
 {
-  *out_status = DIMSE_STORE_STATUS_CANNOT_UNDERSTAND;
   if (job->sop_class_uid == NULL || job->sop_instance_uid == NULL)
     return g_strdup ("The C-STORE-RQ has no Affected SOP Class or Instance UID.");
-  if (!dcm_uid_is_valid (job->sop_instance_uid))
+  /* PS3.5 §9.1; and the file is named after it: never a path of any
+   * other shape, whatever the UID check above lets through. */
+  if (!dcm_uid_is_valid (job->sop_instance_uid)
+      || !dimse_store_uid_is_safe_file_name (job->sop_instance_uid))
     return g_strdup_printf ("Affected SOP Instance UID %s is not a valid UID.",
                             job->sop_instance_uid);
+  if (!dimse_store_uid_is_safe_file_name (job->sop_class_uid))
+    return g_strdup_printf ("Affected SOP Class UID %s is not a valid UID.",
+                            job->sop_class_uid);
   if (job->transfer_syntax_uid == NULL
       || dcm_transfer_syntax_lookup (job->transfer_syntax_uid) == NULL)
     return g_strdup ("The presentation context has no known transfer syntax.");
-  if (sink_error != NULL)
-    {
-      *out_status = DIMSE_STORE_STATUS_OUT_OF_RESOURCES;
-      return io_failure_comment (sink_error->message);
-    }
-  if (job->data_set_path == NULL)
-    {
-      *out_status = DIMSE_STORE_STATUS_OUT_OF_RESOURCES;
-      return g_strdup ("No temporary file could be made in the storage folder.");
-    }
   return NULL;
 }
 
-/* Deletes the files of data sets that were still arriving on assoc (all
- * associations for NULL). The association deletes an unfinished one
- * itself, but only once a write to it under way is done: a program that
- * exits right after aborting cannot wait for that. */
-static void
-discard_arriving (DimseStoreScp *self, DimseAssociation *assoc)
+static char *
+check_request (const StoreJob *job, const GError *sink_error, guint16 *out_status)
 {
-  GHashTableIter iter;
-  gpointer path, owner;
+  char *why = check_command (job);
 
-  g_hash_table_iter_init (&iter, self->arriving);
-  while (g_hash_table_iter_next (&iter, &path, &owner))
-    if (assoc == NULL || owner == assoc)
-      {
-        g_unlink (path);
-        g_hash_table_iter_remove (&iter);
-      }
+  *out_status = DIMSE_STORE_STATUS_CANNOT_UNDERSTAND;
+  if (why != NULL)
+    return why;
+  *out_status = DIMSE_STORE_STATUS_OUT_OF_RESOURCES;
+  if (sink_error != NULL)
+    return io_failure_comment (sink_error->message);
+  if (job->stream == NULL)
+    return g_strdup ("No temporary file could be made in the storage folder.");
+  return NULL;
 }
 
 static void
@@ -389,32 +563,22 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
                      GFile *data_set_file, gpointer user_data)
 {
   DimseStoreScp *self = user_data;
-  const DimseNegotiationResult *negotiation = dimse_association_get_negotiation (assoc);
-  const DimseNegotiatedContext *ctx = NULL;
   g_autoptr(StoreJob) job = NULL;
-  g_autoptr(GTask) task = NULL;
   g_autofree char *why = NULL;
   const GError *sink_error;
+  gpointer found = NULL;
   guint16 status;
 
   if (dimse_message_get_command_field (msg) != DIMSE_C_STORE_RQ)
     return;
-  job = g_new0 (StoreJob, 1);
-  job->assoc = g_object_ref (assoc);
-  job->request = dimse_message_ref (msg);
-  job->pc_id = pc_id;
-  job->data_set_path = data_set_file != NULL ? g_file_get_path (data_set_file) : NULL;
-  if (job->data_set_path != NULL)
-    g_hash_table_remove (self->arriving, job->data_set_path);
-  /* Data sets arrive one after the other: any other file the sink gave
-   * this association was one the association discarded (PS3.8 Annex E). */
-  discard_arriving (self, assoc);
-  job->sop_class_uid = dimse_message_dup_string (msg, DCM_TAG_AFFECTED_SOP_CLASS_UID);
-  job->sop_instance_uid = dimse_message_dup_string (msg, DCM_TAG_AFFECTED_SOP_INSTANCE_UID);
-  if (negotiation != NULL)
-    ctx = dimse_negotiation_result_get_context (negotiation, pc_id);
-  if (ctx != NULL)
-    job->transfer_syntax_uid = g_strdup (ctx->transfer_syntax);
+  if (data_set_file != NULL)
+    g_file_delete (data_set_file, NULL, NULL);
+  /* Data sets arrive one after the other (PS3.8 Annex E): the job the
+   * sink made for this association is this request's. */
+  if (g_hash_table_steal_extended (self->arriving, assoc, NULL, &found))
+    job = found;
+  else
+    job = store_job_new (assoc, pc_id, msg);
   sink_error = dimse_association_get_sink_error (assoc);
   why = check_request (job, sink_error, &status);
   if (why != NULL && sink_error != NULL && status == DIMSE_STORE_STATUS_OUT_OF_RESOURCES)
@@ -428,39 +592,60 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
       respond (self, job, status, why, NULL);
       return;
     }
-  task = g_task_new (self, NULL, on_written, job);
-  g_task_set_source_tag (task, on_request_received);
-  g_task_set_task_data (task, g_steal_pointer (&job), (GDestroyNotify) store_job_free);
-  self->n_pending++;
-  g_task_run_in_thread (task, write_thread);
+  queue_job (self, g_steal_pointer (&job));
 }
 
-/* The sink: a fresh temporary file name in the folder for each
- * C-STORE-RQ. Creating it proves the folder writable (or the request is
- * answered with Out of Resources); it is removed again so that the
- * association creates it anew rather than writing a replacement beside it. */
-static GFile *
-data_set_sink (DimseAssociation *assoc, guint8 pc_id, DimseMessage *command, gpointer user_data)
+/* The sink: for each C-STORE-RQ whose command is fit to store, a
+ * temporary file in the folder that already holds the preamble and the
+ * File Meta Information; the association appends the data set to it. */
+static GOutputStream *
+data_set_sink (DimseAssociation *assoc, guint8 pc_id, DimseMessage *command,
+               gpointer user_data, GError **error)
 {
   DimseStoreScp *self = user_data;
-  g_autofree char *path = NULL;
+  StoreJob *job;
+  g_autoptr(GByteArray) header = NULL;
+  g_autofree char *why = NULL;
   int fd;
 
-  (void) pc_id;
   if (dimse_message_get_command_field (command) != DIMSE_C_STORE_RQ)
     return NULL;
-  path = g_build_filename (self->folder, ".dimse-data-set-XXXXXX.part", NULL);
-  fd = g_mkstemp_full (path, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
+  job = store_job_new (assoc, pc_id, command);
+  g_hash_table_replace (self->arriving, assoc, job);
+  why = check_command (job);
+  if (why != NULL)
     {
-      g_debug ("Cannot create a file in “%s” for a data set from %s: %s.", self->folder,
-               dimse_association_get_peer_name (assoc), g_strerror (errno));
+      /* Answered by on_request_received; the data set is not wanted. */
+      g_set_error (error, DIMSE_ERROR, DIMSE_ERROR_MESSAGE_INVALID, "%s", why);
       return NULL;
     }
-  close (fd);
-  g_unlink (path);
-  g_hash_table_insert (self->arriving, g_strdup (path), assoc);
-  return g_file_new_for_path (path);
+  header = build_header (job, error);
+  if (header == NULL)
+    return NULL;
+  job->temporary_path = g_build_filename (self->folder, STORE_TEMPORARY_PREFIX "XXXXXX.part",
+                                          NULL);
+  fd = g_mkstemp_full (job->temporary_path, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      fail_errno (error, errno, "create a file in", self->folder);
+      g_clear_pointer (&job->temporary_path, g_free);
+      return NULL;
+    }
+  job->stream = g_unix_output_stream_new (fd, TRUE);
+  if (!g_output_stream_write_all (job->stream, header->data, header->len, NULL, NULL, error))
+    return NULL;
+  return g_object_ref (job->stream);
+}
+
+/* Deletes the files of data sets that were still arriving on assoc (all
+ * associations for NULL). */
+static void
+discard_arriving (DimseStoreScp *self, DimseAssociation *assoc)
+{
+  if (assoc == NULL)
+    g_hash_table_remove_all (self->arriving);
+  else
+    g_hash_table_remove (self->arriving, assoc);
 }
 
 static void
@@ -492,8 +677,8 @@ dimse_store_scp_attach (DimseStoreScp *scp, DimseAssociation *assoc)
   g_return_if_fail (DIMSE_IS_STORE_SCP (scp));
   g_return_if_fail (DIMSE_IS_ASSOCIATION (assoc));
 
-  dimse_association_set_data_set_sink (assoc, data_set_sink, g_object_ref (scp),
-                                       g_object_unref);
+  dimse_association_set_data_set_stream_sink (assoc, data_set_sink, g_object_ref (scp),
+                                              g_object_unref);
   g_signal_connect_object (assoc, "request-received", G_CALLBACK (on_request_received), scp,
                            0);
   g_signal_connect_object (assoc, "closed", G_CALLBACK (on_association_closed), scp, 0);

@@ -15,21 +15,28 @@ G_BEGIN_DECLS
 #define DIMSE_STORE_STATUS_CANNOT_UNDERSTAND  0xC000
 
 /* ---- SCP ----
- * Each C-STORE-RQ's data set streams to a temporary file in the folder as
- * its fragments arrive; then, in a worker thread, the Part 10 file is made
- * from preamble, a File Meta Information built from the command's Affected
- * SOP Class and Instance UIDs and the context's transfer syntax, and the
- * data set copied in chunks; it is synced and renamed to
- * <folder>/<SOP Instance UID>.dcm, replacing an earlier copy atomically.
- * The data set is never held in memory. When the folder cannot take it
- * (the temporary file cannot be created, the disk fills up) the request is
- * answered with Out of Resources (A700) and an Error Comment giving the
- * system's reason, nothing is left behind, and the association goes on.
+ * When a C-STORE-RQ's command arrives, its SOP Instance UID is checked
+ * (a valid UID, PS3.5 §9.1, and a safe file name) and a
+ * temporary file is made in the folder holding the preamble and a File
+ * Meta Information built from the command's Affected SOP Class and
+ * Instance UIDs and the context's transfer syntax (PS3.10 §7.1); the data
+ * set's fragments are appended to it as they arrive, so it is never held
+ * in memory. Once it is whole, a writer thread syncs the file, renames it
+ * to <folder>/<SOP Instance UID>.dcm (mode 0644) and syncs the folder —
+ * once for all the files renamed together — before the response is sent
+ * (issue #9: nothing is answered Success that a crash could lose). When
+ * the folder cannot take it (the temporary file cannot be made, the disk
+ * fills up) the request is answered with Out of Resources (A700) and an
+ * Error Comment giving the system's reason, nothing is left behind, and
+ * the association goes on; a UID unfit for a file name is refused with
+ * C000. Temporary files left by a process that died (".dimse-store-*"
+ * untouched for 10 minutes) are deleted when an SCP is made on the folder.
  *
  * Signal "instance-stored" (DimseAssociation *assoc, DimseMessage *request,
  * guint status, const char *path or NULL, const char *comment or NULL):
  * after the C-STORE-RSP was queued; path is the file written (status 0000),
- * comment says why it was not. */
+ * comment says why it was not — or, with status 0000, that an earlier copy
+ * was kept (DIMSE_STORE_DUPLICATE_KEEP_FIRST). */
 #define DIMSE_TYPE_STORE_SCP (dimse_store_scp_get_type ())
 G_DECLARE_FINAL_TYPE (DimseStoreScp, dimse_store_scp, DIMSE, STORE_SCP, GObject)
 
@@ -46,6 +53,20 @@ guint          dimse_store_scp_get_n_pending (DimseStoreScp *scp);
  * that stops after aborting its associations. */
 void           dimse_store_scp_discard_incomplete (DimseStoreScp *scp);
 
+/* What to do when <SOP Instance UID>.dcm is already in the folder. */
+typedef enum {
+  DIMSE_STORE_DUPLICATE_REPLACE,     /* the new copy replaces it, atomically (default) */
+  DIMSE_STORE_DUPLICATE_KEEP_FIRST,  /* the earlier copy stays; answered Success */
+} DimseStoreDuplicatePolicy;
+
+void           dimse_store_scp_set_duplicate_policy (DimseStoreScp *scp,
+                                                     DimseStoreDuplicatePolicy policy);
+DimseStoreDuplicatePolicy dimse_store_scp_get_duplicate_policy (DimseStoreScp *scp);
+/* TRUE when uid may name a file in the folder: 1 to 64 digits and dots,
+ * no empty component (so neither "." nor ".." nor a leading dot). Leading
+ * zeros, which PS3.5 §9.1 forbids but some devices send, are accepted. */
+gboolean       dimse_store_uid_is_safe_file_name (const char *uid);
+
 /* ---- SCU ----
  * Sends the Part 10 file at path in a C-STORE-RQ (priority medium) and
  * waits for the response. The data set goes as the file's bytes, mapped,
@@ -56,6 +77,16 @@ void           dimse_store_scp_discard_incomplete (DimseStoreScp *scp);
 void     dimse_store_send_file_async (DimseAssociation *assoc, const char *path,
                                       GCancellable *cancellable,
                                       GAsyncReadyCallback callback, gpointer user_data);
+/* The same for a C-STORE sub-operation of a C-MOVE: the request carries
+ * Move Originator Application Entity Title and Move Originator Message ID
+ * (PS3.7 §9.3.1.1); move_originator_aet NULL is a plain C-STORE. Finish
+ * with dimse_store_send_file_finish. */
+void     dimse_store_send_file_for_move_async (DimseAssociation *assoc, const char *path,
+                                               const char *move_originator_aet,
+                                               guint16 move_originator_message_id,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer user_data);
 /* TRUE when a response arrived; *out_status (may be NULL) is its Status
  * and *out_response (may be NULL) the response itself. */
 gboolean dimse_store_send_file_finish (DimseAssociation *assoc, GAsyncResult *result,

@@ -1,0 +1,396 @@
+/* cli-serve.c — `dimse serve`: the embedded archive, a Verification,
+ * Storage and Query/Retrieve SCP over a folder (PS3.4 Annexes A, B, C),
+ * or over the generated demo archive on loopback */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib-unix.h>
+
+#include "cli-common.h"
+#include "cli-private.h"
+#include "dcm-uid.h"
+#include "dimse-archive-demo.h"
+#include "dimse-archive.h"
+#include "dimse-server.h"
+#include "dimse-status.h"
+
+/* The port DICOM peers are commonly configured with (DCMTK's too). */
+#define SERVE_DEFAULT_PORT 11112
+#define SERVE_DEMO_ADDRESS "127.0.0.1"
+
+typedef struct {
+  CliCommonOptions  options;
+  gint              port;
+  char             *bind;
+  char            **nodes;
+  char             *accept;
+  gboolean          demo;
+  char             *demo_dir;
+  char             *folder;
+  GMainLoop        *loop;
+  DimseArchive     *archive;
+  DimseServer      *server;
+  CliTraffic       *traffic;
+  GPtrArray        *associations;  /* established, not yet closed */
+} Serve;
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Serve *serve = user_data;
+
+  g_main_loop_quit (serve->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- what the archive does, printed ---- */
+
+static void
+on_instance_stored (DimseArchive *archive, const char *path, const char *calling_ae_title,
+                    gpointer user_data)
+{
+  (void) archive;
+  (void) user_data;
+  printf (_("Stored %s from %s\n"), path, calling_ae_title);
+  fflush (stdout);
+}
+
+static const char *
+service_name (DimseCommandField field)
+{
+  switch (field)
+    {
+    case DIMSE_C_FIND_RQ:
+      return "C-FIND";
+    case DIMSE_C_MOVE_RQ:
+      return "C-MOVE";
+    case DIMSE_C_GET_RQ:
+      return "C-GET";
+    default:
+      return dimse_command_field_name (field);
+    }
+}
+
+static void
+on_request (DimseArchive *archive, DimseAssociation *assoc, DimseMessage *request,
+            guint status, gpointer user_data)
+{
+  const DimseNegotiationResult *negotiation = dimse_association_get_negotiation (assoc);
+  g_autofree char *destination = dimse_message_dup_string (request, DCM_TAG_MOVE_DESTINATION);
+  DimseCommandField field = dimse_message_get_command_field (request);
+  const char *calling = negotiation != NULL ? negotiation->calling_ae_title : "?";
+
+  (void) archive;
+  (void) user_data;
+  if (destination != NULL)
+    printf (_("%s from %s to %s: %s (0x%04X)\n"), service_name (field), calling, destination,
+            dimse_status_meaning ((guint16) status, field), status);
+  else
+    printf (_("%s from %s: %s (0x%04X)\n"), service_name (field), calling,
+            dimse_status_meaning ((guint16) status, field), status);
+  fflush (stdout);
+}
+
+static void
+on_sub_operation (DimseArchive *archive, const char *destination, const char *sop_instance_uid,
+                  guint status, gpointer user_data)
+{
+  (void) archive;
+  (void) user_data;
+  g_printerr (_("C-STORE of %s to %s: %s (0x%04X)\n"), sop_instance_uid, destination,
+              dimse_status_meaning ((guint16) status, DIMSE_C_STORE_RQ), status);
+}
+
+static void
+on_association_closed (DimseAssociation *assoc, guint reason, const char *description,
+                       gpointer user_data)
+{
+  Serve *serve = user_data;
+
+  (void) reason;
+  (void) description;
+  g_signal_handlers_disconnect_by_func (assoc, on_association_closed, serve);
+  g_ptr_array_remove_fast (serve->associations, assoc);
+}
+
+static void
+on_association_started (DimseServer *server, DimseAssociation *assoc, gpointer user_data)
+{
+  Serve *serve = user_data;
+
+  (void) server;
+  g_ptr_array_add (serve->associations, g_object_ref (assoc));
+  g_signal_connect (assoc, "closed", G_CALLBACK (on_association_closed), serve);
+  if (serve->traffic != NULL)
+    cli_traffic_watch (serve->traffic, 0, assoc);
+}
+
+/* Always said: a refused calling AE title is what an operator looks for. */
+static void
+on_association_failed (DimseServer *server, const char *why, gpointer user_data)
+{
+  (void) server;
+  (void) user_data;
+  g_printerr ("dimse serve: %s\n", why);
+}
+
+/* ---- the arguments ---- */
+
+/* AET=host:port, as a C-MOVE destination. */
+static gboolean
+add_node (Serve *serve, const char *text, GError **error)
+{
+  const char *equals = strchr (text, '=');
+  g_autofree char *peer_text = NULL;
+  CliPeer peer;
+
+  if (equals == NULL || equals == text || equals[1] == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The node “%s” is not AET=host:port."), text);
+      return FALSE;
+    }
+  peer_text = g_strdup_printf ("%.*s@%s", (int) (equals - text), text, equals + 1);
+  if (!cli_peer_parse (peer_text, &peer, error))
+    return FALSE;
+  dimse_archive_add_node (serve->archive, peer.ae_title, peer.host, peer.port);
+  cli_peer_clear (&peer);
+  return TRUE;
+}
+
+static void
+set_accept (Serve *serve)
+{
+  if (serve->accept == NULL && !serve->demo)
+    g_printerr (_("dimse serve: warning: no --accept given, so any calling AE title is "
+                  "accepted (--accept any says so without this warning).\n"));
+  if (serve->accept == NULL || g_ascii_strcasecmp (serve->accept, "any") == 0)
+    {
+      dimse_archive_set_accept_any (serve->archive, TRUE);
+      return;
+    }
+  {
+    g_auto(GStrv) titles = g_strsplit (serve->accept, ",", -1);
+
+    for (guint i = 0; titles[i] != NULL; i++)
+      if (*g_strstrip (titles[i]) != '\0')
+        dimse_archive_add_calling_ae_title (serve->archive, titles[i]);
+  }
+}
+
+static gboolean
+usage_error (GError **error)
+{
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+               _("Give the archive's folder DIR, or --demo without it; --port N from 0 to "
+                 "65535 (see --help)."));
+  return FALSE;
+}
+
+static gboolean
+parse_arguments (Serve *serve, int argc, char **argv, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("DIR"));
+  const GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &serve->port,
+      N_("The TCP port to listen on (default 11112; 0: one the system picks, printed)"),
+      N_("N") },
+    { "bind", 0, 0, G_OPTION_ARG_STRING, &serve->bind,
+      N_("Listen on this address only (default: every address; 127.0.0.1 with --demo)"),
+      N_("ADDRESS") },
+    { "node", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &serve->nodes,
+      N_("A C-MOVE destination (repeat for more)"), N_("AET=host:port") },
+    { "accept", 0, 0, G_OPTION_ARG_STRING, &serve->accept,
+      N_("The calling AE titles accepted, or any"), N_("AET,…|any") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &serve->demo,
+      N_("Generate the demo archive and serve it on 127.0.0.1 only"), NULL },
+    { "demo-dir", 0, 0, G_OPTION_ARG_FILENAME, &serve->demo_dir,
+      N_("With --demo: the folder of the demo archive (default: in the user's cache)"),
+      N_("DIR") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  serve->port = SERVE_DEFAULT_PORT;
+  g_option_context_set_summary (context,
+                                _("Serves the DICOM files under DIR as an archive until "
+                                  "interrupted: C-ECHO, C-STORE into DIR, C-FIND, C-MOVE to the "
+                                  "--node destinations and C-GET, answering to the --aet AE "
+                                  "title (default DIMSEBENCH)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  cli_common_options_add (&serve->options, context);
+  if (!g_option_context_parse (context, &argc, &argv, error))
+    return FALSE;
+  if (serve->port < 0 || serve->port > G_MAXUINT16 || argc != (serve->demo ? 1 : 2)
+      || (serve->demo_dir != NULL && !serve->demo))
+    return usage_error (error);
+  if (serve->demo && serve->bind != NULL && strcmp (serve->bind, SERVE_DEMO_ADDRESS) != 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The demo archive is served on %s only."), SERVE_DEMO_ADDRESS);
+      return FALSE;
+    }
+  if (serve->demo)
+    {
+      g_free (serve->bind);
+      serve->bind = g_strdup (SERVE_DEMO_ADDRESS);
+      serve->folder = serve->demo_dir != NULL ? g_strdup (serve->demo_dir)
+                                              : dimse_archive_demo_default_folder ();
+    }
+  else
+    serve->folder = g_strdup (argv[1]);
+  return cli_common_options_check (&serve->options, error);
+}
+
+/* ---- starting ---- */
+
+static gboolean
+generate_demo (Serve *serve, GError **error)
+{
+  GError *local = NULL;
+
+  g_printerr (_("Generating the demo archive in %s…\n"), serve->folder);
+  dimse_archive_demo_generate (serve->folder, NULL, NULL, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_opened (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  (void) source;
+  *out = g_object_ref (result);
+}
+
+static gboolean
+open_archive (Serve *serve, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (!g_file_test (serve->folder, G_FILE_TEST_IS_DIR) && !serve->demo)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR,
+                   _("The archive folder “%s” does not exist."), serve->folder);
+      return FALSE;
+    }
+  dimse_archive_open_async (serve->archive, NULL, on_opened, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return dimse_archive_open_finish (serve->archive, result, error);
+}
+
+static gboolean
+start (Serve *serve, GError **error)
+{
+  DimseArchiveIndex *index;
+  DimseTimeouts timeouts;
+
+  if (serve->demo && !generate_demo (serve, error))
+    return FALSE;
+  serve->archive = dimse_archive_new (serve->folder, serve->options.ae_title);
+  cli_common_options_get_timeouts (&serve->options, &timeouts);
+  dimse_archive_set_timeouts (serve->archive, &timeouts);
+  for (guint i = 0; serve->nodes != NULL && serve->nodes[i] != NULL; i++)
+    if (!add_node (serve, serve->nodes[i], error))
+      return FALSE;
+  set_accept (serve);
+  if (!open_archive (serve, error))
+    return FALSE;
+  serve->server = dimse_archive_serve (serve->archive, serve->bind, (guint16) serve->port,
+                                       error);
+  if (serve->server == NULL)
+    return FALSE;
+  if (serve->options.max_pdu >= 0)
+    dimse_acceptor_policy_set_max_pdu_length (dimse_server_get_policy (serve->server),
+                                              (guint32) serve->options.max_pdu);
+  if (serve->options.verbose)
+    {
+      serve->traffic = cli_traffic_new ();
+      g_signal_connect (serve->archive, "sub-operation", G_CALLBACK (on_sub_operation), serve);
+    }
+  g_signal_connect (serve->server, "association-started", G_CALLBACK (on_association_started),
+                    serve);
+  g_signal_connect (serve->server, "association-failed", G_CALLBACK (on_association_failed),
+                    serve);
+  g_signal_connect (serve->archive, "instance-stored", G_CALLBACK (on_instance_stored), serve);
+  g_signal_connect (serve->archive, "request", G_CALLBACK (on_request), serve);
+  index = dimse_archive_get_index (serve->archive);
+  printf (_("Listening as %s on %s:%u, %u instances of %u studies indexed\n"),
+          dimse_archive_get_ae_title (serve->archive), serve->bind != NULL ? serve->bind : "*",
+          dimse_server_get_port (serve->server), dimse_archive_index_get_n_instances (index),
+          dimse_archive_index_get_n_studies (index));
+  fflush (stdout);
+  return TRUE;
+}
+
+/* Aborts the associations still open, so that no half-received data set
+ * is left behind, and lets the instances being written get their files. */
+static void
+shut_down (Serve *serve)
+{
+  dimse_server_stop (serve->server);
+  while (serve->associations->len > 0)
+    {
+      g_autoptr(DimseAssociation) assoc = g_object_ref (serve->associations->pdata[0]);
+
+      g_signal_handlers_disconnect_by_func (assoc, on_association_closed, serve);
+      g_ptr_array_remove_index_fast (serve->associations, 0);
+      dimse_association_abort (assoc, DIMSE_ABORT_SOURCE_SERVICE_USER,
+                               DIMSE_ABORT_REASON_NOT_SPECIFIED);
+    }
+  while (dimse_archive_get_n_pending (serve->archive) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  dimse_archive_discard_incomplete (serve->archive);
+}
+
+static void
+serve_clear (Serve *serve)
+{
+  if (serve->server != NULL)
+    dimse_server_stop (serve->server);
+  g_clear_pointer (&serve->associations, g_ptr_array_unref);
+  g_clear_object (&serve->server);
+  g_clear_object (&serve->archive);
+  g_clear_pointer (&serve->traffic, cli_traffic_free);
+  g_clear_pointer (&serve->loop, g_main_loop_unref);
+  g_clear_pointer (&serve->bind, g_free);
+  g_clear_pointer (&serve->nodes, g_strfreev);
+  g_clear_pointer (&serve->accept, g_free);
+  g_clear_pointer (&serve->demo_dir, g_free);
+  g_clear_pointer (&serve->folder, g_free);
+  cli_common_options_clear (&serve->options);
+}
+
+int
+cli_serve_run (int argc, char **argv)
+{
+  Serve serve = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint sigint_id, sigterm_id;
+
+  g_set_prgname ("dimse serve");
+  cli_common_options_init (&serve.options);
+  serve.loop = g_main_loop_new (NULL, FALSE);
+  serve.associations = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!parse_arguments (&serve, argc, argv, &error) || !start (&serve, &error))
+    {
+      cli_print_error ("serve", error);
+      serve_clear (&serve);
+      return CLI_EXIT_FAILURE;
+    }
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &serve);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &serve);
+  g_main_loop_run (serve.loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  shut_down (&serve);
+  serve_clear (&serve);
+  return CLI_EXIT_SUCCESS;
+}

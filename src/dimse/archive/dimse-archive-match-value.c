@@ -1,0 +1,313 @@
+/* dimse-archive-match-value.c — comparing one key value with one record
+ * value: wild cards, person names, date and time ranges (PS3.4 §C.2.2.2) */
+#include "config.h"
+
+#include <string.h>
+
+#include "dimse-archive-match-private.h"
+
+/* ---- Wild Card Matching ---- */
+
+static gsize
+utf8_char_len (const char *s, gsize left)
+{
+  guchar c = (guchar) s[0];
+  gsize n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+
+  return MIN (n, left);
+}
+
+gboolean
+dimse_match_wildcard (const char *pattern, gsize pattern_len, const char *text, gsize text_len)
+{
+  gsize p = 0, t = 0, star_p = G_MAXSIZE, star_t = 0;
+
+  /* Greedy with one backtrack point: the last '*' seen takes one more
+   * character of text each time the rest fails. */
+  while (t < text_len)
+    {
+      if (p < pattern_len && pattern[p] == '*')
+        {
+          star_p = ++p;
+          star_t = t;
+        }
+      else if (p < pattern_len && pattern[p] == '?')
+        {
+          p++;
+          t += utf8_char_len (text + t, text_len - t);
+        }
+      else if (p < pattern_len && pattern[p] == text[t])
+        {
+          p++;
+          t++;
+        }
+      else if (star_p != G_MAXSIZE)
+        {
+          p = star_p;
+          star_t += utf8_char_len (text + star_t, text_len - star_t);
+          t = star_t;
+        }
+      else
+        return FALSE;
+    }
+  while (p < pattern_len && pattern[p] == '*')
+    p++;
+  return p == pattern_len;
+}
+
+/* ---- person names ---- */
+
+/* PS3.5 §6.2.1: trailing empty components and groups and the spaces
+ * around components are insignificant; PN matches without regard to case
+ * (§C.2.2.2.1). */
+char *
+dimse_match_pn_normalise (const char *text)
+{
+  g_auto (GStrv) groups = g_strsplit (text, "=", 3);
+  GString *out = g_string_new (NULL);
+  gsize keep = 0;
+
+  for (guint g = 0; groups[g] != NULL; g++)
+    {
+      g_auto (GStrv) parts = g_strsplit (groups[g], "^", 5);
+      guint n = g_strv_length (parts);
+
+      for (guint i = 0; i < n; i++)
+        g_strstrip (parts[i]);
+      while (n > 0 && parts[n - 1][0] == '\0')
+        g_clear_pointer (&parts[--n], g_free);
+      if (g > 0)
+        g_string_append_c (out, '=');
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (out, i > 0 ? "^%s" : "%s", parts[i]);
+      if (n > 0)
+        keep = out->len;
+    }
+  g_string_truncate (out, keep);
+  {
+    g_autofree char *plain = g_string_free (out, FALSE);
+    return g_utf8_casefold (plain, -1);
+  }
+}
+
+gboolean
+dimse_match_text (const char *pattern, gboolean wildcard, const char *text, gsize len)
+{
+  if (wildcard)
+    return dimse_match_wildcard (pattern, strlen (pattern), text, len);
+  return strlen (pattern) == len && memcmp (pattern, text, len) == 0;
+}
+
+/* The component group index of value (a span), or an empty span. */
+static void
+pn_group (const char *value, guint index, const char **out, gsize *out_len)
+{
+  const char *start = value;
+
+  for (guint i = 0; i < index && start != NULL; i++)
+    {
+      start = strchr (start, '=');
+      if (start != NULL)
+        start++;
+    }
+  if (start == NULL)
+    {
+      *out = "";
+      *out_len = 0;
+      return;
+    }
+  *out = start;
+  *out_len = strcspn (start, "=");
+}
+
+/* A key without '=' matches the whole name or any one component group;
+ * a key with groups matches group by group, its empty groups matching
+ * anything. */
+gboolean
+dimse_match_pn (const char *pattern, gboolean wildcard, const char *folded)
+{
+  const char *span;
+  gsize len;
+
+  if (strchr (pattern, '=') == NULL)
+    {
+      if (dimse_match_text (pattern, wildcard, folded, strlen (folded)))
+        return TRUE;
+      for (guint g = 0; g < 3; g++)
+        {
+          pn_group (folded, g, &span, &len);
+          if (len > 0 && dimse_match_text (pattern, wildcard, span, len))
+            return TRUE;
+        }
+      return FALSE;
+    }
+  for (guint g = 0; g < 3; g++)
+    {
+      const char *key_span;
+      gsize key_len;
+      g_autofree char *part = NULL;
+
+      pn_group (pattern, g, &key_span, &key_len);
+      if (key_len == 0)
+        continue;
+      pn_group (folded, g, &span, &len);
+      part = g_strndup (key_span, key_len);
+      if (!dimse_match_text (part, wildcard, span, len))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- dates and times ---- */
+
+/* Days since 0000-03-01 in the proleptic Gregorian calendar. */
+static gint64
+days_from_civil (gint y, gint m, gint d)
+{
+  gint64 era, yoe, doy;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy;
+}
+
+static gint
+days_in_month (gint y, gint m)
+{
+  return g_date_valid_dmy (1, (GDateMonth) m, (GDateYear) MAX (y, 1))
+         ? g_date_get_days_in_month ((GDateMonth) m, (GDateYear) MAX (y, 1)) : 31;
+}
+
+static gint64
+date_bound (const DcmDate *d, gboolean upper)
+{
+  gint m = d->month > 0 ? d->month : upper ? 12 : 1;
+  gint day = d->day > 0 ? d->day : upper ? days_in_month (d->year, m) : 1;
+
+  return days_from_civil (d->year, m, day);
+}
+
+/* Microseconds of the day; missing parts fill in as the earliest or the
+ * latest instant the given precision allows. */
+static gint64
+time_bound (const DcmTime *t, gboolean upper)
+{
+  gint h = t->hour >= 0 ? t->hour : upper ? 23 : 0;
+  gint mi = t->minute >= 0 ? t->minute : upper ? 59 : 0;
+  gint s = t->second >= 0 ? t->second : upper ? 59 : 0;
+  gint us = t->microsecond >= 0 ? t->microsecond : upper ? 999999 : 0;
+
+  return ((gint64) (h * 60 + mi) * 60 + s) * G_USEC_PER_SEC + us;
+}
+
+/* The interval a DA, TM or DT value stands for. */
+static gboolean
+temporal_bounds (DcmVR vr, const char *text, gint64 *lo, gint64 *hi)
+{
+  DcmDate date;
+  DcmTime time;
+  DcmDateTime dt;
+  const gint64 day = (gint64) 86400 * G_USEC_PER_SEC;
+
+  if (vr == DCM_VR_DA && dcm_value_parse_date (text, &date, NULL))
+    {
+      *lo = date_bound (&date, FALSE);
+      *hi = date_bound (&date, TRUE);
+      return TRUE;
+    }
+  if (vr == DCM_VR_TM && dcm_value_parse_time (text, &time, NULL))
+    {
+      *lo = time_bound (&time, FALSE);
+      *hi = time_bound (&time, TRUE);
+      return TRUE;
+    }
+  if (vr == DCM_VR_DT && dcm_value_parse_datetime (text, &dt, NULL))
+    {
+      /* §C.2.2.2.5: the offset from UTC is taken into account. */
+      gint64 offset = dt.has_offset ? (gint64) dt.offset_minutes * 60 * G_USEC_PER_SEC : 0;
+
+      *lo = date_bound (&dt.date, FALSE) * day + time_bound (&dt.time, FALSE) - offset;
+      *hi = date_bound (&dt.date, TRUE) * day + time_bound (&dt.time, TRUE) - offset;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+range_side (DcmVR vr, const char *text, gboolean upper, gboolean *has, gint64 *out)
+{
+  gint64 lo, hi;
+
+  *has = text[0] != '\0';
+  if (!*has)
+    return TRUE;
+  if (!temporal_bounds (vr, text, &lo, &hi))
+    return FALSE;
+  *out = upper ? hi : lo;
+  return TRUE;
+}
+
+static gboolean
+try_range_split (DcmVR vr, const char *text, gsize at, DimseMatchRange *range)
+{
+  g_autofree char *left = g_strndup (text, at);
+  const char *right = text + at + 1;
+
+  return range_side (vr, left, FALSE, &range->has_lo, &range->lo)
+         && range_side (vr, right, TRUE, &range->has_hi, &range->hi);
+}
+
+static gboolean
+is_offset_like (const char *text)
+{
+  return strlen (text) == 4 && strspn (text, "0123456789") == 4;
+}
+
+/* "a-b", "-b", "a-" (§C.2.2.2.5); a lone value stands for its own
+ * interval. In DT a '-' may also start a UTC offset: a split whose right
+ * side looks like one ("-0500") is taken only when nothing else reads. */
+gboolean
+dimse_match_range_parse (DcmVR vr, const char *text, DimseMatchRange *range)
+{
+  const char *dash = strchr (text, '-');
+  gsize fallback = G_MAXSIZE;
+
+  if (dash == NULL)
+    {
+      range->has_lo = range->has_hi = TRUE;
+      return temporal_bounds (vr, text, &range->lo, &range->hi);
+    }
+  if (vr != DCM_VR_DT)
+    return strchr (dash + 1, '-') == NULL && try_range_split (vr, text, dash - text, range);
+  for (; dash != NULL; dash = strchr (dash + 1, '-'))
+    {
+      DimseMatchRange trial = *range;
+
+      if (!try_range_split (vr, text, dash - text, &trial))
+        continue;
+      if (is_offset_like (dash + 1) && dash != text)
+        {
+          if (fallback == G_MAXSIZE)
+            fallback = dash - text;
+          continue;
+        }
+      *range = trial;
+      return TRUE;
+    }
+  range->has_lo = range->has_hi = TRUE;
+  if (temporal_bounds (vr, text, &range->lo, &range->hi))
+    return TRUE;
+  return fallback != G_MAXSIZE && try_range_split (vr, text, fallback, range);
+}
+
+gboolean
+dimse_match_range_contains (const DimseMatchRange *range, DcmVR vr, const char *value)
+{
+  gint64 lo, hi;
+
+  if (!temporal_bounds (vr, value, &lo, &hi))
+    return FALSE;
+  return (!range->has_lo || lo >= range->lo) && (!range->has_hi || lo <= range->hi);
+}

@@ -1,0 +1,228 @@
+/* test-app.c — the application under Xvfb, against its embedded demo
+ * archive: it starts with the demo node, a node test (C-ECHO) of the demo
+ * node succeeds and names the peer's implementation, a node on a closed
+ * port fails with a readable error, and nodes are saved as JSON.
+ * Driven in-process through the widget tree (ui-helpers.h). */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "bench-node-row.h"
+#include "bench-node-editor.h"
+#include "bench-node-store.h"
+#include "bench-node-test.h"
+#include "dcm-uid.h"
+#include "ui-helpers.h"
+
+/* Generating and indexing the demo archive takes a while on a busy machine. */
+#define DEMO_TIMEOUT_MS 120000
+#define TEST_TIMEOUT_MS 30000
+
+static BenchWindow *window;
+
+static gboolean
+demo_listed (gpointer data)
+{
+  BenchNodeStore *store = bench_application_get_node_store (ui_get_app ());
+  BenchNode *node = bench_node_store_find (store, "demo-archive");
+
+  return node != NULL && bench_window_get_selected_node (window) == node;
+}
+
+static gboolean
+scp_listening (gpointer data)
+{
+  gboolean listening = FALSE;
+
+  g_object_get (bench_application_get_engine (ui_get_app ()), "storage-scp-listening",
+                &listening, NULL);
+  return listening;
+}
+
+static void
+test_starts_with_demo (void)
+{
+  GtkWidget *list = ui_find_named (GTK_WIDGET (window), "node-list");
+  g_autofree char *text = NULL;
+
+  g_assert_true (ui_wait_for (demo_listed, NULL, DEMO_TIMEOUT_MS));
+  g_assert_true (ui_wait_for (scp_listening, NULL, TEST_TIMEOUT_MS));
+  ui_run_for (200);
+  text = ui_collect_text (list);
+  g_test_message ("sidebar: %s", text);
+  g_assert_nonnull (strstr (text, "Demo archive"));
+  g_assert_nonnull (strstr (text, "DEMO_ARCHIVE@127.0.0.1:"));
+  g_assert_true (ui_has_text (ui_find_named (GTK_WIDGET (window), "scp-status"), "listening"));
+  /* The demo node's row says what it is to assistive technologies too. */
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (gtk_list_box_get_row_at_index (
+                                     GTK_LIST_BOX (list), 0)), GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+  ui_screenshot (GTK_WIDGET (window), "main-window");
+}
+
+static gboolean
+test_finished (gpointer data)
+{
+  return g_strcmp0 (bench_node_test_get_state (data), "running") != 0;
+}
+
+static gboolean
+no_test_window (gpointer data)
+{
+  return ui_find_window (BENCH_TYPE_NODE_TEST) == NULL;
+}
+
+static BenchNodeTest *
+run_node_test (void)
+{
+  BenchNodeTest *test;
+
+  g_assert_true (ui_wait_for (no_test_window, NULL, TEST_TIMEOUT_MS));
+  ui_activate (GTK_WIDGET (window), "win.test-node", NULL);
+  test = BENCH_NODE_TEST (ui_find_window (BENCH_TYPE_NODE_TEST));
+  g_assert_nonnull (test);
+  g_assert_true (ui_wait_for (test_finished, test, TEST_TIMEOUT_MS));
+  ui_run_for (200);
+  return test;
+}
+
+static BenchNodeRow *
+selected_row (void)
+{
+  GtkWidget *list = ui_find_named (GTK_WIDGET (window), "node-list");
+
+  return BENCH_NODE_ROW (gtk_list_box_get_selected_row (GTK_LIST_BOX (list)));
+}
+
+static void
+test_node_test_demo (void)
+{
+  BenchNodeTest *test;
+  g_autofree char *text = NULL;
+
+  g_assert_true (bench_node_get_is_demo (bench_window_get_selected_node (window)));
+  test = run_node_test ();
+  text = ui_collect_text (GTK_WIDGET (test));
+  g_test_message ("node test: %s", text);
+  g_assert_cmpstr (bench_node_test_get_state (test), ==, "done");
+  g_assert_nonnull (strstr (text, "Success (0000H)"));
+  /* The demo archive is this program's engine: its implementation. */
+  g_assert_nonnull (strstr (text, DCM_IMPLEMENTATION_CLASS_UID));
+  g_assert_nonnull (strstr (text, DCM_IMPLEMENTATION_VERSION_NAME));
+  g_assert_nonnull (strstr (text, "Accepted with"));
+  g_assert_nonnull (strstr (bench_node_test_get_report (test), "Verification"));
+  g_assert_cmpint (bench_node_row_get_status (selected_row ()), ==, BENCH_NODE_STATUS_OK);
+  ui_screenshot (GTK_WIDGET (test), "node-test");
+  gtk_window_close (GTK_WINDOW (test));
+}
+
+static gboolean
+editor_closed (gpointer data)
+{
+  return ui_find_window (BENCH_TYPE_NODE_EDITOR) == NULL;
+}
+
+static guint16 closed_port;
+
+static void
+test_add_node (void)
+{
+  GtkWidget *editor;
+  BenchNode *node;
+
+  ui_activate (GTK_WIDGET (window), "win.new-node", NULL);
+  editor = GTK_WIDGET (ui_find_window (BENCH_TYPE_NODE_EDITOR));
+  g_assert_nonnull (editor);
+  /* Not savable until it has an AE title. */
+  g_assert_false (gtk_widget_is_sensitive (ui_find_named (editor, "save-node")));
+  ui_type (ui_find_named (editor, "node-name"), "Closed port");
+  ui_type (ui_find_named (editor, "node-ae-title"), "NOBODY");
+  ui_type (ui_find_named (editor, "node-host"), "127.0.0.1");
+  closed_port = ui_closed_port ();
+  {
+    g_autofree char *port = g_strdup_printf ("%u", closed_port);
+    ui_type (ui_find_named (editor, "node-port"), port);
+  }
+  ui_click (ui_find_named (editor, "save-node"));
+  g_assert_true (ui_wait_for (editor_closed, NULL, TEST_TIMEOUT_MS));
+  node = bench_window_get_selected_node (window);
+  g_assert_nonnull (node);
+  g_assert_cmpstr (bench_node_get_name (node), ==, "Closed port");
+  g_assert_cmpstr (bench_node_get_ae_title (node), ==, "NOBODY");
+  g_assert_cmpuint (bench_node_get_port (node), ==, closed_port);
+}
+
+static void
+test_node_test_closed_port (void)
+{
+  BenchNodeTest *test = run_node_test ();
+  g_autofree char *text = ui_collect_text (GTK_WIDGET (test));
+  g_autofree char *port = g_strdup_printf ("%u", closed_port);
+
+  g_test_message ("node test: %s", text);
+  g_assert_cmpstr (bench_node_test_get_state (test), ==, "failed");
+  g_assert_nonnull (strstr (text, "No connection"));
+  /* The error names where it tried, in words. */
+  g_assert_nonnull (strstr (text, port));
+  g_assert_nonnull (strstr (text, "127.0.0.1"));
+  g_assert_cmpint (bench_node_row_get_status (selected_row ()), ==, BENCH_NODE_STATUS_FAILED);
+  ui_screenshot (GTK_WIDGET (test), "node-test-failed");
+  gtk_window_close (GTK_WINDOW (test));
+}
+
+static void
+test_nodes_saved (void)
+{
+  BenchNodeStore *store = bench_application_get_node_store (ui_get_app ());
+  g_autofree char *path = g_file_get_path (bench_node_store_get_file (store));
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) nodes = NULL;
+
+  bench_node_store_flush (store);
+  g_assert_true (g_str_has_prefix (path, ui_get_home ()));
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  nodes = bench_node_store_parse (text, strlen (text), &error);
+  g_assert_no_error (error);
+  /* The demo node is never saved. */
+  g_assert_cmpuint (nodes->len, ==, 1);
+  g_assert_cmpstr (bench_node_get_ae_title (nodes->pdata[0]), ==, "NOBODY");
+}
+
+static void
+test_delete_and_undo (void)
+{
+  BenchNodeStore *store = bench_application_get_node_store (ui_get_app ());
+  BenchNode *node = bench_window_get_selected_node (window);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  g_assert_false (bench_node_get_is_demo (node));
+  ui_activate (GTK_WIDGET (window), "win.delete-node", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, n - 1);
+  ui_run_for (300);
+  g_assert_true (ui_has_text (GTK_WIDGET (window), "“Closed port” deleted"));
+  ui_click (ui_find_button (GTK_WIDGET (window), "_Undo"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, n);
+  g_assert_cmpstr (bench_node_get_name (bench_window_get_selected_node (window)), ==,
+                   "Closed port");
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  ui_init (&argc, &argv);
+  window = ui_start_app ();
+  /* GTest runs a suite's tests in the order added, suites in the order
+   * first named: each test starts where the one before left the window. */
+  g_test_add_func ("/app/start/demo-archive-listed", test_starts_with_demo);
+  g_test_add_func ("/app/start/node-test-of-demo-succeeds", test_node_test_demo);
+  g_test_add_func ("/app/nodes/add", test_add_node);
+  g_test_add_func ("/app/nodes/node-test-of-closed-port-fails", test_node_test_closed_port);
+  g_test_add_func ("/app/nodes/saved-as-json", test_nodes_saved);
+  g_test_add_func ("/app/nodes/delete-and-undo", test_delete_and_undo);
+  status = g_test_run ();
+  ui_stop_app ();
+  return status;
+}
