@@ -281,3 +281,7 @@ if [ -n "${scp_rss[huge,ours,listen]:-}" ]; then
   awk -v a="${scp_rss[huge,ours,listen]}" -v b="${scp_rss[huge,storescu,listen]}" \
     'BEGIN { m = (a > b) ? a : b; printf "  %-66s %6.1f MB (aim < 32 MB: %s)\n", "dimse listen peak RSS receiving 200 MB", m, (m < 32) ? "met" : "not met" }'
 fi
+if [ -n "${scu_rss[huge,ours,storescp]:-}" ]; then
+  awk -v a="${scu_rss[huge,ours,storescp]}" -v b="${scu_rss[huge,ours,listen]}" -v name="$ours_name" \
+    'BEGIN { m = (a > b) ? a : b; printf "  %-66s %6.1f MB\n", name " peak RSS sending 200 MB (streamed from the file)", m }'
+fi

@@ -43,7 +43,9 @@ bench_job_row_format_figures (BenchRetrieveJob *job)
   guint total = completed + failed + warning + bench_retrieve_job_get_n_remaining (job);
   GString *text = g_string_new (NULL);
 
-  if (total == 0 && bench_retrieve_job_is_running (job))
+  if (bench_retrieve_job_get_state (job) == BENCH_RETRIEVE_JOB_WAITING)
+    g_string_append (text, _("Queued: starts when another retrieve ends"));
+  else if (total == 0 && bench_retrieve_job_is_running (job))
     g_string_append (text, _("Waiting for the node…"));
   else
     g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u of %u instance",
@@ -105,7 +107,7 @@ update (BenchJobRow *self)
   gtk_label_set_text (GTK_LABEL (self->figures), figures);
   gtk_label_set_text (GTK_LABEL (self->error), error != NULL ? error : "");
   gtk_widget_set_visible (self->error, error != NULL);
-  gtk_widget_set_visible (self->cancel_button, bench_retrieve_job_is_running (job));
+  gtk_widget_set_visible (self->cancel_button, !bench_retrieve_job_is_finished (job));
   gtk_widget_set_visible (self->retry_button, bench_retrieve_job_get_can_retry (job));
 }
 

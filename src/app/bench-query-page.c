@@ -300,6 +300,35 @@ on_date_preset_changed (BenchQueryPage *self)
 
 /* ---- retrieve ---- */
 
+/* Archives limit the associations they take at once (the demo archive
+ * refuses more with "local limit exceeded", PS3.8 §7.1.1.9), and each
+ * C-MOVE brings a second association to our Storage SCP: retrieves wait
+ * their turn, oldest first. */
+#define MAX_RUNNING_RETRIEVES 2
+
+static void
+start_waiting_jobs (BenchQueryPage *self)
+{
+  GListModel *jobs = G_LIST_MODEL (self->jobs);
+  guint running = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(BenchRetrieveJob) job = g_list_model_get_item (jobs, i);
+
+      running += bench_retrieve_job_is_running (job);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (jobs) && running < MAX_RUNNING_RETRIEVES; i++)
+    {
+      g_autoptr(BenchRetrieveJob) job = g_list_model_get_item (jobs, i);
+
+      if (bench_retrieve_job_get_state (job) != BENCH_RETRIEVE_JOB_WAITING)
+        continue;
+      bench_retrieve_job_start (job);
+      running++;
+    }
+}
+
 static void
 retrieve_selected (BenchQueryPage *self)
 {
@@ -307,8 +336,7 @@ retrieve_selected (BenchQueryPage *self)
   gboolean patient_root = bench_node_get_query_model (self->node) == BENCH_QUERY_MODEL_PATIENT_ROOT;
   g_autofree char *toast_text = NULL;
 
-  /* Newest first, the selection's order kept among them. */
-  for (guint i = items->len; i-- > 0;)
+  for (guint i = 0; i < items->len; i++)
     {
       g_autoptr(DcmDataSet) identifier =
         bench_query_item_build_retrieve_identifier (items->pdata[i], patient_root);
@@ -316,11 +344,13 @@ retrieve_selected (BenchQueryPage *self)
       g_autoptr(BenchRetrieveJob) job = bench_retrieve_job_new (self->engine, self->node,
                                                                 identifier, title);
 
-      g_list_store_insert (self->jobs, 0, job);
-      bench_retrieve_job_start (job);
+      g_signal_connect_object (job, "finished", G_CALLBACK (start_waiting_jobs), self,
+                               G_CONNECT_SWAPPED);
+      g_list_store_append (self->jobs, job);
       if (items->len == 1)
         toast_text = g_strdup_printf (_("Retrieving %s"), title);
     }
+  start_waiting_jobs (self);
   if (items->len > 1)
     toast_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Retrieving %u item",
                                                "Retrieving %u items", items->len), items->len);

@@ -251,7 +251,7 @@ _bench_retrieve_job_finish (BenchRetrieveJob *self, guint16 status, const GError
 void
 bench_retrieve_job_start (BenchRetrieveJob *job)
 {
-  g_return_if_fail (!bench_retrieve_job_is_running (job));
+  g_return_if_fail (job->state == BENCH_RETRIEVE_JOB_WAITING);
   job->cancellable = g_cancellable_new ();
   job->started_us = g_get_monotonic_time ();
   set_state (job, BENCH_RETRIEVE_JOB_RUNNING);
@@ -261,6 +261,13 @@ bench_retrieve_job_start (BenchRetrieveJob *job)
 void
 bench_retrieve_job_cancel (BenchRetrieveJob *job)
 {
+  if (job->state == BENCH_RETRIEVE_JOB_WAITING)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "");
+
+      _bench_retrieve_job_finish (job, 0xFFFF, error, NULL);
+      return;
+    }
   if (job->cancellable != NULL)
     g_cancellable_cancel (job->cancellable);
 }

@@ -38,6 +38,7 @@ typedef enum {
  * method. */
 BenchRetrieveJob *bench_retrieve_job_new (BenchEngine *engine, BenchNode *node,
                                           DcmDataSet *identifier, const char *title);
+/* Starts a job that is waiting (a new one). */
 void        bench_retrieve_job_start (BenchRetrieveJob *job);
 /* Sends a C-CANCEL-RQ (PS3.7 §9.3.4.3, §9.3.3.3). */
 void        bench_retrieve_job_cancel (BenchRetrieveJob *job);

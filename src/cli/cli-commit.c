@@ -205,7 +205,8 @@ on_association_started (DimseServer *server, DimseAssociation *assoc, gpointer u
 static gboolean
 start_listening (Commit *commit, GError **error)
 {
-  DimseAcceptorPolicy *policy = dimse_acceptor_policy_new (commit->session.options.ae_title);
+  /* Whatever AE title the peer has for us: it is answering our request. */
+  DimseAcceptorPolicy *policy = dimse_acceptor_policy_new (NULL);
   DimseTimeouts timeouts;
 
   dimse_acceptor_policy_add_sop_class (policy, DCM_UID_VERIFICATION, DIMSE_ROLE_SCP);

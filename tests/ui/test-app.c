@@ -182,6 +182,7 @@ test_nodes_saved (void)
   g_assert_true (g_str_has_prefix (path, ui_get_home ()));
   g_assert_true (g_file_get_contents (path, &text, NULL, &error));
   g_assert_no_error (error);
+  g_test_message ("nodes.json: %s", text);
   nodes = bench_node_store_parse (text, strlen (text), &error);
   g_assert_no_error (error);
   /* The demo node is never saved. */

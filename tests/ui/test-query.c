@@ -143,6 +143,20 @@ job_half_way (gpointer data)
   return bench_retrieve_job_is_finished (data) || bench_retrieve_job_get_n_completed (data) > 0;
 }
 
+static gboolean
+sorted (gpointer data)
+{
+  (void) data;
+  return gtk_sort_list_model_get_pending (page->sorted) == 0;
+}
+
+/* Sorting is incremental (100,000 rows stay responsive): let it finish. */
+static void
+wait_sorted (void)
+{
+  g_assert_true (ui_wait_for (sorted, NULL, TEST_TIMEOUT_MS));
+}
+
 static GtkTreeListRow *
 row_at (guint position)
 {
@@ -154,10 +168,14 @@ run_query (const char *patient_name)
 {
   GtkWidget *view_stack = ui_find_of_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
 
+  g_assert_true (ui_wait_for (demo_selected, NULL, DEMO_TIMEOUT_MS));
+  if (expected.studies == NULL)
+    read_expected ();
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "query");
   ui_type (ui_find_named (GTK_WIDGET (page), "patient-name"), patient_name);
   ui_click (ui_find_named (GTK_WIDGET (page), "search"));
   g_assert_true (ui_wait_for (query_done, NULL, TEST_TIMEOUT_MS));
+  wait_sorted ();
   ui_run_for (300);
 }
 
@@ -168,8 +186,6 @@ test_query_by_name (void)
 {
   guint n_rows;
 
-  g_assert_true (ui_wait_for (demo_selected, NULL, DEMO_TIMEOUT_MS));
-  read_expected ();
   run_query (PATIENT_FAMILY);
   n_rows = g_list_model_get_n_items (G_LIST_MODEL (page->sorted));
   g_test_message ("%u rows, %u studies expected", n_rows,
@@ -214,6 +230,7 @@ test_expand_loads_series (void)
       g_assert_cmpuint (bench_query_item_get_level (item), ==, BENCH_QUERY_LEVEL_SERIES);
       g_assert_true (g_hash_table_contains (series, bench_query_item_get_series_uid (item)));
     }
+  wait_sorted ();
   ui_run_for (300);
   /* The tree shows them below the study. */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (page->sorted)), ==,
@@ -240,7 +257,7 @@ test_retrieve_study (void)
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (page->selection), 0, TRUE);
   ui_activate (GTK_WIDGET (page), "query.retrieve", NULL);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (page->jobs)), ==, n_jobs + 1);
-  job = g_list_model_get_item (G_LIST_MODEL (page->jobs), 0);
+  job = g_list_model_get_item (G_LIST_MODEL (page->jobs), n_jobs);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "jobs");
   g_assert_true (ui_wait_for (job_half_way, job, TEST_TIMEOUT_MS));
   g_assert_true (ui_wait_for (job_ended, job, TEST_TIMEOUT_MS));
@@ -279,7 +296,7 @@ test_query_all (void)
   study = gtk_tree_list_row_get_item (study_row);
   gtk_tree_list_row_set_expanded (study_row, TRUE);
   g_assert_true (ui_wait_for (children_loaded, study, TEST_TIMEOUT_MS));
-  ui_run_for (200);
+  wait_sorted ();
   series_row = row_at (2);
   series = gtk_tree_list_row_get_item (series_row);
   g_assert_cmpuint (bench_query_item_get_level (series), ==, BENCH_QUERY_LEVEL_SERIES);
@@ -289,6 +306,7 @@ test_query_all (void)
                     BENCH_QUERY_CHILDREN_LOADED);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (bench_query_item_get_children (series))),
                     >, 0);
+  wait_sorted ();
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (page->selection), 1, TRUE);
   ui_run_for (500);
   g_assert_true (ui_has_text (ui_find_named (GTK_WIDGET (page), "results"), "Instance 1"));
@@ -326,6 +344,41 @@ all_jobs_ended (gpointer data)
   return TRUE;
 }
 
+/* A window whose rows change all the time has a layout pending between
+ * frames: take the picture right after one is painted. */
+static void
+on_after_paint (GdkFrameClock *clock, gpointer data)
+{
+  gboolean *taken = data;
+  GtkWidget *widget = GTK_WIDGET (window);
+  const char *dir = g_getenv ("UI_SCREENSHOT_DIR");
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+
+  if (*taken)
+    return;
+  *taken = TRUE;
+  if (dir == NULL)
+    return;
+  /* The window's own snapshot, drawn now rather than from a cached frame. */
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                              gtk_widget_get_height (widget)));
+  path = g_build_filename (dir, "retrieve.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
 /* Several studies at once: one job each, every one complete. */
 static void
 test_retrieve_many (void)
@@ -352,10 +405,18 @@ test_retrieve_many (void)
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "jobs");
   g_assert_true (ui_wait_for (some_job_running_some_done, jobs, TEST_TIMEOUT_MS));
   if (!all_jobs_ended (jobs))
-    ui_screenshot (GTK_WIDGET (window), "retrieve");
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+      gboolean taken = FALSE;
+      gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint),
+                                         &taken);
+
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      ui_wait_for (is_true, &taken, TEST_TIMEOUT_MS);
+      g_signal_handler_disconnect (clock, handler);
+    }
   g_assert_true (ui_wait_for (all_jobs_ended, jobs, TEST_TIMEOUT_MS));
-  /* The newest jobs come first. */
-  for (guint position = 0; position < n_studies; position++)
+  for (guint position = n_before; position < n_before + n_studies; position++)
     {
       g_autoptr(BenchRetrieveJob) job = g_list_model_get_item (jobs, position);
 

@@ -132,9 +132,11 @@ ui_stop_app (void)
     return;
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
     gtk_window_destroy (windows->data);
-  /* What g_application_run does last: shutdown, so the worker stops. */
+  /* What g_application_run does last: shutdown, so the worker stops. Only
+   * g_application_run unregisters from D-Bus, so the application is left
+   * for the process's exit rather than finalized (which would warn). */
   g_signal_emit_by_name (app, "shutdown");
-  g_clear_object (&app);
+  app = NULL;
 }
 
 typedef struct {

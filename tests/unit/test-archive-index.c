@@ -24,6 +24,7 @@ typedef struct {
   const char *series_number;
   const char *sop;
   const char *instance_number;
+  const char *comments;  /* Image Comments, or NULL */
 } Spec;
 
 /* Two patients, three studies, four series, seven instances. */
@@ -86,6 +87,8 @@ write_spec (const char *dir, const Spec *s, const char *charset, const char *nam
   set (ds, DCM_TAG_SERIES_NUMBER, s->series_number);
   set (ds, DCM_TAG_INSTANCE_NUMBER, s->instance_number);
   set (ds, DCM_TAG_ROWS, "64");
+  if (s->comments != NULL)
+    set (ds, DCM_TAG_IMAGE_COMMENTS, s->comments);
   g_assert_true (dcm_data_set_set_raw (ds, DCM_TAG_PIXEL_DATA, DCM_VR_OW, pixels,
                                        sizeof pixels, &error));
   file = dcm_file_new (ds, DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN, &error);
@@ -509,6 +512,46 @@ test_charset_response (Fixture *f, gconstpointer data)
   g_assert_cmpstr (name, ==, yamada_utf8);
 }
 
+/* Instances of a series share what they have in common with its first:
+ * what the first has and a later one lacks, and the reverse, stay apart. */
+static void
+test_instance_attrs_shared (Fixture *f, gconstpointer data)
+{
+  static const Spec series[] = {
+    { "s/1.dcm", "P5", "Poe^Ed", "5", "20230101", "000000", "5.1", "CT", "1", "5.1.1", "1", "one" },
+    { "s/2.dcm", "P5", "Poe^Ed", "5", "20230101", "000000", "5.1", "CT", "1", "5.1.2", "2", NULL },
+    { "s/3.dcm", "P5", "Poe^Ed", "5", "20230101", "000000", "5.1", "CT", "1", "5.1.3", "3", "three" },
+  };
+  g_autofree char *study = uid ("5"), *series_uid = uid ("5.1");
+  g_autoptr (DcmDataSet) id = identifier ("IMAGE", DCM_TAG_STUDY_INSTANCE_UID, study,
+                                          DCM_TAG_SERIES_INSTANCE_UID, series_uid,
+                                          DCM_TAG_IMAGE_COMMENTS, NULL, DCM_TAG_ROWS, NULL, 0);
+  g_autoptr (DcmDataSet) matching = identifier ("IMAGE", DCM_TAG_STUDY_INSTANCE_UID, study,
+                                                DCM_TAG_SERIES_INSTANCE_UID, series_uid,
+                                                DCM_TAG_IMAGE_COMMENTS, "t*", 0);
+  g_autoptr (GPtrArray) results = NULL, three = NULL;
+
+  /* Added one by one, so that the first is known. */
+  for (guint i = 0; i < G_N_ELEMENTS (series); i++)
+    {
+      g_autofree char *path = g_build_filename (f->dir, series[i].file, NULL);
+      g_autoptr (GError) error = NULL;
+
+      write_spec (f->dir, &series[i], NULL, NULL);
+      g_assert_true (dimse_archive_index_add_file (f->index, path, &error));
+      g_assert_no_error (error);
+    }
+  results = find (f, DIMSE_QR_MODEL_STUDY_ROOT, id, 0);
+  g_assert_cmpuint (results->len, ==, 3);
+  assert_string (results, 0, DCM_TAG_IMAGE_COMMENTS, "one");
+  assert_string (results, 1, DCM_TAG_IMAGE_COMMENTS, NULL);
+  assert_string (results, 2, DCM_TAG_IMAGE_COMMENTS, "three");
+  assert_string (results, 1, DCM_TAG_ROWS, "64");
+  three = find (f, DIMSE_QR_MODEL_STUDY_ROOT, matching, 0);
+  g_assert_cmpuint (three->len, ==, 1);
+  assert_string (three, 0, DCM_TAG_IMAGE_COMMENTS, "three");
+}
+
 /* ---- threads ---- */
 
 static gpointer
@@ -657,6 +700,7 @@ main (int argc, char **argv)
   ADD ("find/invalid-identifiers", test_find_invalid);
   ADD ("find/max-results-and-cancel", test_find_max_and_cancel);
   ADD ("find/charset/record-set-kept", test_charset_response);
+  ADD ("find/image-level/shared-attributes", test_instance_attrs_shared);
   ADD ("add-file/replace-and-remove", test_add_replace_remove);
   ADD ("select/levels", test_select);
   ADD ("threads/find-while-adding", test_threads);

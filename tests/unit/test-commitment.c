@@ -7,12 +7,15 @@
 
 #include <string.h>
 
+#include "dcm-file.h"
 #include "dcm-tags.h"
 #include "dcm-uids.h"
 #include "dimse-commitment.h"
 #include "dimse-echo.h"
 #include "dimse-error.h"
+#include "dimse-nservice-archive.h"
 #include "dimse-server.h"
+#include "test-util.h"
 #include "test-wait.h"
 
 #define CT DCM_UID_CT_IMAGE_STORAGE
@@ -288,6 +291,60 @@ test_released_before_result (Fixture *f, gconstpointer data)
   g_assert_cmpuint (result->committed->len, ==, 1);
 }
 
+/* ---- the embedded archive's provider: what its index holds ---- */
+
+static void
+write_ct_file (const char *path, const char *sop_instance_uid)
+{
+  g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
+  g_autoptr(DcmFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_SOP_CLASS_UID, DCM_VR_NONE, CT, NULL));
+  g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_SOP_INSTANCE_UID, DCM_VR_NONE,
+                                          sop_instance_uid, NULL));
+  g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_PATIENT_ID, DCM_VR_NONE, "P1", NULL));
+  g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_STUDY_INSTANCE_UID, DCM_VR_NONE,
+                                          "1.2.3.7", NULL));
+  g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_SERIES_INSTANCE_UID, DCM_VR_NONE,
+                                          "1.2.3.7.1", NULL));
+  file = dcm_file_new (ds, DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN, &error);
+  g_assert_no_error (error);
+  g_assert_true (dcm_file_write_path (file, path, DCM_WRITE_DEFAULT, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_archive_index (Fixture *f, gconstpointer data)
+{
+  static const char *const pairs[] = { CT, HELD_1, CT, HELD_2, NULL };
+  g_auto (TestUtilTmpdir) dir = test_util_make_tmpdir ("commitment");
+  g_autofree char *path = g_build_filename (dir, "held.dcm", NULL);
+  g_autoptr(DimseArchiveIndex) index = dimse_archive_index_new (dir);
+  g_autoptr(DimseCommitmentScp) scp = NULL;
+  g_autoptr(DimseCommitmentResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_ct_file (path, HELD_1);
+  g_assert_true (dimse_archive_index_add_file (index, path, &error));
+  g_assert_no_error (error);
+  /* the archive's provider in place of the fixture's */
+  g_clear_object (&f->provider);
+  f->provider = dimse_n_archive_provider_new (index, &scp);
+  g_assert_true (dimse_n_provider_has_sop_class (f->provider,
+                                                 DCM_UID_MODALITY_PERFORMED_PROCEDURE_STEP));
+  dimse_commitment_scp_set_report_mode (scp, DIMSE_COMMITMENT_REPORT_SAME_ASSOCIATION);
+  g_signal_connect (scp, "report-sent", G_CALLBACK (on_report_sent), f);
+  associate (f);
+  result = request_and_wait (f, "1.2.3.400", pairs);
+  g_assert_cmpuint (result->committed->len, ==, 1);
+  g_assert_cmpstr (((DimseCommitmentItem *) result->committed->pdata[0])->sop_instance_uid, ==,
+                   HELD_1);
+  g_assert_cmpuint (result->failed->len, ==, 1);
+  g_assert_cmphex (((DimseCommitmentItem *) result->failed->pdata[0])->failure_reason, ==,
+                   0x0112);
+}
+
 /* ---- the N-ACTION's failures (PS3.4 §J.3.2.1.3, PS3.7 Annex C) ---- */
 
 typedef struct {
@@ -434,6 +491,8 @@ main (int argc, char **argv)
               test_same_association_all_committed, fixture_tear_down);
   g_test_add ("/commitment/new-association/failures", Fixture, NULL, fixture_set_up,
               test_new_association_failures, fixture_tear_down);
+  g_test_add ("/commitment/archive-index", Fixture, NULL, fixture_set_up, test_archive_index,
+              fixture_tear_down);
   g_test_add ("/commitment/auto/released-before-result", Fixture, NULL, fixture_set_up,
               test_released_before_result, fixture_tear_down);
   for (gsize i = 0; i < G_N_ELEMENTS (action_cases); i++)

@@ -128,6 +128,34 @@ test_duplicate_keep_first (TestStoreServer *f, gconstpointer data)
   g_assert_cmpuint (test_store_server_count_files (f), ==, 1);
 }
 
+/* Files finished by the writer thread, several instances in a row on two
+ * associations: each answered Success, its file in place, none pending. */
+static void
+test_background_sync (TestStoreServer *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DimseAssociation) a = NULL;
+  g_autoptr(DimseAssociation) b = NULL;
+
+  test_store_server_start (f);
+  dimse_store_scp_set_background_sync (f->scp, TRUE);
+  a = test_store_server_request (f, NULL, &error);
+  g_assert_no_error (error);
+  b = test_store_server_request (f, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmphex (test_store_server_store (f, a), ==, DIMSE_STORE_STATUS_SUCCESS);
+      g_assert_cmphex (test_store_server_store (f, b), ==, DIMSE_STORE_STATUS_SUCCESS);
+    }
+  test_store_server_release (a);
+  test_store_server_release (b);
+  g_assert_cmpuint (f->n_stored, ==, 6);
+  g_assert_cmpuint (dimse_store_scp_get_n_pending (f->scp), ==, 0);
+  g_assert_cmpuint (test_store_server_count_files (f), ==, 1);
+  stored_inode (f);
+}
+
 static void
 test_sweep_stale (TestStoreServer *f, gconstpointer data)
 {
@@ -205,6 +233,8 @@ main (int argc, char **argv)
               test_store_server_set_up, test_duplicate_replace, test_store_server_tear_down);
   g_test_add ("/store/scp/duplicates/keep-first", TestStoreServer, NULL,
               test_store_server_set_up, test_duplicate_keep_first, test_store_server_tear_down);
+  g_test_add ("/store/scp/background-sync", TestStoreServer, NULL,
+              test_store_server_set_up, test_background_sync, test_store_server_tear_down);
   g_test_add ("/store/scp/sweep-stale", TestStoreServer, NULL,
               test_store_server_set_up, test_sweep_stale, test_store_server_tear_down);
   g_test_add ("/store/scu/large-streamed", TestStoreServer, NULL,

@@ -62,14 +62,19 @@ struct _Series {
   gint       series_number;      /* G_MAXINT when absent */
   LevelAttrs level;
   GPtrArray *instances;
+  DcmDataSet *common;            /* the instance-level attributes of its
+                                    first instance, which the others share */
 };
 
 struct _Instance {
   Series               *series;
   DimseArchiveInstance  info;
   gint                  instance_number;  /* G_MAXINT when absent */
-  GBytes               *attrs;            /* explicit VR LE data set: every
-                                             short instance-level element */
+  GBytes               *attrs;            /* explicit VR LE data set: the short
+                                             instance-level elements that differ
+                                             from the series' common ones */
+  guint32              *absent;           /* common tags it lacks, 0-terminated,
+                                             or NULL */
 };
 
 typedef struct {
@@ -78,6 +83,27 @@ typedef struct {
   GHashTable *series;     /* series_instance_uid → Series* */
   GHashTable *instances;  /* sop_instance_uid → Instance* */
 } Tree;
+
+/* The file as read; what makes an instance. */
+typedef struct {
+  char       *path;
+  guint64     size;
+  char       *transfer_syntax_uid;
+  DcmDataSet *data_set;
+  char       *uids[4];  /* SOP Class, SOP Instance, Study, Series */
+} FileEntry;
+
+/* Reads path up to its pixel data into entry (cleared with _clear). */
+gboolean dimse_archive_file_entry_read (FileEntry *entry, const char *path, guint64 size,
+                                        GError **error);
+void     dimse_archive_file_entry_clear (FileEntry *entry);
+
+Tree    *dimse_archive_tree_new (void);
+void     dimse_archive_tree_free (Tree *tree);
+/* Adds (or replaces, by SOP Instance UID) the instance entry describes. */
+void     dimse_archive_tree_insert (Tree *tree, FileEntry *entry);
+/* Takes instance out and drops the series, study, patient it leaves empty. */
+void     dimse_archive_tree_remove (Tree *tree, Instance *instance);
 
 /* The prepared value of tag in a level record, or NULL. */
 const DimseMatchValues *dimse_archive_level_lookup (const LevelAttrs *level, guint32 tag);

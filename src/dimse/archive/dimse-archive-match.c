@@ -65,7 +65,6 @@ allows_wildcard (DcmVR vr)
     }
 }
 
-
 /* ---- keys ---- */
 
 static void

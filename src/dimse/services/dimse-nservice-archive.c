@@ -25,10 +25,20 @@ dimse_n_archive_provider_new (DimseArchiveIndex *index, DimseCommitmentScp **out
 void
 dimse_n_archive_add_to_policy (DimseAcceptorPolicy *policy)
 {
+  /* The N- data sets are small and go uncompressed. */
+  static const char *const syntaxes[] = {
+    DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN, DCM_UID_IMPLICIT_VR_LITTLE_ENDIAN,
+    DCM_UID_EXPLICIT_VR_BIG_ENDIAN, NULL
+  };
+  static const char *const sop_classes[] = {
+    DCM_UID_STORAGE_COMMITMENT_PUSH_MODEL, DCM_UID_MODALITY_PERFORMED_PROCEDURE_STEP,
+  };
+
   g_return_if_fail (policy != NULL);
 
-  dimse_acceptor_policy_add_sop_class (policy, DCM_UID_STORAGE_COMMITMENT_PUSH_MODEL,
-                                       DIMSE_ROLE_SCP);
-  dimse_acceptor_policy_add_sop_class (policy, DCM_UID_MODALITY_PERFORMED_PROCEDURE_STEP,
-                                       DIMSE_ROLE_SCP);
+  for (gsize i = 0; i < G_N_ELEMENTS (sop_classes); i++)
+    {
+      dimse_acceptor_policy_add_sop_class (policy, sop_classes[i], DIMSE_ROLE_SCP);
+      dimse_acceptor_policy_set_transfer_syntaxes (policy, sop_classes[i], syntaxes);
+    }
 }

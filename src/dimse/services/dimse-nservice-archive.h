@@ -18,7 +18,8 @@ G_BEGIN_DECLS
  * commitment SCP, a new reference, for its nodes and "report-sent". */
 DimseNProvider *dimse_n_archive_provider_new (DimseArchiveIndex *index,
                                               DimseCommitmentScp **out_commitment);
-/* Accepts those two SOP classes as SCP. */
+/* Accepts those two SOP classes as SCP, in the uncompressed transfer
+ * syntaxes. */
 void            dimse_n_archive_add_to_policy (DimseAcceptorPolicy *policy);
 
 G_END_DECLS

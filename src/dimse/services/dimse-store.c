@@ -243,6 +243,13 @@ dimse_store_scp_get_duplicate_policy (DimseStoreScp *scp)
   return scp->duplicate_policy;
 }
 
+void
+dimse_store_scp_set_background_sync (DimseStoreScp *scp, gboolean background)
+{
+  g_return_if_fail (DIMSE_IS_STORE_SCP (scp));
+  scp->slow_sync = background;
+}
+
 static gboolean
 fail_errno (GError **error, int saved_errno, const char *what, const char *path)
 {

@@ -62,6 +62,11 @@ typedef enum {
 void           dimse_store_scp_set_duplicate_policy (DimseStoreScp *scp,
                                                      DimseStoreDuplicatePolicy policy);
 DimseStoreDuplicatePolicy dimse_store_scp_get_duplicate_policy (DimseStoreScp *scp);
+/* Files are finished (synced, renamed, the folder synced) at once while
+ * that is quick, and by a writer thread once it is seen to take over 2 ms;
+ * TRUE sends them to the writer thread from the start (a folder known to
+ * be on a slow disk). */
+void           dimse_store_scp_set_background_sync (DimseStoreScp *scp, gboolean background);
 /* TRUE when uid may name a file in the folder: 1 to 64 digits and dots,
  * no empty component (so neither "." nor ".." nor a leading dot). Leading
  * zeros, which PS3.5 §9.1 forbids but some devices send, are accepted. */
@@ -69,10 +74,11 @@ gboolean       dimse_store_uid_is_safe_file_name (const char *uid);
 
 /* ---- SCU ----
  * Sends the Part 10 file at path in a C-STORE-RQ (priority medium) and
- * waits for the response. The data set goes as the file's bytes, mapped,
- * on an accepted context for its SOP class and transfer syntax; failing
- * that, an uncompressed one is re-encoded for a context with another
- * uncompressed transfer syntax. Errors: DCM_ERROR for a file that does not
+ * waits for the response. The data set goes as the file's bytes — mapped,
+ * or over 16 MiB read from the file as it is sent, so that memory stays
+ * bounded whatever the size — on an accepted context for its SOP class
+ * and transfer syntax; failing that, an uncompressed one is re-encoded
+ * for a context with another uncompressed transfer syntax. Errors: DCM_ERROR for a file that does not
  * read, DIMSE_ERROR_NO_PRESENTATION_CONTEXT, and those of the exchange. */
 void     dimse_store_send_file_async (DimseAssociation *assoc, const char *path,
                                       GCancellable *cancellable,
