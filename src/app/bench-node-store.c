@@ -18,7 +18,11 @@ struct _BenchNodeStore
   GListStore *nodes;           /* the demo node first when there is one */
   BenchNode *demo_node;
   guint save_source;
-  GCancellable *cancellable;
+  gboolean saving;       /* a save runs in a thread */
+  gboolean save_again;   /* and the list changed since it began */
+  guint64 generation;    /* of the last list serialized */
+  GMutex write_lock;     /* held while writing; guards written */
+  guint64 written;       /* generation of the list on disk */
 };
 
 static void bench_node_store_list_model_init (GListModelInterface *iface);
@@ -134,25 +138,10 @@ bench_node_store_parse (const char *text, gssize length, GError **error)
   return g_steal_pointer (&nodes);
 }
 
-/* ---- saving ---- */
-
-static void
-on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(BenchNodeStore) store = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error)
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *path = g_file_get_parse_name (G_FILE (source));
-      g_autofree char *message = g_strdup_printf (_("The nodes could not be saved to %s: %s"),
-                                                  path, error->message);
-
-      g_warning ("%s", message);
-      g_signal_emit (store, signals[SIGNAL_SAVE_FAILED], 0, message);
-    }
-}
+/* ---- saving ----
+ * g_file_set_contents_full writes a temporary file, syncs it and renames
+ * it over the old one: a crash leaves the old list or the new one. It runs
+ * in a thread; one save at a time, so an older list never lands last. */
 
 static void
 ensure_parent (GFile *file)
@@ -166,19 +155,100 @@ ensure_parent (GFile *file)
     g_debug ("%s", error->message);
 }
 
+typedef struct {
+  char *text;
+  guint64 generation;
+} Snapshot;
+
+static void
+snapshot_free (gpointer data)
+{
+  Snapshot *snapshot = data;
+
+  g_free (snapshot->text);
+  g_free (snapshot);
+}
+
+static Snapshot *
+snapshot_new (BenchNodeStore *store)
+{
+  Snapshot *snapshot = g_new0 (Snapshot, 1);
+
+  snapshot->text = bench_node_store_serialize (G_LIST_MODEL (store->nodes));
+  snapshot->generation = ++store->generation;
+  return snapshot;
+}
+
+/* Any thread. A list older than the one on disk is not written. */
+static gboolean
+write_snapshot (BenchNodeStore *store, const Snapshot *snapshot, GError **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->write_lock);
+  g_autofree char *path = g_file_get_path (store->file);
+
+  if (snapshot->generation <= store->written)
+    return TRUE;
+  ensure_parent (store->file);
+  if (!g_file_set_contents_full (path, snapshot->text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                 error))
+    return FALSE;
+  store->written = snapshot->generation;
+  return TRUE;
+}
+
+static void
+save_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (!write_snapshot (BENCH_NODE_STORE (source), task_data, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void schedule_save (BenchNodeStore *store);
+
+static void
+on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  BenchNodeStore *store = BENCH_NODE_STORE (source);
+  g_autoptr(GError) error = NULL;
+
+  store->saving = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *path = g_file_get_parse_name (store->file);
+      g_autofree char *message = g_strdup_printf (_("The nodes could not be saved to %s: %s"),
+                                                  path, error->message);
+
+      g_warning ("%s", message);
+      g_signal_emit (store, signals[SIGNAL_SAVE_FAILED], 0, message);
+    }
+  if (store->save_again)
+    {
+      store->save_again = FALSE;
+      schedule_save (store);
+    }
+}
+
 static gboolean
 save_now (gpointer data)
 {
   BenchNodeStore *store = data;
-  char *text = bench_node_store_serialize (G_LIST_MODEL (store->nodes));
-  g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+  g_autoptr(GTask) task = NULL;
 
   store->save_source = 0;
-  ensure_parent (store->file);
-  /* A temporary file renamed over the old one: a crash leaves either. */
-  g_file_replace_contents_bytes_async (store->file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                       store->cancellable, on_saved, g_object_ref (store));
+  if (store->saving)
+    {
+      store->save_again = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  store->saving = TRUE;
+  task = g_task_new (store, NULL, on_saved, NULL);
+  g_task_set_source_tag (task, save_now);
+  g_task_set_task_data (task, snapshot_new (store), snapshot_free);
+  g_task_run_in_thread (task, save_in_thread);
   return G_SOURCE_REMOVE;
 }
 
@@ -193,17 +263,18 @@ void
 bench_node_store_flush (BenchNodeStore *store)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
+  Snapshot *snapshot;
 
-  if (store->save_source == 0)
+  /* A save running in a thread may not have written yet: write a newer
+   * list now, which that save will not overwrite. */
+  if (store->save_source == 0 && !store->save_again && !store->saving)
     return;
   g_clear_handle_id (&store->save_source, g_source_remove);
-  text = bench_node_store_serialize (G_LIST_MODEL (store->nodes));
-  ensure_parent (store->file);
-  if (!g_file_replace_contents (store->file, text, strlen (text), NULL, FALSE,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, NULL, &error))
+  store->save_again = FALSE;
+  snapshot = snapshot_new (store);
+  if (!write_snapshot (store, snapshot, &error))
     g_warning ("The nodes could not be saved: %s", error->message);
+  snapshot_free (snapshot);
 }
 
 static void
@@ -400,18 +471,24 @@ bench_node_store_dispose (GObject *object)
   BenchNodeStore *self = BENCH_NODE_STORE (object);
 
   bench_node_store_flush (self);
-  g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->nodes);
   g_clear_object (&self->demo_node);
   g_clear_object (&self->file);
-  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (bench_node_store_parent_class)->dispose (object);
+}
+
+static void
+bench_node_store_finalize (GObject *object)
+{
+  g_mutex_clear (&BENCH_NODE_STORE (object)->write_lock);
+  G_OBJECT_CLASS (bench_node_store_parent_class)->finalize (object);
 }
 
 static void
 bench_node_store_class_init (BenchNodeStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = bench_node_store_dispose;
+  G_OBJECT_CLASS (klass)->finalize = bench_node_store_finalize;
   signals[SIGNAL_SAVE_FAILED] =
     g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -421,7 +498,7 @@ static void
 bench_node_store_init (BenchNodeStore *self)
 {
   self->nodes = g_list_store_new (BENCH_TYPE_NODE);
-  self->cancellable = g_cancellable_new ();
+  g_mutex_init (&self->write_lock);
   g_signal_connect (self->nodes, "items-changed", G_CALLBACK (on_items_changed), self);
 }
 

@@ -183,15 +183,22 @@ on_retrieved (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean ok;
 
   g_signal_handlers_disconnect_by_data (run->operation, run);
+  /* The final response's counts, which may come with no "progress". */
   if (DIMSE_IS_MOVE_JOB (run->operation))
     {
+      DimseMoveJob *job = DIMSE_MOVE_JOB (run->operation);
+
       ok = dimse_move_finish (assoc, result, &run->status, &run->error);
-      add_failed_uids (run, dimse_move_job_get_failed_sop_instance_uids (DIMSE_MOVE_JOB (run->operation)));
+      on_move_progress (job, run);
+      add_failed_uids (run, dimse_move_job_get_failed_sop_instance_uids (job));
     }
   else
     {
+      DimseGetJob *job = DIMSE_GET_JOB (run->operation);
+
       ok = dimse_get_finish (assoc, result, &run->status, &run->error);
-      add_failed_uids (run, dimse_get_job_get_failed_sop_instance_uids (DIMSE_GET_JOB (run->operation)));
+      on_get_progress (job, run);
+      add_failed_uids (run, dimse_get_job_get_failed_sop_instance_uids (job));
     }
   g_mutex_lock (&run->lock);
   memcpy (run->base, run->counts, sizeof run->base);

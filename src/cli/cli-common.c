@@ -279,6 +279,12 @@ cli_traffic_free (CliTraffic *traffic)
   g_free (traffic);
 }
 
+DimseRecorder *
+cli_traffic_get_recorder (CliTraffic *traffic)
+{
+  return traffic->recorder;
+}
+
 guint
 cli_traffic_request_async (CliTraffic *traffic, const DimseAssociationParams *params,
                            const char *host, guint16 port, const DimseTimeouts *timeouts,

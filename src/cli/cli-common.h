@@ -57,6 +57,10 @@ typedef struct _CliTraffic CliTraffic;
 
 CliTraffic *cli_traffic_new (void);
 void        cli_traffic_free (CliTraffic *traffic);
+/* The recorder whose events are printed: for associations the engine
+ * opens itself (a C-MOVE's to its destination, see
+ * dimse_archive_set_recorder). */
+DimseRecorder *cli_traffic_get_recorder (CliTraffic *traffic);
 /* dimse_association_request_full_async with traffic's recorder (traffic
  * may be NULL: no printing): the A-ASSOCIATE-RQ as sent and its answer
  * (-AC, -RJ or A-ABORT) are printed as they go. Returns the association

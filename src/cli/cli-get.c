@@ -16,6 +16,10 @@
 #include "dimse-get.h"
 #include "dimse-status.h"
 
+/* PS3.7 §D.3.3.3: how many C-STORE sub-operations the peer may have us
+ * perform at once on the C-GET's association, so that they overlap. */
+#define GET_MAX_OPERATIONS_PERFORMED 16
+
 typedef struct {
   CliCommonOptions  options;
   CliPeer           peer;
@@ -232,6 +236,7 @@ run (Get *get)
 
   params = cli_common_options_build_params (&get->options, &get->peer);
   dimse_get_add_contexts (params, get->model_uid, NULL);
+  params->max_operations_performed = GET_MAX_OPERATIONS_PERFORMED;
   get->run = (CliQueryRun) { "get", get->options.verbose, g_main_loop_new (NULL, FALSE),
                             CLI_EXIT_FAILURE };
   get->cancellable = g_cancellable_new ();

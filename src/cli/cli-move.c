@@ -18,6 +18,10 @@
 #include "dimse-status.h"
 #include "dimse-store.h"
 
+/* PS3.7 §D.3.3.3: how many C-STORE sub-operations the peer's association to
+ * our Storage SCP may have outstanding, so that they overlap. */
+#define MOVE_MAX_OPERATIONS_PERFORMED 16
+
 typedef struct {
   CliCommonOptions  options;
   CliPeer           peer;
@@ -105,6 +109,7 @@ start_store_scp (Move *move, GError **error)
 
   if (move->options.max_pdu >= 0)
     dimse_acceptor_policy_set_max_pdu_length (policy, (guint32) move->options.max_pdu);
+  dimse_acceptor_policy_set_async_window (policy, 1, MOVE_MAX_OPERATIONS_PERFORMED);
   cli_common_options_get_timeouts (&move->options, &timeouts);
   move->server = dimse_server_new (policy, &timeouts);
   move->store = dimse_store_scp_new (move->out_dir);

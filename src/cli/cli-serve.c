@@ -313,6 +313,7 @@ start (Serve *serve, GError **error)
   if (serve->options.verbose)
     {
       serve->traffic = cli_traffic_new ();
+      dimse_archive_set_recorder (serve->archive, cli_traffic_get_recorder (serve->traffic));
       g_signal_connect (serve->archive, "sub-operation", G_CALLBACK (on_sub_operation), serve);
     }
   g_signal_connect (serve->server, "association-started", G_CALLBACK (on_association_started),

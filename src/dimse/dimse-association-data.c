@@ -675,6 +675,7 @@ send_or_defer (DimseAssociation *self, GPtrArray *buffers, GTask *task)
 
   if (!self->tx_streaming)
     {
+      emit_pdata_sent (self, buffers);
       dimse_association_send_buffers (self, buffers, task);
       return;
     }
@@ -694,7 +695,10 @@ send_deferred (DimseAssociation *self)
       if (self->closed)
         g_task_return_error (deferred->task, dimse_association_close_error (self));
       else
-        dimse_association_send_buffers (self, deferred->buffers, deferred->task);
+        {
+          emit_pdata_sent (self, deferred->buffers);
+          dimse_association_send_buffers (self, deferred->buffers, deferred->task);
+        }
       g_ptr_array_unref (deferred->buffers);
       g_object_unref (deferred->task);
       g_free (deferred);
@@ -730,7 +734,6 @@ prepare_message (DimseAssociation *self, guint8 pc_id, DimseMessage *msg, gboole
   dimse_association_response_sent (self, msg);
   dimse_association_drive (self, DIMSE_EVT9_P_DATA_REQUEST, NULL, NULL, NULL);
   g_signal_emit (self, dimse_association_signals[SIGNAL_MESSAGE_SENT], 0, pc_id, msg);
-  emit_pdata_sent (self, buffers);
   return g_steal_pointer (&buffers);
 }
 
@@ -882,6 +885,7 @@ dimse_association_send_message_streaming_async (DimseAssociation *self, guint8 p
   if (buffers == NULL)
     return;
   fragment = fragment_size (self->result->peer_max_pdu_length, NULL);
+  emit_pdata_sent (self, buffers);
   dimse_association_send_buffers (self, buffers, NULL);
   self->tx_streaming = TRUE;
   state = g_new0 (StreamSend, 1);

@@ -11,6 +11,7 @@
 #include "bench-node-editor.h"
 #include "bench-node-store.h"
 #include "bench-node-test.h"
+#include "bench-preferences.h"
 #include "dcm-uid.h"
 #include "ui-helpers.h"
 
@@ -142,6 +143,7 @@ test_add_node (void)
     g_autofree char *port = g_strdup_printf ("%u", closed_port);
     ui_type (ui_find_named (editor, "node-port"), port);
   }
+  ui_screenshot (editor, "node-editor");
   ui_click (ui_find_named (editor, "save-node"));
   g_assert_true (ui_wait_for (editor_closed, NULL, TEST_TIMEOUT_MS));
   node = bench_window_get_selected_node (window);
@@ -182,7 +184,6 @@ test_nodes_saved (void)
   g_assert_true (g_str_has_prefix (path, ui_get_home ()));
   g_assert_true (g_file_get_contents (path, &text, NULL, &error));
   g_assert_no_error (error);
-  g_test_message ("nodes.json: %s", text);
   nodes = bench_node_store_parse (text, strlen (text), &error);
   g_assert_no_error (error);
   /* The demo node is never saved. */
@@ -208,6 +209,51 @@ test_delete_and_undo (void)
                    "Closed port");
 }
 
+static gboolean
+scp_renamed (gpointer data)
+{
+  g_autofree char *state = NULL;
+  gboolean listening = FALSE;
+
+  g_object_get (bench_application_get_engine (ui_get_app ()), "storage-scp-state", &state,
+                "storage-scp-listening", &listening, NULL);
+  return listening && strstr (state, "Storage SCP BENCHTEST listening") != NULL;
+}
+
+static gboolean
+prefs_closed (gpointer data)
+{
+  return ui_find_window (BENCH_TYPE_PREFERENCES) == NULL;
+}
+
+static void
+test_preferences_local_ae (void)
+{
+  GtkWidget *prefs;
+  GtkWidget *row;
+
+  ui_activate (GTK_WIDGET (window), "app.preferences", NULL);
+  prefs = GTK_WIDGET (ui_find_window (BENCH_TYPE_PREFERENCES));
+  g_assert_nonnull (prefs);
+  row = ui_find_named (prefs, "local-ae-title");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "DIMSEBENCH");
+  ui_type (row, "BENCHTEST");
+  ui_run_for (500);
+  /* The row's apply button, shown once the user changed the text. */
+  ui_click (ui_find_of_type (row, GTK_TYPE_BUTTON));
+  g_assert_true (ui_wait_for (scp_renamed, NULL, TEST_TIMEOUT_MS));
+  g_assert_cmpstr (bench_engine_get_local_ae_title (bench_application_get_engine (ui_get_app ())),
+                   ==, "BENCHTEST");
+  ui_run_for (300);
+  g_assert_true (ui_has_text (prefs, "Storage SCP BENCHTEST listening"));
+  ui_screenshot (prefs, "preferences");
+  gtk_window_close (GTK_WINDOW (prefs));
+  g_assert_true (ui_wait_for (prefs_closed, NULL, TEST_TIMEOUT_MS));
+  /* The window's status line follows. */
+  g_assert_true (ui_has_text (ui_find_named (GTK_WIDGET (window), "scp-status"),
+                              "Storage SCP BENCHTEST listening"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -223,6 +269,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/nodes/node-test-of-closed-port-fails", test_node_test_closed_port);
   g_test_add_func ("/app/nodes/saved-as-json", test_nodes_saved);
   g_test_add_func ("/app/nodes/delete-and-undo", test_delete_and_undo);
+  g_test_add_func ("/app/preferences/local-ae-title", test_preferences_local_ae);
   status = g_test_run ();
   ui_stop_app ();
   return status;

@@ -284,6 +284,9 @@ ui_type (GtkWidget *editable, const char *text)
 {
   g_assert_true (GTK_IS_EDITABLE (editable));
   g_assert_true (gtk_widget_is_sensitive (editable));
+  /* Into the field first, as a click would: some widgets (AdwEntryRow's
+   * apply button) follow only what is typed while they have the focus. */
+  g_assert_true (gtk_widget_grab_focus (editable));
   gtk_editable_set_text (GTK_EDITABLE (editable), text);
   if (GTK_IS_SPIN_BUTTON (editable))
     gtk_spin_button_update (GTK_SPIN_BUTTON (editable));

@@ -48,7 +48,7 @@ char        *ui_collect_text (GtkWidget *root);
 /* Whether a drawable label under root contains text. */
 gboolean     ui_has_text (GtkWidget *root, const char *text);
 
-/* Sets the text of a GtkEditable (entry, AdwEntryRow, spin button). */
+/* Focuses a GtkEditable (entry, AdwEntryRow, spin button) and sets its text. */
 void         ui_type (GtkWidget *editable, const char *text);
 /* Clicks a button: asserts it is drawable and sensitive, activates it (as
  * Enter or Space would) and runs the main loop until it has been clicked. */

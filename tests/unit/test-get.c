@@ -23,7 +23,9 @@
 /* How the SCP answers a C-GET-RQ: n_instances C-STORE sub-operations, each
  * followed by a pending C-GET-RSP, then final_status; with wait_for_cancel
  * it stops after the first until the C-CANCEL-RQ arrives, then answers
- * Cancel. */
+ * Cancel. With final_without_remaining the final response has no Number
+ * of Remaining Sub-operations, as PS3.4 C.4.3.1.6 has it for Success and
+ * Warning. */
 typedef struct {
   GMainContext     *context;
   DimseServer      *server;
@@ -32,6 +34,7 @@ typedef struct {
   guint             n_instances;
   guint16           final_status;
   gboolean          wait_for_cancel;
+  gboolean          final_without_remaining;
   /* the request being answered */
   DimseAssociation *scp_assoc;
   DimseMessage     *scp_rq;
@@ -59,8 +62,9 @@ scp_send_rsp (Fixture *f, guint16 status)
 {
   g_autoptr(DimseMessage) rsp = dimse_message_new_response (f->scp_rq, status);
 
-  dimse_message_set_us (rsp, DCM_TAG_NUMBER_OF_REMAINING_SUBOPERATIONS,
-                        f->n_instances - f->n_sent);
+  if (status == STATUS_PENDING || !f->final_without_remaining)
+    dimse_message_set_us (rsp, DCM_TAG_NUMBER_OF_REMAINING_SUBOPERATIONS,
+                          f->n_instances - f->n_sent);
   dimse_message_set_us (rsp, DCM_TAG_NUMBER_OF_COMPLETED_SUBOPERATIONS, f->n_completed);
   dimse_message_set_us (rsp, DCM_TAG_NUMBER_OF_FAILED_SUBOPERATIONS, 0);
   dimse_message_set_us (rsp, DCM_TAG_NUMBER_OF_WARNING_SUBOPERATIONS, 0);
@@ -353,6 +357,31 @@ test_get_sub_operations (Fixture *f, gconstpointer data)
   assert_echo_works (f);
 }
 
+/* The last pending response said 1 remaining; the final Success, without
+ * the count, means none remain. */
+static void
+test_get_final_without_remaining (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseGetJob) job = dimse_get_job_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  Seen seen = { 0, paths, NULL };
+  guint16 status = 0xFFFF;
+
+  f->n_instances = 3;
+  f->final_without_remaining = TRUE;
+  fixture_associate (f);
+  g_signal_connect (job, "progress", G_CALLBACK (on_progress), &seen);
+  g_signal_connect (job, "instance-received", G_CALLBACK (on_instance), &seen);
+  g_assert_true (run_get (f, job, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 0x0000);
+  g_assert_cmpuint (seen.n_progress, ==, 3);
+  g_assert_cmpuint (dimse_get_job_get_n_completed (job), ==, 3);
+  g_assert_cmpuint (dimse_get_job_get_n_remaining (job), ==, 0);
+  g_assert_cmpuint (dimse_get_job_get_status (job), ==, 0x0000);
+}
+
 static void
 test_get_cancel (Fixture *f, gconstpointer data)
 {
@@ -467,6 +496,8 @@ main (int argc, char **argv)
   g_test_add_func ("/get/contexts/within-128", test_get_add_contexts_limit);
   g_test_add ("/get/sub-operations/stored-in-folder", Fixture, NULL, fixture_set_up,
               test_get_sub_operations, fixture_tear_down);
+  g_test_add ("/get/sub-operations/final-without-remaining", Fixture, NULL, fixture_set_up,
+              test_get_final_without_remaining, fixture_tear_down);
   g_test_add ("/get/cancel/ends-with-fe00", Fixture, NULL, fixture_set_up, test_get_cancel,
               fixture_tear_down);
   g_test_add ("/get/failure/status-error", Fixture, NULL, fixture_set_up, test_get_failure,

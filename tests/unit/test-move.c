@@ -28,7 +28,9 @@
  * final_status with the failed UIDs "1.2.3.<n>" in its data set; with
  * wait_for_cancel it stops after the first pending response until the
  * C-CANCEL-RQ arrives, then answers Cancel. A destination other than
- * KNOWN_DESTINATION is refused with A801 at once. */
+ * KNOWN_DESTINATION is refused with A801 at once. With
+ * final_without_remaining the last sub-operation has no pending response and
+ * the final one no Number of Remaining Sub-operations (PS3.4 C.4.2.1.6). */
 typedef struct {
   GMainContext     *context;
   DimseServer      *server;
@@ -37,6 +39,7 @@ typedef struct {
   guint             n_failed;
   guint16           final_status;
   gboolean          wait_for_cancel;
+  gboolean          final_without_remaining;
   /* what the SCP saw */
   DcmDataSet       *identifier;
   char             *move_destination;
@@ -107,6 +110,8 @@ scp_send_final (Fixture *f, guint16 status, guint done)
       return;
     }
   set_counts (rsp, f->n_pending - done, done - failed, failed, 0);
+  if (f->final_without_remaining)
+    dimse_message_remove (rsp, DCM_TAG_NUMBER_OF_REMAINING_SUBOPERATIONS);
   if (failed > 0)
     {
       g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
@@ -176,7 +181,7 @@ on_scp_request (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg, GFile 
                                                      G_CALLBACK (on_scp_cancelled), f, NULL);
       return;
     }
-  for (guint done = 1; done <= f->n_pending; done++)
+  for (guint done = 1; done <= f->n_pending - (f->final_without_remaining ? 1 : 0); done++)
     scp_send_pending (f, done);
   scp_send_final (f, f->final_status, f->n_pending);
 }
@@ -401,6 +406,31 @@ test_warning_failed_uids (Fixture *f, gconstpointer data)
   assert_usable (f);
 }
 
+/* The last pending response said 1 remaining; the final Warning, without
+ * the count, means none remain. */
+static void
+test_final_without_remaining (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseMoveJob) job = dimse_move_job_new ();
+  g_autoptr(GError) error = NULL;
+  Progress p = { 0 };
+  guint16 status = 0xFFFF;
+
+  f->n_pending = 3;
+  f->n_failed = 1;
+  f->final_status = STATUS_WARNING;
+  f->final_without_remaining = TRUE;
+  fixture_associate (f, TRUE);
+  g_assert_true (run_move (f, KNOWN_DESTINATION, NULL, job, &p, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, STATUS_WARNING);
+  assert_progress (&p, "2/1/0/0 1/2/0/0");
+  g_assert_cmpuint (dimse_move_job_get_n_remaining (job), ==, 0);
+  g_assert_cmpuint (dimse_move_job_get_n_completed (job), ==, 2);
+  g_assert_cmpuint (dimse_move_job_get_n_failed (job), ==, 1);
+  assert_usable (f);
+}
+
 static void
 test_destination_unknown (Fixture *f, gconstpointer data)
 {
@@ -497,6 +527,7 @@ main (int argc, char **argv)
   g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/move/status/success", test_success);
   ADD ("/move/status/warning/failed-uids", test_warning_failed_uids);
+  ADD ("/move/status/warning/final-without-remaining", test_final_without_remaining);
   ADD ("/move/status/destination-unknown", test_destination_unknown);
   ADD ("/move/cancellable/cancel", test_cancellable_cancels);
   ADD ("/move/cancellable/before", test_cancelled_before);

@@ -371,9 +371,10 @@ connect_destination (RetrieveOp *op)
 {
   g_autoptr(DimseAssociationParams) params = build_move_params (op);
 
-  dimse_association_request_async (params, op->destination->host, op->destination->port,
-                                   dimse_archive_get_timeouts (op->archive), NULL, NULL,
-                                   on_destination_associated, op);
+  dimse_association_request_full_async (params, op->destination->host, op->destination->port,
+                                        dimse_archive_get_timeouts (op->archive), NULL,
+                                        dimse_archive_get_recorder (op->archive), NULL,
+                                        on_destination_associated, op);
 }
 
 /* ---- the request ---- */

@@ -30,6 +30,7 @@ struct _DimseArchive
   GPtrArray         *calling_ae_titles;   /* char* */
   gboolean           accept_any;
   DimseTimeouts      timeouts;
+  DimseRecorder     *recorder;            /* of the C-MOVE associations, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (DimseArchive, dimse_archive, G_TYPE_OBJECT)
@@ -91,6 +92,7 @@ dimse_archive_finalize (GObject *object)
   g_free (self->ae_title);
   g_clear_object (&self->index);
   g_clear_object (&self->store);
+  g_clear_object (&self->recorder);
   g_hash_table_unref (self->nodes);
   g_ptr_array_unref (self->calling_ae_titles);
   G_OBJECT_CLASS (dimse_archive_parent_class)->finalize (object);
@@ -200,6 +202,21 @@ const DimseTimeouts *
 dimse_archive_get_timeouts (DimseArchive *archive)
 {
   return &archive->timeouts;
+}
+
+void
+dimse_archive_set_recorder (DimseArchive *archive, DimseRecorder *recorder)
+{
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  g_return_if_fail (recorder == NULL || DIMSE_IS_RECORDER (recorder));
+  g_set_object (&archive->recorder, recorder);
+}
+
+DimseRecorder *
+dimse_archive_get_recorder (DimseArchive *archive)
+{
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), NULL);
+  return archive->recorder;
 }
 
 /* ---- opening: the scan ---- */

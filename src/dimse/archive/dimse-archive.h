@@ -32,6 +32,13 @@ gboolean dimse_archive_open_finish (DimseArchive *archive, GAsyncResult *result,
  * C-MOVE opens to its destination (NULL: the defaults). Copied. */
 void     dimse_archive_set_timeouts (DimseArchive *archive, const DimseTimeouts *timeouts);
 
+/* The associations a C-MOVE opens to its destination are recorded in
+ * recorder (NULL: not recorded) from their A-ASSOCIATE-RQ on, so that a
+ * refused one shows too; the accepted associations are the server's, see
+ * dimse_association_set_recorder. */
+void           dimse_archive_set_recorder (DimseArchive *archive, DimseRecorder *recorder);
+DimseRecorder *dimse_archive_get_recorder (DimseArchive *archive);
+
 /* ---- who may talk to it ---- */
 /* A C-MOVE destination (replaces one with the same AE title). */
 void     dimse_archive_add_node (DimseArchive *archive, const char *ae_title,

@@ -7,6 +7,7 @@
 
 #include "dcm-uid.h"
 #include "dimse-request-loop.h"
+#include "dimse-status.h"
 #include "dimse-store.h"
 
 /* ---- the contexts ---- */
@@ -337,11 +338,30 @@ get_on_pending (GTask *task, DimseMessage *rsp)
   get_update_counts (dimse_request_loop_get_data (task), rsp);
 }
 
+/* PS3.4 C.4.3.1.6: a final Success or Warning response carries no Number of
+ * Remaining Sub-operations; nothing remains once it arrived. */
+static void
+get_clear_remaining (DimseGetJob *job, DimseMessage *rsp, guint16 status)
+{
+  DimseStatusClass status_class = dimse_status_class (status);
+  guint16 value;
+
+  if (status_class != DIMSE_STATUS_SUCCESS && status_class != DIMSE_STATUS_WARNING)
+    return;
+  if (dimse_message_get_us (rsp, DCM_TAG_NUMBER_OF_REMAINING_SUBOPERATIONS, &value)
+      || job->n_remaining == 0)
+    return;
+  job->n_remaining = 0;
+  g_object_notify_by_pspec (G_OBJECT (job), properties[PROP_N_REMAINING]);
+}
+
 static void
 get_on_final (GTask *task, DimseMessage *rsp, guint16 status)
 {
   GetState *state = dimse_request_loop_get_data (task);
 
+  if (state->job != NULL)
+    get_clear_remaining (state->job, rsp, status);
   get_update_counts (state, rsp);
   if (state->job == NULL)
     return;

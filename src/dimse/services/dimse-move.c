@@ -4,6 +4,7 @@
 #include "dimse-move.h"
 
 #include "dimse-request-loop.h"
+#include "dimse-status.h"
 
 /* ---- the job: progress for whoever watches ---- */
 
@@ -190,6 +191,23 @@ job_take_counts (DimseMoveJob *job, DimseMessage *rsp)
   dimse_request_loop_take_counts (G_OBJECT (job), rsp, fields, &properties[PROP_N_REMAINING]);
 }
 
+/* PS3.4 C.4.2.1.6: a final Success or Warning response carries no Number of
+ * Remaining Sub-operations; nothing remains once it arrived. */
+static void
+job_clear_remaining (DimseMoveJob *job, DimseMessage *rsp, guint16 status)
+{
+  DimseStatusClass status_class = dimse_status_class (status);
+  guint16 value;
+
+  if (status_class != DIMSE_STATUS_SUCCESS && status_class != DIMSE_STATUS_WARNING)
+    return;
+  if (dimse_message_get_us (rsp, DCM_TAG_NUMBER_OF_REMAINING_SUBOPERATIONS, &value)
+      || job->n_remaining == 0)
+    return;
+  job->n_remaining = 0;
+  g_object_notify_by_pspec (G_OBJECT (job), properties[PROP_N_REMAINING]);
+}
+
 /* ---- the operation ---- */
 
 /* PS3.4 C.4.2.1.3.1: the final response lists the instances whose
@@ -252,6 +270,7 @@ move_on_final (GTask *task, DimseMessage *rsp, guint16 status)
   if (job == NULL)
     return;
   g_object_freeze_notify (G_OBJECT (job));
+  job_clear_remaining (job, rsp, status);
   job_take_counts (job, rsp);
   job_take_failed_uids (job, DIMSE_ASSOCIATION (g_task_get_source_object (task)), rsp);
   job->status = status;

@@ -159,6 +159,14 @@ result_from_response (DimseAssociation *assoc, DimseCommandField request_command
       return NULL;
     }
   result->command = dimse_message_get_command_field (rsp);
+  /* PS3.7 §10.3: each request has its one response */
+  if (result->command != dimse_command_field_response (request_command))
+    {
+      g_set_error (error, DIMSE_ERROR, DIMSE_ERROR_MESSAGE_INVALID,
+                   "%s answered an %s-RQ with a %s.", dimse_association_get_peer_name (assoc),
+                   dimse_n_service_name (request_command), dimse_message_get_name (rsp));
+      return NULL;
+    }
   result->response = dimse_message_ref (rsp);
   result->data_set = dimse_request_loop_parse_data_set (rsp, &parse_error);
   if (parse_error != NULL)

@@ -4,8 +4,6 @@
 
 #include "dimse-store.h"
 
-#include <glib/gstdio.h>
-
 #include "dcm-error.h"
 #include "dcm-file.h"
 #include "dcm-uid.h"
@@ -66,22 +64,23 @@ map_data_set (const char *path, DcmDataSet *meta, DataSetSource *source, GError 
   g_autoptr(GBytes) all = NULL;
   guint64 group_length = 0;
   guint64 offset;
-  GStatBuf st;
+  gsize size;
 
   if (!dcm_data_set_get_uint64 (meta, DCM_TAG_FILE_META_INFORMATION_GROUP_LENGTH, 0,
                                 &group_length, NULL))
     return NULL;
   offset = PART10_GROUP_LENGTH_VALUE_END + group_length;
-  if (g_stat (path, &st) == 0 && (guint64) st.st_size > offset
-      && (guint64) st.st_size - offset > STORE_STREAM_THRESHOLD)
-    {
-      source->stream = open_data_set_stream (path, offset, error);
-      source->length = (guint64) st.st_size - offset;
-      return NULL;
-    }
+  /* Mapping reads nothing yet: it tells the size. */
   mapped = g_mapped_file_new (path, FALSE, error);
   if (mapped == NULL)
     return NULL;
+  size = g_mapped_file_get_length (mapped);
+  if (size > offset && size - offset > STORE_STREAM_THRESHOLD)
+    {
+      source->stream = open_data_set_stream (path, offset, error);
+      source->length = size - offset;
+      return NULL;
+    }
   all = g_mapped_file_get_bytes (mapped);
   if (offset > g_bytes_get_size (all))
     {

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
-#include <gio/gunixoutputstream.h>
 
 #include "dcm-error.h"
 #include "dcm-file.h"
@@ -27,10 +26,13 @@
  * long untouched: such a file was left by a process that died. */
 #define STORE_STALE_SECONDS (10 * 60)
 /* Finishing files (sync, rename, sync of the folder) is done at once
- * while it costs no more than this (a tmpfs, a disk with a fast cache);
- * once it costs more it goes to the writer thread, so that the main
- * context (other associations) does not wait for the disk. */
+ * while it costs no more than this on average (a tmpfs, a disk with a
+ * fast cache); when it costs more it goes to the writer thread, so that
+ * the main context (other associations) does not wait for the disk. The
+ * average moves by 1/STORE_COST_WEIGHT of each new cost, so that a single
+ * delay (the process preempted) does not count. */
 #define STORE_INLINE_MAX_USEC 2000
+#define STORE_COST_WEIGHT 8
 
 struct _DimseStoreScp {
   GObject       parent_instance;
@@ -42,13 +44,29 @@ struct _DimseStoreScp {
    * "closed" removes it) → its StoreJob */
   GHashTable   *arriving;
   int           folder_fd;  /* for its syncs; -1 until the first file */
-  gboolean      slow_sync;  /* files are finished by the writer thread */
+  gboolean      background; /* files always finished by the writer thread */
+  gint          sync_cost;  /* µs, the moving average (atomic: the writer sets it) */
+  guint         n_in_writer; /* jobs given to the writer, not yet answered */
   /* StoreJob* for the writer thread, or writer_stop */
   GAsyncQueue  *queue;
   GThread      *writer;
 };
 
 G_DEFINE_FINAL_TYPE (DimseStoreScp, dimse_store_scp, G_TYPE_OBJECT)
+
+/* The temporary file as the stream the association writes to: plain
+ * write(2) calls, and the descriptor at hand for fsync(2). */
+#define DIMSE_TYPE_STORE_FILE_STREAM (dimse_store_file_stream_get_type ())
+G_DECLARE_FINAL_TYPE (DimseStoreFileStream, dimse_store_file_stream, DIMSE, STORE_FILE_STREAM,
+                      GOutputStream)
+
+struct _DimseStoreFileStream {
+  GOutputStream parent_instance;
+  int           fd;
+  char         *path;
+};
+
+G_DEFINE_FINAL_TYPE (DimseStoreFileStream, dimse_store_file_stream, G_TYPE_OUTPUT_STREAM)
 
 enum {
   SIGNAL_INSTANCE_STORED,
@@ -72,6 +90,7 @@ typedef struct {
   DimseStoreDuplicatePolicy duplicate_policy;
   char             *path;            /* the file written */
   gboolean          kept_earlier;    /* DIMSE_STORE_DUPLICATE_KEEP_FIRST found one */
+  gboolean          in_writer;       /* finished by the writer thread */
   GError           *error;           /* the writer's */
 } StoreJob;
 
@@ -133,6 +152,83 @@ dimse_store_uid_is_safe_file_name (const char *uid)
         return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+fail_errno (GError **error, int saved_errno, const char *what, const char *path)
+{
+  g_set_error (error, DCM_ERROR, DCM_ERROR_IO, "Cannot %s “%s”: %s.", what, path,
+               g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* ---- the temporary file's stream ---- */
+
+static gssize
+dimse_store_file_stream_write (GOutputStream *stream, const void *buffer, gsize count,
+                               GCancellable *cancellable, GError **error)
+{
+  DimseStoreFileStream *self = DIMSE_STORE_FILE_STREAM (stream);
+  gssize n;
+
+  (void) cancellable;
+  do
+    n = write (self->fd, buffer, count);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    fail_errno (error, errno, "write", self->path);
+  return n;
+}
+
+static gboolean
+dimse_store_file_stream_close (GOutputStream *stream, GCancellable *cancellable, GError **error)
+{
+  DimseStoreFileStream *self = DIMSE_STORE_FILE_STREAM (stream);
+  int fd = self->fd;
+
+  (void) cancellable;
+  self->fd = -1;
+  if (fd >= 0 && close (fd) != 0)
+    return fail_errno (error, errno, "write", self->path);
+  return TRUE;
+}
+
+static void
+dimse_store_file_stream_finalize (GObject *object)
+{
+  DimseStoreFileStream *self = DIMSE_STORE_FILE_STREAM (object);
+
+  if (self->fd >= 0)
+    close (self->fd);
+  g_free (self->path);
+  G_OBJECT_CLASS (dimse_store_file_stream_parent_class)->finalize (object);
+}
+
+static void
+dimse_store_file_stream_class_init (DimseStoreFileStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GOutputStreamClass *stream_class = G_OUTPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = dimse_store_file_stream_finalize;
+  stream_class->write_fn = dimse_store_file_stream_write;
+  stream_class->close_fn = dimse_store_file_stream_close;
+}
+
+static void
+dimse_store_file_stream_init (DimseStoreFileStream *self)
+{
+  self->fd = -1;
+}
+
+static GOutputStream *
+dimse_store_file_stream_new (int fd, const char *path)
+{
+  DimseStoreFileStream *self = g_object_new (DIMSE_TYPE_STORE_FILE_STREAM, NULL);
+
+  self->fd = fd;
+  self->path = g_strdup (path);
+  return G_OUTPUT_STREAM (self);
 }
 
 /* ---- the SCP ---- */
@@ -247,15 +343,7 @@ void
 dimse_store_scp_set_background_sync (DimseStoreScp *scp, gboolean background)
 {
   g_return_if_fail (DIMSE_IS_STORE_SCP (scp));
-  scp->slow_sync = background;
-}
-
-static gboolean
-fail_errno (GError **error, int saved_errno, const char *what, const char *path)
-{
-  g_set_error (error, DCM_ERROR, DCM_ERROR_IO, "Cannot %s “%s”: %s.", what, path,
-               g_strerror (saved_errno));
-  return FALSE;
+  scp->background = background;
 }
 
 /* Preamble, "DICM" and the File Meta Information (PS3.10 §7.1). */
@@ -320,7 +408,7 @@ put_in_place (StoreJob *job, const char *final_path, GError **error)
 static gboolean
 finish_file (StoreJob *job, const char *folder)
 {
-  int fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (job->stream));
+  int fd = DIMSE_STORE_FILE_STREAM (job->stream)->fd;
   g_autofree char *file_name = NULL;
   g_autofree char *final_path = NULL;
   gboolean changed;
@@ -342,17 +430,31 @@ finish_file (StoreJob *job, const char *folder)
 
 static gboolean deliver_batch (gpointer user_data);
 
+static void
+note_cost (DimseStoreScp *self, gint64 start)
+{
+  gint64 cost = MIN (g_get_monotonic_time () - start, (gint64) G_MAXINT / 2);
+  gint average = g_atomic_int_get (&self->sync_cost);
+
+  g_atomic_int_set (&self->sync_cost, average + (gint) ((cost - average) / STORE_COST_WEIGHT));
+}
+
 /* Finishes the files of batch; all of them share one sync of the folder. */
 static void
 finish_batch (DimseStoreScp *self, GPtrArray *batch)
 {
   g_autoptr(GError) error = NULL;
   gboolean changed = FALSE;
+  gint64 start = g_get_monotonic_time ();
 
   for (guint i = 0; i < batch->len; i++)
     changed |= finish_file (batch->pdata[i], self->folder);
   if (!changed || sync_folder (self, &error))
-    return;
+    {
+      note_cost (self, start);
+      return;
+    }
+  note_cost (self, start);
   for (guint i = 0; i < batch->len; i++)
     {
       StoreJob *job = batch->pdata[i];
@@ -397,26 +499,27 @@ static void
 queue_job (DimseStoreScp *self, StoreJob *job)
 {
   GPtrArray *batch;
-  gint64 start;
 
   job->scp = g_object_ref (self);
   job->duplicate_policy = self->duplicate_policy;
   self->n_pending++;
   if (self->folder_fd < 0)
     self->folder_fd = g_open (self->folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (self->slow_sync)
+  /* While the writer has files, the next ones follow them: an instance
+   * stored twice is finished in the order it arrived. */
+  if (self->background || self->n_in_writer > 0
+      || g_atomic_int_get (&self->sync_cost) > STORE_INLINE_MAX_USEC)
     {
+      job->in_writer = TRUE;
+      self->n_in_writer++;
       if (self->writer == NULL)
         self->writer = g_thread_new ("dimse-store", writer_main, self);
       g_async_queue_push (self->queue, job);
       return;
     }
-  start = g_get_monotonic_time ();
   batch = g_ptr_array_new ();
   g_ptr_array_add (batch, job);
   finish_batch (self, batch);
-  if (g_get_monotonic_time () - start > STORE_INLINE_MAX_USEC)
-    self->slow_sync = TRUE;
   deliver_batch (batch);
 }
 
@@ -504,6 +607,8 @@ deliver_batch (gpointer user_data)
       g_autoptr(StoreJob) job = batch->pdata[i];
 
       self->n_pending--;
+      if (job->in_writer)
+        self->n_in_writer--;
       if (job->error != NULL)
         {
           g_autofree char *comment = io_failure_comment (job->error->message);
@@ -638,7 +743,7 @@ data_set_sink (DimseAssociation *assoc, guint8 pc_id, DimseMessage *command,
       g_clear_pointer (&job->temporary_path, g_free);
       return NULL;
     }
-  job->stream = g_unix_output_stream_new (fd, TRUE);
+  job->stream = dimse_store_file_stream_new (fd, job->temporary_path);
   if (!g_output_stream_write_all (job->stream, header->data, header->len, NULL, NULL, error))
     return NULL;
   return g_object_ref (job->stream);

@@ -21,9 +21,10 @@ G_BEGIN_DECLS
  * Meta Information built from the command's Affected SOP Class and
  * Instance UIDs and the context's transfer syntax (PS3.10 §7.1); the data
  * set's fragments are appended to it as they arrive, so it is never held
- * in memory. Once it is whole, a writer thread syncs the file, renames it
- * to <folder>/<SOP Instance UID>.dcm (mode 0644) and syncs the folder —
- * once for all the files renamed together — before the response is sent
+ * in memory. Once it is whole, the file is synced, renamed to
+ * <folder>/<SOP Instance UID>.dcm (mode 0644) and the folder synced — by
+ * a writer thread when that is slow, once for all the files it renames
+ * together — before the response is sent
  * (issue #9: nothing is answered Success that a crash could lose). When
  * the folder cannot take it (the temporary file cannot be made, the disk
  * fills up) the request is answered with Out of Resources (A700) and an
@@ -63,9 +64,9 @@ void           dimse_store_scp_set_duplicate_policy (DimseStoreScp *scp,
                                                      DimseStoreDuplicatePolicy policy);
 DimseStoreDuplicatePolicy dimse_store_scp_get_duplicate_policy (DimseStoreScp *scp);
 /* Files are finished (synced, renamed, the folder synced) at once while
- * that is quick, and by a writer thread once it is seen to take over 2 ms;
- * TRUE sends them to the writer thread from the start (a folder known to
- * be on a slow disk). */
+ * that is quick, and by a writer thread while it takes over 2 ms on
+ * average; TRUE sends them all to the writer thread (a folder known to be
+ * on a slow disk). */
 void           dimse_store_scp_set_background_sync (DimseStoreScp *scp, gboolean background);
 /* TRUE when uid may name a file in the folder: 1 to 64 digits and dots,
  * no empty component (so neither "." nor ".." nor a leading dot). Leading

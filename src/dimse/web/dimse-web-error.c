@@ -116,10 +116,8 @@ is_transport_error (const GError *error)
     case G_IO_ERROR_CONNECTION_REFUSED:
     case G_IO_ERROR_HOST_UNREACHABLE:
     case G_IO_ERROR_NETWORK_UNREACHABLE:
-    case G_IO_ERROR_HOST_NOT_FOUND:
     case G_IO_ERROR_TIMED_OUT:
     case G_IO_ERROR_CONNECTION_CLOSED:
-    case G_IO_ERROR_BROKEN_PIPE:
     case G_IO_ERROR_NOT_CONNECTED:
     case G_IO_ERROR_PROXY_FAILED:
       return TRUE;

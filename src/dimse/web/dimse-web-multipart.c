@@ -123,7 +123,19 @@ fail (DimseWebMultipart *self, GError **error, const char *format, ...)
 static const guint8 *
 find (const guint8 *haystack, gsize len, const char *needle, gsize needle_len)
 {
-  return needle_len <= len ? memmem (haystack, len, needle, needle_len) : NULL;
+  const guint8 *p = haystack;
+  const guint8 *end = haystack + len;
+
+  while (needle_len <= (gsize) (end - p))
+    {
+      p = memchr (p, needle[0], (gsize) (end - p) - needle_len + 1);
+      if (p == NULL)
+        return NULL;
+      if (memcmp (p, needle, needle_len) == 0)
+        return p;
+      p++;
+    }
+  return NULL;
 }
 
 /* ---- one step of each state; each returns FALSE on error and sets

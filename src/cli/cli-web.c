@@ -1,0 +1,145 @@
+/* cli-web.c — the options and the URL of the DICOMweb subcommands */
+#include "config.h"
+
+#include "cli-web.h"
+
+#include <string.h>
+
+#include "cli-private.h"
+
+void
+cli_web_options_clear (CliWebOptions *opts)
+{
+  g_clear_pointer (&opts->user, g_free);
+  if (opts->password != NULL)
+    memset (opts->password, 0, strlen (opts->password));
+  g_clear_pointer (&opts->password, g_free);
+  g_clear_pointer (&opts->token, g_free);
+  g_clear_pointer (&opts->ca, g_free);
+}
+
+void
+cli_web_options_add (CliWebOptions *opts, GOptionContext *context)
+{
+  const GOptionEntry entries[] = {
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &opts->timeout_s,
+      N_("Seconds to wait for the connection and for each read (default 60)"), N_("SECONDS") },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose,
+      N_("Print every HTTP request with its status, size and time to stderr"), NULL },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &opts->user,
+      N_("HTTP basic authentication as USER (the password from --password or "
+         "$" CLI_WEB_PASSWORD_ENV ")"), N_("USER") },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &opts->password,
+      N_("The password for --user (better: $" CLI_WEB_PASSWORD_ENV ")"), N_("PASSWORD") },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &opts->token,
+      N_("A bearer token (better: $" CLI_WEB_TOKEN_ENV ")"), N_("TOKEN") },
+    { "ca", 0, 0, G_OPTION_ARG_FILENAME, &opts->ca,
+      N_("For https: trust the CA certificates of this PEM file instead of the system's"),
+      N_("FILE") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+static void
+on_exchange (DimseWebClient *client, const char *method, const char *url, guint status,
+             guint64 bytes, gint64 duration_us, gpointer user_data)
+{
+  (void) client;
+  (void) user_data;
+  g_printerr ("%s %s → %u, %" G_GUINT64_FORMAT " bytes, %.1f ms\n", method, url, status, bytes,
+              (double) duration_us / 1000.0);
+}
+
+static gboolean
+apply_options (CliWebOptions *opts, DimseWebClient *client, GError **error)
+{
+  const char *password = opts->password != NULL ? opts->password
+                                                : g_getenv (CLI_WEB_PASSWORD_ENV);
+  const char *token = opts->token != NULL ? opts->token : g_getenv (CLI_WEB_TOKEN_ENV);
+
+  if (opts->timeout_s < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--timeout must be a number of seconds, not %d."), opts->timeout_s);
+      return FALSE;
+    }
+  if (opts->user != NULL && opts->token != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Give --user or --token, not both."));
+      return FALSE;
+    }
+  if (opts->timeout_s > 0)
+    dimse_web_client_set_timeout (client, (guint) opts->timeout_s);
+  if (opts->user != NULL)
+    dimse_web_client_set_basic_auth (client, opts->user, password);
+  else if (token != NULL && *token != '\0')
+    dimse_web_client_set_bearer_token (client, token);
+  if (opts->ca != NULL && !dimse_web_client_set_ca_file (client, opts->ca, error))
+    return FALSE;
+  if (opts->verbose)
+    g_signal_connect (client, "exchange", G_CALLBACK (on_exchange), NULL);
+  return TRUE;
+}
+
+DimseWebClient *
+cli_web_client_new (CliWebOptions *opts, int argc, char **argv, gboolean rest_ok,
+                    GError **error)
+{
+  g_autoptr(DimseWebClient) client = NULL;
+
+  if (argc < 2 || (argc > 2 && !rest_ok))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("Give the DICOMweb service's base URL, such as "
+                     "http://127.0.0.1:8042/dicom-web (see --help)."));
+      return NULL;
+    }
+  client = dimse_web_client_new (argv[1], error);
+  if (client == NULL || !apply_options (opts, client, error))
+    return NULL;
+  return g_steal_pointer (&client);
+}
+
+int
+cli_web_exit_status (const GError *error)
+{
+  if (g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_CONNECTION)
+      || g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_UNAUTHORIZED)
+      || g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_FORBIDDEN))
+    return CLI_EXIT_REFUSED;
+  return CLI_EXIT_FAILURE;
+}
+
+void
+cli_web_print_data_set (GString *out, DcmDataSet *ds, guint depth)
+{
+  for (guint i = 0; i < dcm_data_set_n_elements (ds); i++)
+    {
+      const DcmElement *el = dcm_data_set_nth (ds, i);
+      const char *keyword = dcm_dict_keyword (el->tag);
+      g_autofree char *tag_text = dcm_describe_tag (el->tag);
+      g_autofree char *value = NULL;
+
+      g_string_append_printf (out, "%*s%s:", (int) depth * 2, "",
+                              keyword != NULL && *keyword != '\0' ? keyword : tag_text);
+      if (el->kind == DCM_VALUE_ITEMS)
+        {
+          g_string_append_c (out, '\n');
+          for (guint j = 0; j < el->value.items->len; j++)
+            {
+              g_string_append_printf (out, "%*s[%u]\n", (int) depth * 2 + 2, "", j);
+              cli_web_print_data_set (out, g_ptr_array_index (el->value.items, j), depth + 2);
+            }
+          continue;
+        }
+      if (el->kind != DCM_VALUE_EMPTY)
+        value = dcm_data_set_get_value_string (ds, el->tag, NULL);
+      if (value == NULL && el->kind == DCM_VALUE_BULK && el->value.bulk->uri != NULL)
+        value = g_strdup_printf (_("(bulk data at %s)"), el->value.bulk->uri);
+      g_string_append_printf (out, "%s%s\n", value != NULL && *value != '\0' ? " " : "",
+                              value != NULL ? value : "");
+    }
+}

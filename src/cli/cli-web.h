@@ -1,0 +1,38 @@
+/* cli-web.h — what `dimse qido`, `dimse wado` and `dimse stow` share: the
+ * URL argument, the options of a DICOMweb client and the exit status of
+ * an error */
+#pragma once
+
+#include "dimse-web-client.h"
+
+G_BEGIN_DECLS
+
+/* Where --password and --token are read from when not given, so that
+ * they need not be on a command line others can see. */
+#define CLI_WEB_PASSWORD_ENV "DIMSE_WEB_PASSWORD"
+#define CLI_WEB_TOKEN_ENV "DIMSE_WEB_TOKEN"
+
+typedef struct {
+  gint      timeout_s;  /* --timeout; 0: the client's default */
+  gboolean  verbose;    /* -v: every request and its status on stderr */
+  char     *user;       /* --user */
+  char     *password;   /* --password or $DIMSE_WEB_PASSWORD */
+  char     *token;      /* --token or $DIMSE_WEB_TOKEN */
+  char     *ca;         /* --ca */
+} CliWebOptions;
+
+void            cli_web_options_clear (CliWebOptions *opts);
+/* Adds --timeout, -v, --user, --password, --token and --ca. */
+void            cli_web_options_add (CliWebOptions *opts, GOptionContext *context);
+/* After the options: exactly one URL left in argv (then the rest, when
+ * rest_ok), and a client for it with the options applied. */
+DimseWebClient *cli_web_client_new (CliWebOptions *opts, int argc, char **argv,
+                                    gboolean rest_ok, GError **error);
+/* CLI_EXIT_REFUSED when the server could not be reached or refused us
+ * (401, 403), CLI_EXIT_FAILURE otherwise. */
+int             cli_web_exit_status (const GError *error);
+/* A data set as `dimse find` prints a match: "Keyword: value" lines,
+ * items indented. */
+void            cli_web_print_data_set (GString *out, DcmDataSet *ds, guint depth);
+
+G_END_DECLS
