@@ -258,7 +258,8 @@ rescan (BenchLocalPage *self)
   g_list_store_remove_all (self->patients);
   gtk_label_set_text (self->folder_label, folder != NULL ? folder : "");
   description = g_strdup_printf (_("Instances that nodes send to %s on port %u — by C-MOVE to "
-                                   "it or C-STORE — appear here."),
+                                   "it or C-STORE — appear here. Drop DICOM files on this page "
+                                   "to send them to a node."),
                                  bench_engine_get_local_ae_title (self->engine),
                                  bench_engine_get_local_port (self->engine));
   adw_status_page_set_description (self->empty_page, description);
@@ -459,10 +460,12 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *first_failure = NULL;
   g_autofree char *text = NULL;
   guint n_failed = 0;
+  BenchSendOp *op = BENCH_SEND_OP (source);
+  guint n_files = bench_send_op_get_n_files (op);
 
   gtk_widget_set_visible (self->send_box, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), TRUE);
-  if (!bench_send_op_run_finish (BENCH_SEND_OP (source), result, &n_failed, &first_failure,
+  if (!bench_send_op_run_finish (op, result, &n_failed, &first_failure,
                                  &error))
     text = g_strdup_printf (_("Sending failed: %s"), error->message);
   else if (n_failed > 0)
@@ -470,15 +473,30 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
                                          "%u instances were not stored: %s", n_failed),
                             n_failed, first_failure);
   else
-    text = g_strdup (_("Sent"));
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u instance sent to %s",
+                                         "%u instances sent to %s", n_files),
+                            n_files, bench_send_op_get_node_name (op));
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+send_records (BenchLocalPage *self, BenchNode *node, GPtrArray *records)
+{
+  g_autoptr(BenchSendOp) op = bench_send_op_new (self->engine, node, records);
+
+  g_signal_connect_object (op, "progress", G_CALLBACK (on_send_progress), self, 0);
+  on_send_progress (op, 0, 0, records->len, self);
+  gtk_widget_set_visible (self->send_box, TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), FALSE);
+  g_clear_object (&self->send_cancellable);
+  self->send_cancellable = g_cancellable_new ();
+  bench_send_op_run_async (op, self->send_cancellable, on_sent, g_object_ref (self));
 }
 
 static void
 send_to (BenchLocalPage *self, const char *node_id)
 {
   g_autoptr(GPtrArray) records = selected_records (self);
-  g_autoptr(BenchSendOp) op = NULL;
   BenchNode *node = NULL;
 
   for (guint i = 0; i < g_list_model_get_n_items (self->nodes) && node == NULL; i++)
@@ -494,14 +512,128 @@ send_to (BenchLocalPage *self, const char *node_id)
                                    adw_toast_new (_("Select what to send first")));
       return;
     }
-  op = bench_send_op_new (self->engine, node, records);
-  g_signal_connect_object (op, "progress", G_CALLBACK (on_send_progress), self, 0);
-  on_send_progress (op, 0, 0, records->len, self);
-  gtk_widget_set_visible (self->send_box, TRUE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), FALSE);
-  g_clear_object (&self->send_cancellable);
-  self->send_cancellable = g_cancellable_new ();
-  bench_send_op_run_async (op, self->send_cancellable, on_sent, g_object_ref (self));
+  send_records (self, node, records);
+}
+
+/* ---- files dropped from the file manager, sent to a node ---- */
+
+static void
+collect_dropped (const char *path, GPtrArray *records, guint depth)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GDir) dir = depth < 4 ? g_dir_open (path, 0, NULL) : NULL;
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          if (name[0] != '.')
+            collect_dropped (child, records, depth + 1);
+        }
+      return;
+    }
+  {
+    BenchLocalRecord *record = bench_local_record_read (path, NULL, NULL);
+
+    if (record != NULL)
+      g_ptr_array_add (records, record);
+  }
+}
+
+/* In a thread of GIO's pool: which of the dropped files are DICOM. */
+static void
+read_dropped (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  char **paths = task_data;
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) bench_local_record_free);
+
+  (void) source;
+  (void) cancellable;
+  for (guint i = 0; paths[i] != NULL; i++)
+    collect_dropped (paths[i], records, 0);
+  g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_dropped_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  BenchLocalPage *self = BENCH_LOCAL_PAGE (source);
+  g_autoptr(BenchNode) node = user_data;
+  g_autoptr(GPtrArray) records = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (records == NULL || records->len == 0)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("None of the dropped files is DICOM")));
+      return;
+    }
+  send_records (self, node, records);
+}
+
+static void
+on_drop_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  BenchLocalPage *self = user_data;
+  GtkDropDown *nodes = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+  BenchNode *node = gtk_drop_down_get_selected_item (nodes);
+  char **paths = g_object_get_data (G_OBJECT (dialog), "paths");
+  g_autoptr(GTask) task = NULL;
+
+  if (g_strcmp0 (response, "send") != 0 || node == NULL)
+    return;
+  task = g_task_new (self, NULL, on_dropped_read, g_object_ref (node));
+  g_task_set_task_data (task, g_strdupv (paths), (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, read_dropped);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, gpointer user_data)
+{
+  BenchLocalPage *self = user_data;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GtkWidget *dialog;
+  GtkWidget *nodes;
+  guint n = 0;
+  g_auto(GStrv) paths = NULL;
+
+  (void) target;
+  (void) x;
+  (void) y;
+  for (GSList *l = gdk_file_list_get_files (g_value_get_boxed (value)); l != NULL; l = l->next)
+    {
+      g_autofree char *path = g_file_get_path (l->data);
+
+      if (path != NULL)
+        {
+          g_strv_builder_add (builder, path);
+          n++;
+        }
+    }
+  if (n == 0 || g_list_model_get_n_items (self->nodes) == 0)
+    return FALSE;
+  paths = g_strv_builder_end (builder);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL,
+                                   NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog),
+                                     g_dngettext (GETTEXT_PACKAGE, "Send %u Dropped Item?",
+                                                  "Send %u Dropped Items?", n), n);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               _("The DICOM files among them are sent by C-STORE to this node:"));
+  nodes = gtk_drop_down_new (g_object_ref (self->nodes),
+                             gtk_property_expression_new (BENCH_TYPE_NODE, NULL, "name"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), nodes);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "send", _("_Send"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "send",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "send");
+  g_object_set_data_full (G_OBJECT (dialog), "paths", g_steal_pointer (&paths),
+                          (GDestroyNotify) g_strfreev);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_drop_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 static void
@@ -594,6 +726,8 @@ bench_local_page_class_init (BenchLocalPageClass *klass)
 static void
 bench_local_page_init (BenchLocalPage *self)
 {
+  GtkDropTarget *target;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->patients = g_list_store_new (BENCH_TYPE_LOCAL_ENTRY);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -602,6 +736,9 @@ bench_local_page_init (BenchLocalPage *self)
   self->reader->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) bench_local_record_free);
   self->reader->page = self;
   setup_columns (self);
+  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (target, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 }
 
 GtkWidget *

@@ -18,15 +18,15 @@ typedef struct {
 } ColumnInfo;
 
 static const ColumnInfo column_info[BENCH_QUERY_N_COLUMNS] = {
-  [BENCH_QUERY_COLUMN_NAME]        = { N_("Patient"), 200, TRUE, TRUE },
-  [BENCH_QUERY_COLUMN_PATIENT_ID]  = { N_("Patient ID"), 96, TRUE, FALSE },
-  [BENCH_QUERY_COLUMN_BIRTH_DATE]  = { N_("Birth Date"), 96, TRUE, FALSE },
-  [BENCH_QUERY_COLUMN_DATE]        = { N_("Date"), 96, TRUE, FALSE },
-  [BENCH_QUERY_COLUMN_DESCRIPTION] = { N_("Description"), 170, TRUE, TRUE },
-  [BENCH_QUERY_COLUMN_MODALITY]    = { N_("Modality"), 76, TRUE, FALSE },
-  [BENCH_QUERY_COLUMN_ACCESSION]   = { N_("Accession"), 96, TRUE, FALSE },
+  [BENCH_QUERY_COLUMN_NAME]        = { N_("Patient"), 180, TRUE, TRUE },
+  [BENCH_QUERY_COLUMN_PATIENT_ID]  = { N_("Patient ID"), 90, TRUE, FALSE },
+  [BENCH_QUERY_COLUMN_BIRTH_DATE]  = { N_("Birth Date"), 90, TRUE, FALSE },
+  [BENCH_QUERY_COLUMN_DATE]        = { N_("Date"), 90, TRUE, FALSE },
+  [BENCH_QUERY_COLUMN_DESCRIPTION] = { N_("Description"), 150, TRUE, TRUE },
+  [BENCH_QUERY_COLUMN_MODALITY]    = { N_("Modality"), 70, TRUE, FALSE },
+  [BENCH_QUERY_COLUMN_ACCESSION]   = { N_("Accession"), 90, TRUE, FALSE },
   [BENCH_QUERY_COLUMN_REFERRING]   = { N_("Referring Physician"), 170, FALSE, FALSE },
-  [BENCH_QUERY_COLUMN_COUNT]       = { N_("Series and Instances"), 160, TRUE, FALSE },
+  [BENCH_QUERY_COLUMN_COUNT]       = { N_("Series and Instances"), 170, TRUE, FALSE },
 };
 
 static BenchQueryItem *
@@ -277,6 +277,18 @@ unbind_name_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpo
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (list_item)), NULL);
 }
 
+/* Enter or a double click opens a row, or closes it. */
+static void
+on_activate (GtkColumnView *view, guint position, gpointer user_data)
+{
+  BenchQueryPage *self = user_data;
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+
+  (void) view;
+  if (row != NULL && gtk_tree_list_row_is_expandable (row))
+    gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
+}
+
 /* ---- the columns ---- */
 
 static int
@@ -361,6 +373,7 @@ bench_query_tree_setup (BenchQueryPage *self)
   gtk_sort_list_model_set_incremental (self->sorted, TRUE);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->column_view, "activate", G_CALLBACK (on_activate), self);
   setup_column_chooser (self);
   self->row_popover = gtk_popover_menu_new_from_model (self->row_menu);
   gtk_popover_set_has_arrow (GTK_POPOVER (self->row_popover), FALSE);

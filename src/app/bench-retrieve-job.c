@@ -220,7 +220,9 @@ _bench_retrieve_job_finish (BenchRetrieveJob *self, guint16 status, const GError
   else if (dimse_status_class (status) == DIMSE_STATUS_WARNING
            || self->counts[BENCH_RETRIEVE_FAILED] > 0 || self->counts[BENCH_RETRIEVE_WARNING] > 0)
     {
-      self->error = g_strdup (dimse_status_meaning (status, DIMSE_C_MOVE_RSP));
+      self->error = g_strdup (dimse_status_meaning (status,
+                                                    self->peer->retrieve_method == BENCH_RETRIEVE_GET
+                                                    ? DIMSE_C_GET_RSP : DIMSE_C_MOVE_RSP));
       state = BENCH_RETRIEVE_JOB_WARNING;
     }
   else

@@ -119,6 +119,18 @@ bench_send_op_new (BenchEngine *engine, BenchNode *node, GPtrArray *records)
   return self;
 }
 
+const char *
+bench_send_op_get_node_name (BenchSendOp *op)
+{
+  return op->peer->name;
+}
+
+guint
+bench_send_op_get_n_files (BenchSendOp *op)
+{
+  return op->files->len;
+}
+
 /* ---- the run ---- */
 
 static void

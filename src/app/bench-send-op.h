@@ -24,6 +24,8 @@ void         bench_send_op_run_async (BenchSendOp *op, GCancellable *cancellable
 /* TRUE once every file had its response (*out_failed of them were not
  * stored, with the first failure's words in *out_first_failure, may be
  * NULL); FALSE with the association's error. */
+const char  *bench_send_op_get_node_name (BenchSendOp *op);
+guint        bench_send_op_get_n_files (BenchSendOp *op);
 gboolean     bench_send_op_run_finish (BenchSendOp *op, GAsyncResult *result, guint *out_failed,
                                        char **out_first_failure, GError **error);
 

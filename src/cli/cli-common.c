@@ -113,12 +113,13 @@ cli_common_options_add (CliCommonOptions *opts, GOptionContext *context)
 {
   const GOptionEntry entries[] = {
     { "aet", 0, 0, G_OPTION_ARG_STRING, &opts->ae_title,
-      N_("Our AE title (default " CLI_DEFAULT_AE_TITLE ")"), N_("AET") },
+      N_("Our AE title, as DCMTK's -aet (default DIMSEBENCH)"), N_("AET") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &opts->timeout_s,
-      N_("Seconds to wait for the connection, the association and each response"),
+      N_("Seconds to wait for the connection, the association and each response (as DCMTK's "
+         "-to, -ta and -td together)"),
       N_("SECONDS") },
     { "max-pdu", 0, 0, G_OPTION_ARG_INT64, &opts->max_pdu,
-      N_("The largest PDU we receive, in bytes (0: no limit)"), N_("N") },
+      N_("The largest PDU we receive, in bytes, as DCMTK's -pdu (0: no limit)"), N_("N") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose,
       N_("Print every PDU to stderr as it goes by"), NULL },
     G_OPTION_ENTRY_NULL

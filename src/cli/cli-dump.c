@@ -602,7 +602,8 @@ parse_options (int *argc, char ***argv, DumpOptions *o, GError **error)
   g_set_prgname ("dimse dump");
   ctx = g_option_context_new (_("FILE…"));
 
-  g_option_context_set_summary (ctx, _("Print the elements of DICOM Part 10 files, the meta group first."));
+  g_option_context_set_summary (ctx, _("Prints the elements of DICOM Part 10 files, the meta "
+                                       "group first, as dcmdump does."));
   g_option_context_set_description (ctx, _("Exit status: 0 when every file was read, 2 otherwise."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);

@@ -48,7 +48,8 @@ on_progress (DimseGetJob *job, gpointer user_data)
 
   if (!get->show_progress)
     return;
-  g_printerr (_("\r%u remaining, %u completed, %u failed, %u warning, %u received"),
+  g_printerr ("\r");
+  g_printerr (_("%u remaining, %u completed, %u failed, %u warning, %u received"),
               dimse_get_job_get_n_remaining (job), dimse_get_job_get_n_completed (job),
               dimse_get_job_get_n_failed (job), dimse_get_job_get_n_warning (job),
               dimse_get_job_get_n_received (job));
@@ -187,7 +188,8 @@ parse_arguments (Get *get, int argc, char **argv, GError **error)
       N_("A unique key KEY=VALUE (a keyword or gggg,eeee), e.g. StudyInstanceUID=1.2.3"),
       N_("KEY=VALUE") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &get->out_dir,
-      N_("The folder (it must exist) to store the instances in, as <SOP Instance UID>.dcm"),
+      N_("The folder (it must exist) to store the instances in, as <SOP Instance UID>.dcm, "
+         "as getscu's -od"),
       N_("DIR") },
     { NULL }
   };

@@ -219,9 +219,9 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
 
   listen->port = -1;
   g_option_context_set_summary (context,
-                                _("Answers C-ECHO and stores what C-STORE sends, until "
-                                  "interrupted. With --aet, only that called AE title is "
-                                  "answered; without, any."));
+                                _("Answers C-ECHO and stores what C-STORE sends into --out, "
+                                  "until interrupted, as storescp PORT -od DIR does. With --aet, "
+                                  "only that called AE title is answered; without, any."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   cli_common_options_add (&listen->options, context);
   if (!g_option_context_parse (context, &argc, &argv, error))

@@ -8,15 +8,19 @@
 #include "cli-private.h"
 
 static const CliCommand commands[] = {
-  { "dump", N_("Print the elements of DICOM files (or their DICOM JSON)"), cli_dump_run },
-  { "echo", N_("Send a C-ECHO to a peer and say how it answered"), cli_echo_run },
-  { "find", N_("Send a C-FIND to a peer and print the matches"), cli_find_run },
-  { "get", N_("Send a C-GET to a peer and store the instances it sends back"), cli_get_run },
-  { "listen", N_("Answer C-ECHO and store what C-STORE sends into a folder"), cli_listen_run },
-  { "move", N_("Send a C-MOVE to a peer and say how its sub-operations went"), cli_move_run },
-  { "serve", N_("Serve a folder of DICOM files as an archive (find, move, get, store)"),
+  { "dump", N_("Print the elements of DICOM files or their DICOM JSON (like dcmdump)"),
+    cli_dump_run },
+  { "echo", N_("Send a C-ECHO to a peer and say how it answered (like echoscu)"), cli_echo_run },
+  { "find", N_("Send a C-FIND to a peer and print the matches (like findscu)"), cli_find_run },
+  { "get", N_("Send a C-GET and store the instances sent back (like getscu)"), cli_get_run },
+  { "listen", N_("Store what C-STORE sends into a folder, answer C-ECHO (like storescp)"),
+    cli_listen_run },
+  { "move", N_("Send a C-MOVE, to another AE or to a Storage SCP run here (like movescu)"),
+    cli_move_run },
+  { "serve", N_("Serve a folder as a Query/Retrieve and Storage archive (like dcmqrscp)"),
     cli_serve_run },
-  { "store", N_("Send DICOM files and folders to a peer in C-STORE requests"), cli_store_run },
+  { "store", N_("Send DICOM files and folders to a peer with C-STORE (like storescu)"),
+    cli_store_run },
   { "qido", N_("Search a DICOMweb service with QIDO-RS and print the matches"), cli_qido_run },
   { "wado", N_("Retrieve a study, series or instance with WADO-RS into a folder"), cli_wado_run },
   { "stow", N_("Send DICOM files and folders to a DICOMweb service with STOW-RS"), cli_stow_run },
@@ -29,6 +33,8 @@ static const CliCommand commands[] = {
   { "commit", N_("Ask a peer to commit to storing instances and print its answer"), cli_commit_run },
   { "mpps", N_("Create, complete or discontinue a Modality Performed Procedure Step"), cli_mpps_run },
   { "print", N_("Print a grayscale test film on a DICOM printer (Basic Print Management)"), cli_print_run },
+  { "probe", N_("Find which SOP classes, transfer syntaxes and roles a peer accepts"), cli_probe_run },
+  { "move-doctor", N_("Check a C-MOVE destination and say which leg fails"), cli_move_doctor_run },
 };
 
 void
@@ -45,7 +51,9 @@ print_usage (FILE *out)
   fprintf (out, "%s\n", _("Commands:"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-15s %s\n", commands[i].name, _(commands[i].summary));
-  fprintf (out, "\n%s\n", _("Run 'dimse COMMAND --help' for the options of a command."));
+  fprintf (out, "\n%s\n", _("PEER is AET@host:port: the called AE title (DCMTK's -aec; ANY-SCP "
+                             "when left out), the host and the port."));
+  fprintf (out, "%s\n", _("Run 'dimse COMMAND --help' for the options of a command."));
   fprintf (out, "%s\n", _("Exit status: 0 success, 1 warning, 2 failure, 3 association refused or aborted."));
 }
 

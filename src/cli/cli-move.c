@@ -154,16 +154,21 @@ on_progress (DimseMoveJob *job, gpointer user_data)
   if (!move->show_progress)
     return;
   move->progress_shown = TRUE;
-  g_printerr (_("\rRemaining %u, completed %u, failed %u, warning %u "),
+  g_printerr ("\r");
+  g_printerr (_("Remaining %u, completed %u, failed %u, warning %u "),
               dimse_move_job_get_n_remaining (job), dimse_move_job_get_n_completed (job),
               dimse_move_job_get_n_failed (job), dimse_move_job_get_n_warning (job));
 }
 
+/* The line shows the final counts (none remaining after a final Success
+ * or Warning, PS3.4 C.4.2.1.6), then ends. */
 static void
 end_progress (Move *move)
 {
-  if (move->progress_shown)
-    g_printerr ("\n");
+  if (!move->progress_shown)
+    return;
+  on_progress (move->job, move);
+  g_printerr ("\n");
 }
 
 static void
@@ -292,16 +297,18 @@ parse_arguments (Move *move, int argc, char **argv, GError **error)
   g_autoptr(GOptionContext) context = g_option_context_new (_("PEER"));
   const GOptionEntry entries[] = {
     { "dest", 'd', 0, G_OPTION_ARG_STRING, &move->dest,
-      N_("The Move Destination AE title (default: our own Storage SCP as --aet, "
-         "on --port, into --out)"), N_("AET") },
+      N_("The Move Destination AE title, as movescu's -aem (default: our own Storage SCP, "
+         "as --aet on --port, into --out)"), N_("AET") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &move->model,
       N_("Information model: patient or study (default)"), N_("MODEL") },
     { "level", 'l', 0, G_OPTION_ARG_STRING, &move->level,
       N_("Query/Retrieve Level: PATIENT, STUDY (default), SERIES or IMAGE"), N_("LEVEL") },
     { "key", 'k', 0, G_OPTION_ARG_STRING_ARRAY, &move->keys,
-      N_("A unique key KEY=VALUE (a keyword or gggg,eeee)"), N_("KEY=VALUE") },
+      N_("A unique key KEY=VALUE (a keyword or gggg,eeee), e.g. StudyInstanceUID=1.2.3"),
+      N_("KEY=VALUE") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &move->port,
-      N_("Without --dest: the TCP port of our Storage SCP"), N_("N") },
+      N_("Without --dest: the TCP port our Storage SCP listens on, as movescu's --port; the "
+         "peer must know --aet at this port"), N_("N") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &move->out_dir,
       N_("Without --dest: the folder where instances are written as <SOP Instance UID>.dcm"),
       N_("DIR") },
@@ -309,8 +316,9 @@ parse_arguments (Move *move, int argc, char **argv, GError **error)
   };
 
   g_option_context_set_summary (context,
-                                _("Sends a C-MOVE to PEER (AET@host:port), which stores the "
-                                  "matching instances to --dest, or to a Storage SCP run here."
+                                _("Sends a C-MOVE to PEER (AET@host:port), which sends the "
+                                  "matching instances to the AE --dest, or, without --dest, to "
+                                  "a Storage SCP run here. Ctrl-C sends a C-CANCEL."
                                   "\nExit status: 0 success, 1 warning (some sub-operations "
                                   "failed), 2 failure, 3 association refused or aborted."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

@@ -40,6 +40,8 @@ int cli_n_event_report_run (int argc, char **argv);
 int cli_commit_run (int argc, char **argv);
 int cli_mpps_run (int argc, char **argv);
 int cli_print_run (int argc, char **argv);
+int cli_probe_run (int argc, char **argv);
+int cli_move_doctor_run (int argc, char **argv);
 
 /* Prints "dimse SUBCOMMAND: message" to stderr. */
 void cli_print_error (const char *subcommand, const GError *error);

@@ -10,6 +10,7 @@
 
 #include "cli-common.h"
 #include "cli-private.h"
+#include "cli-web.h"
 #include "dcm-uid.h"
 #include "dimse-archive-demo.h"
 #include "dimse-archive.h"
@@ -23,6 +24,7 @@
 typedef struct {
   CliCommonOptions  options;
   gint              port;
+  gint              http_port;     /* --http-port; -1: no DICOMweb */
   char             *bind;
   char            **nodes;
   char             *accept;
@@ -32,6 +34,7 @@ typedef struct {
   GMainLoop        *loop;
   DimseArchive     *archive;
   DimseServer      *server;
+  DimseWebServer   *web_server;
   CliTraffic       *traffic;
   GPtrArray        *associations;  /* established, not yet closed */
 } Serve;
@@ -200,10 +203,15 @@ parse_arguments (Serve *serve, int argc, char **argv, GError **error)
     { "bind", 0, 0, G_OPTION_ARG_STRING, &serve->bind,
       N_("Listen on this address only (default: every address; 127.0.0.1 with --demo)"),
       N_("ADDRESS") },
+    { "http-port", 0, 0, G_OPTION_ARG_INT, &serve->http_port,
+      N_("Also answer QIDO-RS, WADO-RS and STOW-RS on this port (of --bind, 127.0.0.1 "
+         "without it; 0: one the system picks, printed)"), N_("N") },
     { "node", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &serve->nodes,
-      N_("A C-MOVE destination (repeat for more)"), N_("AET=host:port") },
+      N_("A C-MOVE destination, as a line of dcmqrscp's HostTable (repeat for more)"),
+      N_("AET=host:port") },
     { "accept", 0, 0, G_OPTION_ARG_STRING, &serve->accept,
-      N_("The calling AE titles accepted, or any"), N_("AET,…|any") },
+      N_("The calling AE titles accepted, or any (the default, with a warning)"),
+      N_("AET,…|any") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &serve->demo,
       N_("Generate the demo archive and serve it on 127.0.0.1 only"), NULL },
     { "demo-dir", 0, 0, G_OPTION_ARG_FILENAME, &serve->demo_dir,
@@ -213,6 +221,7 @@ parse_arguments (Serve *serve, int argc, char **argv, GError **error)
   };
 
   serve->port = SERVE_DEFAULT_PORT;
+  serve->http_port = -1;
   g_option_context_set_summary (context,
                                 _("Serves the DICOM files under DIR as an archive until "
                                   "interrupted: C-ECHO, C-STORE into DIR, C-FIND, C-MOVE to the "
@@ -245,19 +254,13 @@ parse_arguments (Serve *serve, int argc, char **argv, GError **error)
 
 /* ---- starting ---- */
 
+/* Generated once; later starts find it in place (see its stamp). */
 static gboolean
 generate_demo (Serve *serve, GError **error)
 {
-  GError *local = NULL;
-
-  g_printerr (_("Generating the demo archive in %s…\n"), serve->folder);
-  dimse_archive_demo_generate (serve->folder, NULL, NULL, &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  return TRUE;
+  if (!dimse_archive_demo_is_current (serve->folder, NULL))
+    g_printerr (_("Generating the demo archive in %s…\n"), serve->folder);
+  return dimse_archive_demo_ensure (serve->folder, NULL, NULL, NULL, error);
 }
 
 static void
@@ -328,7 +331,9 @@ start (Serve *serve, GError **error)
           dimse_server_get_port (serve->server), dimse_archive_index_get_n_instances (index),
           dimse_archive_index_get_n_studies (index));
   fflush (stdout);
-  return TRUE;
+  if (serve->http_port >= 0)
+    serve->web_server = cli_web_serve (index, serve->bind, serve->http_port, error);
+  return serve->http_port < 0 || serve->web_server != NULL;
 }
 
 /* Aborts the associations still open, so that no half-received data set
@@ -358,6 +363,7 @@ serve_clear (Serve *serve)
     dimse_server_stop (serve->server);
   g_clear_pointer (&serve->associations, g_ptr_array_unref);
   g_clear_object (&serve->server);
+  g_clear_object (&serve->web_server);
   g_clear_object (&serve->archive);
   g_clear_pointer (&serve->traffic, cli_traffic_free);
   g_clear_pointer (&serve->loop, g_main_loop_unref);

@@ -459,8 +459,8 @@ parse_arguments (Store *store, int argc, char **argv, GError **error)
 
   g_option_context_set_summary (context,
                                 _("Sends the DICOM files given, and those in the folders given "
-                                  "and their subfolders, to PEER (AET@host:port) in C-STORE "
-                                  "requests.\nExit status: 0 all stored, 1 some stored with a "
+                                  "and their subfolders (as storescu +sd +r), to PEER "
+                                  "(AET@host:port) in C-STORE requests.\nExit status: 0 all stored, 1 some stored with a "
                                   "warning, 2 some failed, 3 association refused or aborted."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   cli_common_options_add (&store->options, context);

@@ -3,6 +3,7 @@
 
 #include "cli-web.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cli-private.h"
@@ -142,4 +143,37 @@ cli_web_print_data_set (GString *out, DcmDataSet *ds, guint depth)
       g_string_append_printf (out, "%s%s\n", value != NULL && *value != '\0' ? " " : "",
                               value != NULL ? value : "");
     }
+}
+
+/* ---- dimse serve --http-port ---- */
+
+static void
+on_web_instance_stored (DimseWebServer *server, const char *path, gpointer user_data)
+{
+  (void) server;
+  (void) user_data;
+  printf (_("Stored %s from DICOMweb\n"), path);
+  fflush (stdout);
+}
+
+DimseWebServer *
+cli_web_serve (DimseArchiveIndex *index, const char *bind, gint port, GError **error)
+{
+  g_autoptr(DimseWebServer) server = NULL;
+  g_autofree char *url = NULL;
+
+  if (port < 0 || port > G_MAXUINT16)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--http-port must be from 0 to 65535, not %d."), port);
+      return NULL;
+    }
+  server = dimse_web_server_new (index, NULL, NULL);
+  if (!dimse_web_server_listen (server, bind, (guint16) port, error))
+    return NULL;
+  g_signal_connect (server, "instance-stored", G_CALLBACK (on_web_instance_stored), NULL);
+  url = dimse_web_server_get_base_url (server);
+  printf (_("DICOMweb on %s\n"), url);
+  fflush (stdout);
+  return g_steal_pointer (&server);
 }

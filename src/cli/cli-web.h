@@ -4,6 +4,7 @@
 #pragma once
 
 #include "dimse-web-client.h"
+#include "dimse-web-server.h"
 
 G_BEGIN_DECLS
 
@@ -34,5 +35,11 @@ int             cli_web_exit_status (const GError *error);
 /* A data set as `dimse find` prints a match: "Keyword: value" lines,
  * items indented. */
 void            cli_web_print_data_set (GString *out, DcmDataSet *ds, guint depth);
+
+/* For `dimse serve --http-port`: a DICOMweb server over index, listening
+ * on bind (NULL: 127.0.0.1) and port (0: one the system picks); prints
+ * "DICOMweb on URL" and each instance STOW-RS stores. */
+DimseWebServer *cli_web_serve (DimseArchiveIndex *index, const char *bind, gint port,
+                               GError **error);
 
 G_END_DECLS

@@ -373,6 +373,43 @@ case "$check" in
       || { cat "$tmp/run.err"; fail "the refusal is not named"; }
     stop_serve
     ;;
+  retrieve-window)
+    # `dimse get` and `dimse move` (to its own Storage SCP) let the archive
+    # have several C-STORE sub-operations outstanding (PS3.7 §D.3.3.3)
+    make_archive --many
+    mkdir -p "$tmp/got" "$tmp/moved"
+    move_port=$(free_port) || fail "no free port"
+    start_serve --accept DIMSE --node "DIMSE=127.0.0.1:$move_port" "$tmp/arch"
+    peer="ARCHIVE@127.0.0.1:$serve_port"
+    expect_exit 0 "$dimse" get -v --aet DIMSE -k StudyInstanceUID=$r.1 --out "$tmp/got" "$peer"
+    grep -q "Asynchronous operations window: invoked 1, performed 16$" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "dimse get proposed no window for the C-STOREs"; }
+    [ "$(ls "$tmp/got" | wc -l)" -eq 33 ] || { ls "$tmp/got"; fail "not 33 files got"; }
+    expect_exit 0 "$dimse" move -v --aet DIMSE --port "$move_port" --out "$tmp/moved" \
+      -k StudyInstanceUID=$r.1 "$peer"
+    grep -q "Asynchronous operations window: invoked 1, performed 16$" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "dimse move's Storage SCP accepted no window"; }
+    [ "$(ls "$tmp/moved" | wc -l)" -eq 33 ] || { ls "$tmp/moved"; fail "not 33 files moved"; }
+    cmp <(data_set_bytes "$tmp/arch/m7.dcm") <(data_set_bytes "$tmp/moved/$r.1.1.7.dcm") \
+      || fail "the moved data set differs"
+    stop_serve
+    ;;
+  serve-verbose-move)
+    # -v prints the association a C-MOVE opens to its destination too
+    make_archive
+    start_storescp
+    start_serve -v --accept any --node "STORESCP=127.0.0.1:$storescp_port" "$tmp/arch"
+    expect_exit 0 movescu -S -aet MOVESCU -aec ARCHIVE -aem STORESCP \
+      -k QueryRetrieveLevel=STUDY -k StudyInstanceUID=$r.1 127.0.0.1 "$serve_port"
+    compare_retrieved "$tmp/storescp" "$tmp/study1" 3
+    stop_serve
+    id=$(sed -n 's/^\[\([0-9]*\)\] → A-ASSOCIATE-RQ ARCHIVE → STORESCP,.*/\1/p' "$tmp/serve.err")
+    [ -n "$id" ] || { cat "$tmp/serve.err"; fail "-v did not print the A-ASSOCIATE-RQ to STORESCP"; }
+    for pdu in "← A-ASSOCIATE-AC" "→ P-DATA-TF" "← P-DATA-TF" "→ A-RELEASE-RQ" "← A-RELEASE-RP"; do
+      grep -q "^\[$id\] $pdu" "$tmp/serve.err" \
+        || { cat "$tmp/serve.err"; fail "-v did not print $pdu of the association to STORESCP"; }
+    done
+    ;;
   reject)
     # a calling AE title not in --accept: rejected permanent, by the service
     # user, calling AE title not recognized (PS3.8 Table 9-21)
@@ -394,18 +431,32 @@ case "$check" in
     ;;
   demo)
     # the generated archive, on loopback only
-    "$dimse" serve --demo --demo-dir "$tmp/demo" --port 0 > "$tmp/serve.out" 2> "$tmp/serve.err" &
-    serve_pid=$!
-    pids+=("$serve_pid")
-    for _ in $(seq 1 600); do
-      serve_port=$(sed -n 's/^Listening as DIMSEBENCH on 127\.0\.0\.1:\([0-9]*\), .*/\1/p' "$tmp/serve.out")
-      [ -n "$serve_port" ] && break
-      kill -0 "$serve_pid" 2> /dev/null || break
-      sleep 0.1
-    done
-    [ -n "$serve_port" ] || { cat "$tmp/serve.out" "$tmp/serve.err"; fail "the demo did not start"; }
+    start_demo () {
+      "$dimse" serve --demo --demo-dir "$tmp/demo" --port 0 > "$tmp/serve.out" 2> "$tmp/serve.err" &
+      serve_pid=$!
+      pids+=("$serve_pid")
+      serve_port=
+      for _ in $(seq 1 600); do
+        serve_port=$(sed -n 's/^Listening as DIMSEBENCH on 127\.0\.0\.1:\([0-9]*\), .*/\1/p' "$tmp/serve.out")
+        [ -n "$serve_port" ] && break
+        kill -0 "$serve_pid" 2> /dev/null || break
+        sleep 0.1
+      done
+      [ -n "$serve_port" ] || { cat "$tmp/serve.out" "$tmp/serve.err"; fail "the demo did not start"; }
+    }
+    start_demo
+    grep -q "^Generating the demo archive" "$tmp/serve.err" \
+      || { cat "$tmp/serve.err"; fail "the first start did not generate the demo archive"; }
     n=$(sed -n 's/.*, \([0-9]*\) instances of \([0-9]*\) studies indexed$/\1/p' "$tmp/serve.out")
     [ "${n:-0}" -gt 0 ] || { cat "$tmp/serve.out"; fail "the demo archive is empty"; }
+    # the next start finds it in place (its stamp matches) and serves the same
+    stop_serve
+    start_demo
+    if grep -q "^Generating the demo archive" "$tmp/serve.err"; then
+      fail "the second start generated the demo archive again"
+    fi
+    grep -q ", $n instances of " "$tmp/serve.out" \
+      || { cat "$tmp/serve.out"; fail "the second start does not serve the $n instances"; }
     expect_exit 0 "$dimse" find --model patient --level PATIENT --json -k PatientName -k PatientID \
       "DIMSEBENCH@127.0.0.1:$serve_port"
     [ "$(grep -c '"00100020"' "$tmp/run.out")" -gt 1 ] || { cat "$tmp/run.out"; fail "no patients"; }

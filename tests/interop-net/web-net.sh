@@ -3,7 +3,8 @@
 # and its DICOMweb plugin (Debian's orthanc and orthanc-dicomweb), started on
 # 127.0.0.1 with a generated configuration; QIDO-RS answers are compared with
 # a C-FIND of the same keys to Orthanc's DICOM port.
-# Usage: web-net.sh CHECK DIMSE
+# Usage: web-net.sh CHECK DIMSE (check self: the same searches of Orthanc and
+# of `dimse serve --http-port` give the same matches)
 # Exit 0 pass, 1 fail, 77 skip (Orthanc, its DICOMweb plugin or DCMTK missing).
 set -u
 
@@ -227,7 +228,58 @@ compare_files () {
   echo "$n instances retrieved, equal element by element to the originals"
 }
 
+# Starts `dimse serve` on an empty archive folder with DICOMweb on a port
+# the system picks; sets our_base.
+start_serve () {
+  mkdir -p "$tmp/ours"
+  "$dimse" serve --port 0 --bind 127.0.0.1 --http-port 0 --accept any "$tmp/ours" \
+    > "$tmp/serve.out" 2> "$tmp/serve.err" &
+  pids+=($!)
+  for _ in $(seq 1 200); do
+    our_base=$(sed -n 's/^DICOMweb on \(http:[^ ]*\)$/\1/p' "$tmp/serve.out")
+    [ -n "$our_base" ] && return 0
+    kill -0 "${pids[-1]}" 2> /dev/null || break
+    sleep 0.1
+  done
+  cat "$tmp/serve.out" "$tmp/serve.err"
+  fail "dimse serve --http-port did not start"
+}
+
+# same_search LEVEL UIDTAG KEY=VALUE…: Orthanc and `dimse serve` answer a
+# QIDO-RS search with the same matches.
+same_search () {
+  local level=$1 tag=$2 keys=() k
+  shift 2
+  for k in "$@"; do
+    keys+=(-k "$k")
+  done
+  expect_exit 0 "$dimse" qido --json --level "$level" "${keys[@]}" "$base"
+  json_values "$tmp/run.out" "$tag" > "$tmp/orthanc.uids"
+  expect_exit 0 "$dimse" qido --json --level "$level" "${keys[@]}" "$our_base"
+  json_values "$tmp/run.out" "$tag" > "$tmp/ours.uids"
+  [ -s "$tmp/orthanc.uids" ] || fail "Orthanc matched nothing at $level for $*"
+  diff -u "$tmp/orthanc.uids" "$tmp/ours.uids" || fail "Orthanc and dimse serve differ at $level for $*"
+  echo "$level $*: $(wc -l < "$tmp/ours.uids") matches from both servers"
+}
+
 case $check in
+  self)
+    make_data
+    start_orthanc
+    stow_data
+    start_serve
+    expect_exit 0 "$dimse" stow "$our_base" "$tmp/data"
+    grep -q "6 of 6 files stored" "$tmp/run.err" || { cat "$tmp/run.err"; fail "dimse serve did not store 6 files"; }
+    same_search STUDY 0020000D 'PatientName=DOE*'
+    same_search STUDY 0020000D 'StudyDate=20200101-20201231'
+    same_search STUDY 0020000D 'ModalitiesInStudy=CT'
+    same_search SERIES 0020000E "StudyInstanceUID=$r.1"
+    same_search SERIES 0020000E 'Modality=CT'
+    same_search IMAGE 00080018 "StudyInstanceUID=$r.1" "SeriesInstanceUID=$r.1.1"
+    same_search IMAGE 00080018 'PatientID=P1'
+    expect_exit 0 "$dimse" wado -k "StudyInstanceUID=$r.1" --out "$tmp/study" "$our_base"
+    compare_files "$tmp/study" 4
+    ;;
   stow-qido-find)
     make_data
     start_orthanc

@@ -12,6 +12,7 @@
 #include "bench-node-store.h"
 #include "bench-node-test.h"
 #include "bench-preferences.h"
+#include "bench-query-page.h"
 #include "dcm-uid.h"
 #include "ui-helpers.h"
 
@@ -254,6 +255,55 @@ test_preferences_local_ae (void)
                               "Storage SCP BENCHTEST listening"));
 }
 
+static void
+test_shortcuts_and_about (void)
+{
+  GtkWindow *shortcuts;
+  GtkWindow *about;
+
+  /* Ctrl+? : the shortcuts window, from the resource gtk/help-overlay.ui */
+  ui_activate (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  ui_run_for (200);
+  shortcuts = ui_find_window (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  g_assert_true (ui_has_text (GTK_WIDGET (shortcuts), "Test the selected node (C-ECHO)"));
+  gtk_window_close (shortcuts);
+
+  ui_activate (GTK_WIDGET (window), "app.about", NULL);
+  ui_run_for (200);
+  about = ui_find_window (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (about);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  gtk_window_close (about);
+
+  /* Ctrl+F : the query page, its first field focused */
+  ui_activate (GTK_WIDGET (window), "win.show-page", g_variant_new_string ("jobs"));
+  ui_activate (GTK_WIDGET (window), "win.focus-query", NULL);
+  g_assert_nonnull (gtk_root_get_focus (GTK_ROOT (window)));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         ui_find_of_type (GTK_WIDGET (window),
+                                                          BENCH_TYPE_QUERY_PAGE)));
+  g_assert_true (GTK_IS_EDITABLE (gtk_root_get_focus (GTK_ROOT (window)))
+                 || GTK_IS_EDITABLE (gtk_widget_get_parent (gtk_root_get_focus (GTK_ROOT (window)))));
+}
+
+/* Last: closes the window. */
+static void
+test_window_state_remembered (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BENCH_APPLICATION_ID);
+  g_autofree char *page = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1111, 777);
+  ui_activate (GTK_WIDGET (window), "win.show-page", g_variant_new_string ("local"));
+  gtk_window_close (GTK_WINDOW (window));
+  window = NULL;
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1111);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
+  page = g_settings_get_string (settings, "selected-page");
+  g_assert_cmpstr (page, ==, "local");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -270,6 +320,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/nodes/saved-as-json", test_nodes_saved);
   g_test_add_func ("/app/nodes/delete-and-undo", test_delete_and_undo);
   g_test_add_func ("/app/preferences/local-ae-title", test_preferences_local_ae);
+  g_test_add_func ("/app/actions/shortcuts-about-focus", test_shortcuts_and_about);
+  g_test_add_func ("/app/window/state-remembered", test_window_state_remembered);
   status = g_test_run ();
   ui_stop_app ();
   return status;

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "bench-jobs-page.h"
+#include "bench-local-page.h"
 #include "bench-query-page-private.h"
 #include "bench-retrieve-job.h"
 #include "dcm-file.h"
@@ -131,6 +132,13 @@ demo_selected (gpointer data)
 }
 
 static gboolean
+node_set (gpointer data)
+{
+  (void) data;
+  return bench_query_page_get_node (page) != NULL;
+}
+
+static gboolean
 query_done (gpointer data)
 {
   (void) data;
@@ -177,6 +185,13 @@ row_at (guint position)
   return g_list_model_get_item (G_LIST_MODEL (page->sorted), position);
 }
 
+static gboolean
+search_shown (gpointer data)
+{
+  (void) data;
+  return gtk_widget_is_drawable (ui_find_named (GTK_WIDGET (page), "search"));
+}
+
 static void
 run_query (const char *patient_name)
 {
@@ -186,6 +201,7 @@ run_query (const char *patient_name)
   if (expected.studies == NULL)
     read_expected ();
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "query");
+  g_assert_true (ui_wait_for (search_shown, NULL, TEST_TIMEOUT_MS));
   ui_type (ui_find_named (GTK_WIDGET (page), "patient-name"), patient_name);
   ui_click (ui_find_named (GTK_WIDGET (page), "search"));
   g_assert_true (ui_wait_for (query_done, NULL, TEST_TIMEOUT_MS));
@@ -466,6 +482,114 @@ test_local_lists_received (void)
 }
 
 static gboolean
+label_has_text (gpointer data)
+{
+  return ui_has_text (GTK_WIDGET (window), data);
+}
+
+static gboolean
+send_ended (gpointer data)
+{
+  return ui_has_text (GTK_WIDGET (window), "sent to")
+         || ui_has_text (GTK_WIDGET (window), "not stored")
+         || ui_has_text (GTK_WIDGET (window), "Sending failed");
+}
+
+/* A received patient sent on to a node by C-STORE, with its count. */
+static void
+test_local_send_on (void)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (ui_find_named (GTK_WIDGET (window), "local-list"));
+  GtkSelectionModel *selection = gtk_column_view_get_model (view);
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+  GObject *entry = gtk_tree_list_row_get_item (row);
+  g_autofree char *instances = NULL;
+  g_autofree char *expected_text = NULL;
+  BenchNode *node = bench_query_page_get_node (page);
+
+  g_assert_nonnull (entry);
+  g_object_get (entry, "instances", &instances, NULL);
+  g_object_unref (entry);
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  ui_activate (GTK_WIDGET (view), "local.send-to", g_variant_new_string (bench_node_get_id (node)));
+  g_assert_true (ui_wait_for (send_ended, NULL, TEST_TIMEOUT_MS));
+  expected_text = g_strdup_printf ("%s instances sent to %s", instances, bench_node_get_name (node));
+  g_test_message ("%s", expected_text);
+  g_assert_true (ui_has_text (GTK_WIDGET (window), expected_text));
+}
+
+static guint
+count_files (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      n += g_file_test (path, G_FILE_TEST_IS_DIR) ? count_files (path) : 1;
+    }
+  return n;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  (void) data;
+  return ui_find_window (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* A patient's folder dropped from the file manager: every file in it is
+ * sent to the node chosen in the dialog. */
+static void
+test_local_drop (void)
+{
+  GtkWidget *local = ui_find_of_type (GTK_WIDGET (window), BENCH_TYPE_LOCAL_PAGE);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (local);
+  g_autofree char *demo = dimse_archive_demo_default_folder ();
+  g_autoptr(GDir) dir = g_dir_open (demo, 0, NULL);
+  g_autofree char *patient = NULL;
+  g_autofree char *expected_text = NULL;
+  g_autoptr(GFile) file = NULL;
+  GtkDropTarget *target = NULL;
+  GValue value = G_VALUE_INIT;
+  GSList files = { 0 };
+  AdwMessageDialog *dialog;
+  gboolean accepted = FALSE;
+  const char *name;
+  guint n;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+  while ((name = g_dir_read_name (dir)) != NULL && name[0] == '.')
+    ;
+  g_assert_nonnull (name);
+  patient = g_build_filename (demo, name, NULL);
+  n = count_files (patient);
+  file = g_file_new_for_path (patient);
+  files.data = file;
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (&files));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_assert_true (accepted);
+  g_assert_true (ui_wait_for (dialog_shown, NULL, TEST_TIMEOUT_MS));
+  dialog = ADW_MESSAGE_DIALOG (ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (dialog, "send");
+  expected_text = g_strdup_printf ("%u instances sent to %s", n,
+                                   bench_node_get_name (bench_query_page_get_node (page)));
+  g_assert_true (ui_wait_for (label_has_text, expected_text, TEST_TIMEOUT_MS));
+}
+
+static gboolean
 status_shown (gpointer data)
 {
   (void) data;
@@ -481,6 +605,8 @@ test_closed_port (void)
   GtkWidget *view_stack = ui_find_of_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
   GtkWidget *status = ui_find_named (GTK_WIDGET (page), "query-status");
 
+  /* Run alone, the demo node arrives first and would replace this one. */
+  g_assert_true (ui_wait_for (demo_selected, NULL, DEMO_TIMEOUT_MS));
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "query");
   g_object_set (node, "name", "Closed", "ae-title", "CLOSED", "host", "127.0.0.1",
                 "port", (guint) ui_closed_port (), "timeout", 5u, NULL);
@@ -601,12 +727,13 @@ test_hundred_thousand_rows (void)
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  FrameTimes times = { 0 };
+  FrameTimes times = { 0 }, jumps;
   gint64 start, append_us = 0, worst_append = 0;
   gulong handler;
   g_autofree char *last_name = NULL;
 
-  g_assert_true (ui_wait_for (demo_selected, NULL, DEMO_TIMEOUT_MS));
+  /* Run alone, the demo node must be in place first (it clears the rows). */
+  g_assert_true (ui_wait_for (node_set, NULL, DEMO_TIMEOUT_MS));
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "query");
   g_list_store_remove_all (page->studies);
   gtk_stack_set_visible_child_name (page->results_stack, "results");
@@ -651,16 +778,35 @@ test_hundred_thousand_rows (void)
       times.painted = FALSE;
       times.requested = g_get_monotonic_time ();
       gtk_adjustment_set_value (adjustment, upper * step / 50);
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      g_assert_true (ui_wait_for (painted, &times, TEST_TIMEOUT_MS));
+    }
+  jumps = times;
+  times = (FrameTimes) { .painted = TRUE };
+  /* A wheel's worth at a time, from the middle on. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 2);
+  ui_run_for (200);
+  for (guint step = 0; step < 60; step++)
+    {
+      times.painted = FALSE;
+      times.requested = g_get_monotonic_time ();
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + 50);
+      gtk_widget_queue_draw (GTK_WIDGET (window));
       g_assert_true (ui_wait_for (painted, &times, TEST_TIMEOUT_MS));
     }
   g_signal_handler_disconnect (clock, handler);
   ui_run_for (200);
+  g_test_message ("100,000 rows: 60 steps of 50 pixels painted in %.1f ms on average, %.1f ms "
+                  "at worst", times.total / 1000.0 / MAX (times.frames, 1), times.worst / 1000.0);
+  times = jumps;
   g_test_message ("100,000 rows: appended in batches of %u in %.1f ms in all (worst batch "
                   "%.1f ms); %u scroll steps across them painted in %.1f ms on average, "
                   "%.1f ms at worst", batch, append_us / 1000.0, worst_append / 1000.0,
                   times.frames, times.total / 1000.0 / MAX (times.frames, 1),
                   times.worst / 1000.0);
   /* The last row is reachable and drawn. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  ui_run_for (300);
   last_name = g_strdup_printf ("Patient%06u, Test", n_rows - 1);
   g_assert_true (ui_has_text (GTK_WIDGET (page->column_view), last_name));
 }
@@ -680,6 +826,8 @@ main (int argc, char **argv)
   g_test_add_func ("/app/query/retrieve-study-reaches-100", test_retrieve_study);
   g_test_add_func ("/app/query/retrieve-many-studies", test_retrieve_many);
   g_test_add_func ("/app/query/local-lists-received", test_local_lists_received);
+  g_test_add_func ("/app/query/local-send-on", test_local_send_on);
+  g_test_add_func ("/app/query/local-drop-files", test_local_drop);
   g_test_add_func ("/app/query/retry-missing", test_retry_missing);
   g_test_add_func ("/app/query/closed-port", test_closed_port);
   g_test_add_func ("/app/query/hundred-thousand-rows", test_hundred_thousand_rows);

@@ -79,6 +79,8 @@ ui_init (int *argc, char ***argv)
   set_env_dir ("XDG_STATE_HOME", ".local/state");
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   gtk_test_init (argc, argv, NULL);
+  /* No transitions: what a test reads or saves is the final state. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   /* The memory backend is per process: what is set here, the app reads. */
   settings = g_settings_new (BENCH_APPLICATION_ID);

@@ -22,6 +22,19 @@ typedef struct {
 guint dimse_archive_demo_generate (const char *folder, const DimseArchiveDemoOptions *options,
                                    GCancellable *cancellable, GError **error);
 
+/* The demo archive of options in folder, generated only when the stamp
+ * the last generation left there (".dimsebench-demo.stamp", written last
+ * and atomically) names another generator or other options, or a file it
+ * lists is missing or has another size; otherwise the files are left as
+ * they are. *out_n_instances (may be NULL): the instances generated.
+ * Errors: as dimse_archive_demo_generate. */
+gboolean dimse_archive_demo_ensure (const char *folder, const DimseArchiveDemoOptions *options,
+                                    guint *out_n_instances, GCancellable *cancellable,
+                                    GError **error);
+/* Whether dimse_archive_demo_ensure would leave folder as it is. */
+gboolean dimse_archive_demo_is_current (const char *folder,
+                                        const DimseArchiveDemoOptions *options);
+
 /* The folder the demo archive lives in for this user:
  * $XDG_CACHE_HOME/dimsebench/demo-archive (a new string). */
 char *dimse_archive_demo_default_folder (void);

@@ -4,14 +4,21 @@
 
 #include "dimse-store.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
 #include "dcm-error.h"
 #include "dcm-file.h"
 #include "dcm-uid.h"
 #include "dimse-error.h"
 
 #define STORE_BULK_THRESHOLD (64 * 1024)
-/* Data sets up to this size are sent from a mapping of the file, larger
+/* Files up to this size are read whole (cheaper than mapping them);
+ * data sets up to the next are sent from a mapping of the file, larger
  * ones read from it as they go, in bounded memory. */
+#define STORE_READ_WHOLE_THRESHOLD (256 * 1024)
 #define STORE_STREAM_THRESHOLD (16 * 1024 * 1024)
 /* PS3.10 §7.1: 128-byte preamble, "DICM", then (0002,0000) as UL in
  * explicit VR little endian: tag, VR, 16-bit length, 4-byte value. */
@@ -23,12 +30,55 @@ typedef struct {
 
 /* Where a file's data set is, as stored. */
 typedef struct {
+  GBytes       *whole;   /* a small file's bytes */
   GInputStream *stream;  /* for a large one, positioned at its start */
   guint64       length;
 } DataSetSource;
 
+static void
+data_set_source_clear (DataSetSource *source)
+{
+  g_clear_pointer (&source->whole, g_bytes_unref);
+  g_clear_object (&source->stream);
+}
+
+/* The bytes of a regular file of at most STORE_READ_WHOLE_THRESHOLD
+ * bytes, or NULL (then the file is mapped or streamed). */
+static GBytes *
+read_small_file (const char *path)
+{
+  g_autofree guint8 *data = NULL;
+  gsize filled = 0;
+  GStatBuf st;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > STORE_READ_WHOLE_THRESHOLD)
+    {
+      close (fd);
+      return NULL;
+    }
+  data = g_malloc (MAX (st.st_size, 1));
+  while (filled < (gsize) st.st_size)
+    {
+      gssize n = read (fd, data + filled, (gsize) st.st_size - filled);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      filled += (gsize) n;
+    }
+  close (fd);
+  if (filled < (gsize) st.st_size)
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&data), filled);
+}
+
+/* The file's meta group; a small file is read whole into source. */
 static DcmDataSet *
-read_meta (const char *path, GError **error)
+read_meta (const char *path, DataSetSource *source, GError **error)
 {
   g_autoptr(DcmFile) file = NULL;
   DcmReadOptions opts;
@@ -36,7 +86,15 @@ read_meta (const char *path, GError **error)
   dcm_read_options_init (&opts);
   /* The meta group is all that is needed to choose the context. */
   opts.stop_at_tag = DCM_TAG_FILE_META_INFORMATION_GROUP_LENGTH + 0x00010000u;
-  file = dcm_file_read_path (path, &opts, DCM_FILE_READ_DEFAULT, error);
+  source->whole = read_small_file (path);
+  if (source->whole != NULL)
+    file = dcm_file_read_bytes (source->whole, &opts, DCM_FILE_READ_DEFAULT, NULL);
+  if (file == NULL)
+    {
+      /* Read again from the path, for an error that names the file. */
+      g_clear_pointer (&source->whole, g_bytes_unref);
+      file = dcm_file_read_path (path, &opts, DCM_FILE_READ_DEFAULT, error);
+    }
   if (file == NULL)
     return NULL;
   return dcm_data_set_ref (dcm_file_get_meta (file));
@@ -70,18 +128,23 @@ map_data_set (const char *path, DcmDataSet *meta, DataSetSource *source, GError 
                                 &group_length, NULL))
     return NULL;
   offset = PART10_GROUP_LENGTH_VALUE_END + group_length;
-  /* Mapping reads nothing yet: it tells the size. */
-  mapped = g_mapped_file_new (path, FALSE, error);
-  if (mapped == NULL)
-    return NULL;
-  size = g_mapped_file_get_length (mapped);
-  if (size > offset && size - offset > STORE_STREAM_THRESHOLD)
+  if (source->whole != NULL)
+    all = g_bytes_ref (source->whole);
+  else
     {
-      source->stream = open_data_set_stream (path, offset, error);
-      source->length = size - offset;
-      return NULL;
+      /* Mapping reads nothing yet: it tells the size. */
+      mapped = g_mapped_file_new (path, FALSE, error);
+      if (mapped == NULL)
+        return NULL;
+      size = g_mapped_file_get_length (mapped);
+      if (size > offset && size - offset > STORE_STREAM_THRESHOLD)
+        {
+          source->stream = open_data_set_stream (path, offset, error);
+          source->length = size - offset;
+          return NULL;
+        }
+      all = g_mapped_file_get_bytes (mapped);
     }
-  all = g_mapped_file_get_bytes (mapped);
   if (offset > g_bytes_get_size (all))
     {
       g_set_error (error, DCM_ERROR, DCM_ERROR_INVALID,
@@ -231,7 +294,7 @@ build_request (DimseAssociation *assoc, const char *path, const char *move_origi
                guint16 move_originator_message_id, guint8 *out_pc_id, DataSetSource *source,
                GError **error)
 {
-  g_autoptr(DcmDataSet) meta = read_meta (path, error);
+  g_autoptr(DcmDataSet) meta = read_meta (path, source, error);
   g_autofree char *sop_class = NULL;
   g_autofree char *sop_instance = NULL;
   g_autoptr(DimseMessage) rq = NULL;
@@ -278,7 +341,7 @@ dimse_store_send_file_for_move_async (DimseAssociation *assoc, const char *path,
   SendState *state;
   GError *error = NULL;
   guint8 pc_id = 0;
-  DataSetSource source = { NULL, 0 };
+  DataSetSource source = { NULL, NULL, 0 };
 
   g_return_if_fail (DIMSE_IS_ASSOCIATION (assoc));
   g_return_if_fail (path != NULL);
@@ -287,9 +350,11 @@ dimse_store_send_file_for_move_async (DimseAssociation *assoc, const char *path,
   g_task_set_source_tag (task, dimse_store_send_file_async);
   rq = build_request (assoc, path, move_originator_aet, move_originator_message_id, &pc_id,
                       &source, &error);
+  /* The message holds the small file's bytes it needs. */
+  g_clear_pointer (&source.whole, g_bytes_unref);
   if (rq == NULL)
     {
-      g_clear_object (&source.stream);
+      data_set_source_clear (&source);
       g_task_return_error (task, error);
       return;
     }

@@ -149,14 +149,14 @@ step_learn (DimseWebMultipart *self, gboolean *progress, GError **error)
   const guint8 *nl = memchr (data, '\n', len);
   gsize line_len, end;
 
+  /* The same limit whether the line has arrived whole or not yet. */
+  if (offset_of (self, nl != NULL ? self->pos + (gsize) (nl - data) : self->buf->len)
+      > MULTIPART_MAX_PREAMBLE_LEARNT)
+    return fail (self, error, _("The multipart body has no boundary in its Content-Type "
+                                "and no delimiter line in its first %d bytes."),
+                 MULTIPART_MAX_PREAMBLE_LEARNT);
   if (nl == NULL)
-    {
-      if (offset_of (self, self->buf->len) > MULTIPART_MAX_PREAMBLE_LEARNT)
-        return fail (self, error, _("The multipart body has no boundary in its Content-Type "
-                                    "and no delimiter line in its first %d bytes."),
-                     MULTIPART_MAX_PREAMBLE_LEARNT);
-      return TRUE;
-    }
+    return TRUE;
   line_len = (gsize) (nl - data);
   end = line_len;
   while (end > 0 && (data[end - 1] == '\r' || data[end - 1] == ' ' || data[end - 1] == '\t'))

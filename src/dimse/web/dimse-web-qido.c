@@ -143,6 +143,7 @@ typedef struct {
   DcmDataSet            *identifier;
   DimseWebSearchOptions  opts;
   GPtrArray             *matches;
+  DcmDataSet            *page_first;   /* the first match of the last page */
 } Search;
 
 static void
@@ -150,6 +151,7 @@ search_free (Search *search)
 {
   g_clear_pointer (&search->identifier, dcm_data_set_unref);
   g_clear_pointer (&search->matches, g_ptr_array_unref);
+  g_clear_pointer (&search->page_first, dcm_data_set_unref);
   g_free (search);
 }
 
@@ -178,6 +180,18 @@ on_page (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* A server that ignores offset would send the same page forever. */
+  if (page->len > 0 && search->page_first != NULL
+      && dcm_data_set_equal (page->pdata[0], search->page_first))
+    {
+      g_task_return_new_error (task, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_RESPONSE_INVALID,
+                               _("The QIDO-RS server sent the same page again for offset %u: "
+                                 "it does not page with offset."), search->matches->len);
+      return;
+    }
+  g_clear_pointer (&search->page_first, dcm_data_set_unref);
+  if (page->len > 0)
+    search->page_first = dcm_data_set_ref (page->pdata[0]);
   for (guint i = 0; i < page->len; i++)
     g_ptr_array_add (search->matches, dcm_data_set_ref (page->pdata[i]));
   more = page->len > 0

@@ -1,0 +1,266 @@
+/* test-move-doctor.c — the C-MOVE destination doctor (DimseMoveDoctor)
+ * against the embedded archive in process, whose node table decides each
+ * leg: destination unknown, a closed port, the right port, a destination
+ * that rejects the storage contexts, an unexpected address */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "dcm-file.h"
+#include "dcm-tags.h"
+#include "dcm-uids.h"
+#include "dimse-archive.h"
+#include "dimse-move-doctor.h"
+#include "dimse-pdu.h"
+#include "dimse-server.h"
+#include "test-util.h"
+#include "test-wait.h"
+
+#define ROOT "1.2.826.0.1.3680043.10.1247.310"
+
+typedef struct {
+  GMainContext *context;
+  char         *tmp;
+  DimseArchive *archive;
+  DimseServer  *server;
+  guint16       doctor_port;
+} Fixture;
+
+static void
+write_instance (const char *folder, guint number)
+{
+  g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
+  g_autoptr(DcmFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uid = g_strdup_printf (ROOT ".1.1.%u", number);
+  g_autofree char *name = g_strdup_printf ("%s.dcm", uid);
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  const struct { guint32 tag; const char *value; } values[] = {
+    { DCM_TAG_SOP_CLASS_UID, DCM_UID_SECONDARY_CAPTURE_IMAGE_STORAGE },
+    { DCM_TAG_SOP_INSTANCE_UID, uid },
+    { DCM_TAG_STUDY_DATE, "20200315" },
+    { DCM_TAG_MODALITY, "OT" },
+    { DCM_TAG_PATIENT_NAME, "DOE^JOHN" },
+    { DCM_TAG_PATIENT_ID, "P1" },
+    { DCM_TAG_STUDY_INSTANCE_UID, ROOT ".1" },
+    { DCM_TAG_SERIES_INSTANCE_UID, ROOT ".1.1" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    g_assert_true (dcm_data_set_set_string (ds, values[i].tag, DCM_VR_NONE, values[i].value,
+                                            &error));
+  file = dcm_file_new (ds, DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN, &error);
+  g_assert_no_error (error);
+  g_assert_true (dcm_file_write_path (file, path, DCM_WRITE_DEFAULT, &error));
+}
+
+static void
+on_opened (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_assert_true (dimse_archive_open_finish (DIMSE_ARCHIVE (source), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+/* A port nothing listens on: bound, then closed. */
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autofree char *folder = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean opened = FALSE;
+
+  f->context = g_main_context_new ();
+  g_main_context_push_thread_default (f->context);
+  f->tmp = test_util_make_tmpdir ("test-move-doctor");
+  folder = g_build_filename (f->tmp, "archive", NULL);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  write_instance (folder, 1);
+  write_instance (folder, 2);
+  f->doctor_port = free_port ();
+  f->archive = dimse_archive_new (folder, "ARCHIVE");
+  /* the right port, and a port where nothing listens */
+  dimse_archive_add_node (f->archive, "DOCTOR", "127.0.0.1", f->doctor_port);
+  dimse_archive_add_node (f->archive, "NOWHERE", "127.0.0.1", free_port ());
+  dimse_archive_open_async (f->archive, NULL, on_opened, &opened);
+  test_wait_until (&opened, "the archive's scan");
+  f->server = dimse_archive_serve (f->archive, "127.0.0.1", 0, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  dimse_server_stop (f->server);
+  test_drain ();
+  g_clear_object (&f->server);
+  g_clear_object (&f->archive);
+  test_drain ();
+  test_util_rmtree (f->tmp);
+  g_free (f->tmp);
+  g_main_context_pop_thread_default (f->context);
+  g_main_context_unref (f->context);
+}
+
+static DimseMoveDoctor *
+make_doctor (Fixture *f, const char *destination)
+{
+  DimseMoveDoctor *doctor = dimse_move_doctor_new ("SCU", "ARCHIVE", "127.0.0.1",
+                                                   dimse_server_get_port (f->server),
+                                                   destination, f->doctor_port);
+
+  dimse_move_doctor_set_listen_address (doctor, "127.0.0.1");
+  dimse_move_doctor_set_wait_seconds (doctor, 5);
+  return doctor;
+}
+
+static void
+run_doctor (DimseMoveDoctor *doctor)
+{
+  TestWaiter w = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  dimse_move_doctor_run_async (doctor, NULL, test_waiter_done, &w);
+  g_assert_true (dimse_move_doctor_run_finish (doctor, test_waiter_wait (&w, "the check"),
+                                               &error));
+  g_assert_no_error (error);
+  test_waiter_clear (&w);
+  test_drain ();
+}
+
+static void
+test_success (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseMoveDoctor) doctor = make_doctor (f, "DOCTOR");
+
+  run_doctor (doctor);
+  g_assert_cmpstr (dimse_move_doctor_diagnosis_to_string (dimse_move_doctor_get_diagnosis (doctor)),
+                   ==, "success");
+  g_assert_cmpuint (dimse_move_doctor_get_move_status (doctor), ==, 0x0000);
+  g_assert_true (g_str_has_prefix (dimse_move_doctor_get_sop_instance_uid (doctor), ROOT ".1.1."));
+  g_assert_cmpstr (dimse_move_doctor_get_return_called_ae_title (doctor), ==, "DOCTOR");
+  g_assert_cmpstr (dimse_move_doctor_get_return_calling_ae_title (doctor), ==, "ARCHIVE");
+  g_assert_nonnull (dimse_move_doctor_get_return_rq (doctor));
+  g_assert_true (g_str_has_prefix (dimse_move_doctor_get_return_rq_description (doctor),
+                                   "A-ASSOCIATE-RQ"));
+  g_assert_nonnull (strstr (dimse_move_doctor_get_return_rq_description (doctor),
+                            "Secondary Capture Image Storage"));
+}
+
+static void
+test_given_instance (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseMoveDoctor) doctor = make_doctor (f, "DOCTOR");
+
+  dimse_move_doctor_set_instance (doctor, ROOT ".1", ROOT ".1.1", ROOT ".1.1.2");
+  run_doctor (doctor);
+  g_test_message ("%s", dimse_move_doctor_get_explanation (doctor));
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==, DIMSE_MOVE_DOCTOR_SUCCESS);
+  g_assert_cmpstr (dimse_move_doctor_get_sop_instance_uid (doctor), ==, ROOT ".1.1.2");
+}
+
+static void
+test_unknown_instance (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseMoveDoctor) doctor = make_doctor (f, "DOCTOR");
+
+  dimse_move_doctor_set_instance (doctor, ROOT ".1", ROOT ".1.1", ROOT ".9.9.9");
+  run_doctor (doctor);
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==,
+                   DIMSE_MOVE_DOCTOR_NOTHING_TO_MOVE);
+}
+
+static void
+test_destination_unknown (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseMoveDoctor) doctor = make_doctor (f, "STRANGER");
+
+  run_doctor (doctor);
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==,
+                   DIMSE_MOVE_DOCTOR_DESTINATION_UNKNOWN);
+  g_assert_cmpuint (dimse_move_doctor_get_move_status (doctor), ==, 0xA801);
+  g_assert_nonnull (strstr (dimse_move_doctor_get_explanation (doctor), "0xA801"));
+  g_assert_null (dimse_move_doctor_get_return_rq (doctor));
+}
+
+static void
+test_no_association_back (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseMoveDoctor) doctor = make_doctor (f, "NOWHERE");
+
+  run_doctor (doctor);
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==,
+                   DIMSE_MOVE_DOCTOR_NO_ASSOCIATION_BACK);
+  g_assert_null (dimse_move_doctor_get_return_address (doctor));
+}
+
+static void
+test_storage_rejected (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseMoveDoctor) doctor = make_doctor (f, "DOCTOR");
+  DimseAcceptorPolicy *policy = dimse_acceptor_policy_new (NULL);
+
+  dimse_acceptor_policy_add_sop_class (policy, DCM_UID_VERIFICATION, DIMSE_ROLE_SCP);
+  dimse_acceptor_policy_add_sop_class (policy, DCM_UID_CT_IMAGE_STORAGE, DIMSE_ROLE_SCP);
+  dimse_move_doctor_set_policy (doctor, policy);
+  run_doctor (doctor);
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==,
+                   DIMSE_MOVE_DOCTOR_STORAGE_REJECTED);
+  g_assert_nonnull (dimse_move_doctor_get_return_rq_description (doctor));
+}
+
+static void
+test_unexpected_address (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseMoveDoctor) doctor = make_doctor (f, "DOCTOR");
+
+  dimse_move_doctor_set_expected_address (doctor, "127.0.0.2");
+  run_doctor (doctor);
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==,
+                   DIMSE_MOVE_DOCTOR_UNEXPECTED_ADDRESS);
+  g_assert_nonnull (strstr (dimse_move_doctor_get_explanation (doctor), "127.0.0.2"));
+}
+
+static void
+test_peer_unavailable (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseMoveDoctor) doctor = dimse_move_doctor_new ("SCU", "ARCHIVE", "127.0.0.1",
+                                                             free_port (), "DOCTOR",
+                                                             f->doctor_port);
+
+  dimse_move_doctor_set_listen_address (doctor, "127.0.0.1");
+  run_doctor (doctor);
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==,
+                   DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/move-doctor/success", test_success);
+  ADD ("/move-doctor/given-instance", test_given_instance);
+  ADD ("/move-doctor/unknown-instance", test_unknown_instance);
+  ADD ("/move-doctor/destination-unknown", test_destination_unknown);
+  ADD ("/move-doctor/no-association-back", test_no_association_back);
+  ADD ("/move-doctor/storage-rejected", test_storage_rejected);
+  ADD ("/move-doctor/unexpected-address", test_unexpected_address);
+  ADD ("/move-doctor/peer-unavailable", test_peer_unavailable);
+#undef ADD
+  return g_test_run ();
+}
