@@ -120,6 +120,15 @@ delete_node_activated (GSimpleAction *action, GVariant *parameter, gpointer user
       g_set_object (&undo->after, item);
     }
   bench_node_store_remove (self->store, node);
+  /* The neighbour takes the selection, not the top of the list. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+      g_autoptr(BenchNode) next = g_list_model_get_item (G_LIST_MODEL (self->store),
+                                                         MIN (position, n - 1));
+
+      bench_window_select_node (self, next);
+    }
   title = g_strdup_printf (_("“%s” deleted"), bench_node_get_name (undo->node));
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));

@@ -35,6 +35,7 @@ static const CliCommand commands[] = {
   { "print", N_("Print a grayscale test film on a DICOM printer (Basic Print Management)"), cli_print_run },
   { "probe", N_("Find which SOP classes, transfer syntaxes and roles a peer accepts"), cli_probe_run },
   { "move-doctor", N_("Check a C-MOVE destination and say which leg fails"), cli_move_doctor_run },
+  { "pcap", N_("Print the DICOM associations of a pcap or pcapng capture"), cli_pcap_run },
 };
 
 void

@@ -42,6 +42,7 @@ int cli_mpps_run (int argc, char **argv);
 int cli_print_run (int argc, char **argv);
 int cli_probe_run (int argc, char **argv);
 int cli_move_doctor_run (int argc, char **argv);
+int cli_pcap_run (int argc, char **argv);
 
 /* Prints "dimse SUBCOMMAND: message" to stderr. */
 void cli_print_error (const char *subcommand, const GError *error);

@@ -66,8 +66,7 @@ on_searched (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (qido->json)
         printf ("[]\n");
-      cli_print_error ("qido", error);
-      qido->exit_status = cli_web_exit_status (error);
+      qido->exit_status = cli_web_fail ("qido", error);
     }
   else
     {

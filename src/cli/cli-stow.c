@@ -38,8 +38,7 @@ on_stored (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (outcome == NULL)
     {
-      cli_print_error ("stow", error);
-      stow->exit_status = cli_web_exit_status (error);
+      stow->exit_status = cli_web_fail ("stow", error);
       g_main_loop_quit (stow->loop);
       return;
     }

@@ -53,10 +53,9 @@ on_retrieved (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!dimse_web_client_retrieve_finish (DIMSE_WEB_CLIENT (source), result, &error))
     {
-      cli_print_error ("wado", error);
+      wado->exit_status = cli_web_fail ("wado", error);
       g_printerr (_("WADO-RS retrieve: %u instances stored in %s before the error\n"), received,
                   wado->out);
-      wado->exit_status = cli_web_exit_status (error);
     }
   else
     {
@@ -81,8 +80,7 @@ on_metadata (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (data_sets == NULL)
     {
-      cli_print_error ("wado", error);
-      wado->exit_status = cli_web_exit_status (error);
+      wado->exit_status = cli_web_fail ("wado", error);
       g_main_loop_quit (wado->loop);
       return;
     }

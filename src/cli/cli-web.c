@@ -105,8 +105,12 @@ cli_web_client_new (CliWebOptions *opts, int argc, char **argv, gboolean rest_ok
 }
 
 int
-cli_web_exit_status (const GError *error)
+cli_web_fail (const char *subcommand, const GError *error)
 {
+  cli_print_error (subcommand, error);
+  if (g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_UNAUTHORIZED))
+    g_printerr (_("dimse %s: give --user (and the password in $%s) or --token.\n"), subcommand,
+                CLI_WEB_PASSWORD_ENV);
   if (g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_CONNECTION)
       || g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_UNAUTHORIZED)
       || g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_FORBIDDEN))

@@ -29,9 +29,10 @@ void            cli_web_options_add (CliWebOptions *opts, GOptionContext *contex
  * rest_ok), and a client for it with the options applied. */
 DimseWebClient *cli_web_client_new (CliWebOptions *opts, int argc, char **argv,
                                     gboolean rest_ok, GError **error);
-/* CLI_EXIT_REFUSED when the server could not be reached or refused us
+/* Prints error (with what to give for a 401) and returns the exit status:
+ * CLI_EXIT_REFUSED when the server could not be reached or refused us
  * (401, 403), CLI_EXIT_FAILURE otherwise. */
-int             cli_web_exit_status (const GError *error);
+int             cli_web_fail (const char *subcommand, const GError *error);
 /* A data set as `dimse find` prints a match: "Keyword: value" lines,
  * items indented. */
 void            cli_web_print_data_set (GString *out, DcmDataSet *ds, guint depth);

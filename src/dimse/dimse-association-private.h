@@ -66,6 +66,8 @@ struct _DimseAssociation
 
   /* receiving */
   gboolean                reading;
+  gboolean                in_read_loop;   /* handling PDUs already buffered */
+  guint32                 max_associate_length;  /* of an -RQ or -AC; 0 = default */
   gboolean                hold_reading;
   DimsePdu               *rx_pdu;         /* P-DATA-TF being processed */
   guint                   rx_index;       /* next PDV in it */

@@ -341,7 +341,7 @@ at_local_limit (DimseAssociation *self)
 static void
 accept_start (DimseTransport *transport, const DimseAcceptorPolicy *policy,
               const DimseTimeouts *timeouts, gboolean refuse_local_limit,
-              DimseAcceptLimitFunc limit_func, gpointer limit_data,
+              const DimseAcceptOptions *options,
               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = NULL;
@@ -358,8 +358,12 @@ accept_start (DimseTransport *transport, const DimseAcceptorPolicy *policy,
   self->refuse_local_limit = refuse_local_limit;
   self->establish_task = g_object_ref (task);
   data = request_data_new (self, cancellable);
-  data->limit_func = limit_func;
-  data->limit_data = limit_data;
+  if (options != NULL)
+    {
+      data->limit_func = options->limit_func;
+      data->limit_data = options->limit_data;
+      self->max_associate_length = options->max_associate_rq_length;
+    }
   g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
   if (!dimse_association_drive (self, DIMSE_EVT5_TRANSPORT_CONNECT_INDICATION, NULL, NULL, &step))
     {
@@ -380,7 +384,7 @@ dimse_association_accept_async (DimseTransport *transport,
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (DIMSE_IS_TRANSPORT (transport));
-  accept_start (transport, policy, timeouts, refuse_local_limit, NULL, NULL, cancellable,
+  accept_start (transport, policy, timeouts, refuse_local_limit, NULL, cancellable,
                 callback, user_data);
 }
 
@@ -392,9 +396,23 @@ dimse_association_accept_full_async (DimseTransport *transport,
                                      GCancellable *cancellable,
                                      GAsyncReadyCallback callback, gpointer user_data)
 {
+  DimseAcceptOptions options = { limit_func, limit_data, 0 };
+
   g_return_if_fail (DIMSE_IS_TRANSPORT (transport));
-  accept_start (transport, policy, timeouts, FALSE, limit_func, limit_data, cancellable,
-                callback, user_data);
+  accept_start (transport, policy, timeouts, FALSE, &options, cancellable, callback, user_data);
+}
+
+void
+dimse_association_accept_with_options_async (DimseTransport *transport,
+                                             const DimseAcceptorPolicy *policy,
+                                             const DimseTimeouts *timeouts,
+                                             const DimseAcceptOptions *options,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data)
+{
+  g_return_if_fail (DIMSE_IS_TRANSPORT (transport));
+  accept_start (transport, policy, timeouts, FALSE, options, cancellable, callback, user_data);
 }
 
 DimseAssociation *

@@ -8,6 +8,7 @@
 #define DEFAULT_ARTIM_TIMEOUT_MS 30000
 #define DEFAULT_DIMSE_TIMEOUT_MS 60000
 #define DEFAULT_IDLE_TIMEOUT_MS (10 * 60 * 1000)
+#define MAX_PDUS_PER_READ_PASS 32
 
 guint dimse_association_signals[N_SIGNALS];
 
@@ -443,15 +444,21 @@ on_buffers_written (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!dimse_transport_write_finish (DIMSE_TRANSPORT (source), result, &error))
     {
-      if (data->task != NULL)
-        g_task_return_error (data->task, g_error_copy (error));
       if (!self->closed)
         {
-          dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "%s",
-                                              error->message);
+          dimse_association_set_close_reason (self,
+                                              g_error_matches (error, DIMSE_ERROR,
+                                                               DIMSE_ERROR_TIMEOUT)
+                                                ? DIMSE_CLOSE_TIMEOUT
+                                                : DIMSE_CLOSE_CONNECTION_LOST,
+                                              "%s", error->message);
           close_transport (self);
           dimse_association_drive (self, DIMSE_EVT17_TRANSPORT_CLOSED, NULL, NULL, NULL);
         }
+      /* Why the association ended, rather than the write's "Operation was
+       * cancelled" when it was closed under the write. */
+      if (data->task != NULL)
+        g_task_return_error (data->task, dimse_association_close_error (self));
     }
   else
     {
@@ -480,6 +487,9 @@ send_buffers_full (DimseAssociation *self, GPtrArray *buffers, GTask *task,
   data->task = task != NULL ? g_object_ref (task) : NULL;
   data->close_after = close_after;
   dimse_association_touch (self);
+  /* A peer that reads nothing of a message for the DIMSE timeout is as
+   * dead as one that does not answer it. */
+  dimse_transport_set_write_timeout (self->transport, self->timeouts.dimse_timeout_ms);
   dimse_transport_write_async (self->transport, buffers, NULL, on_buffers_written, data);
 }
 
@@ -533,7 +543,13 @@ on_idle_timer (gpointer user_data)
 {
   DimseAssociation *self = user_data;
   gint64 idle_us = (gint64) self->timeouts.idle_timeout_ms * 1000;
-  gint64 quiet = g_get_monotonic_time () - self->last_activity;
+  gint64 last = self->last_activity;
+  gint64 quiet;
+
+  /* A long send that the peer keeps reading is activity too. */
+  if (self->transport != NULL)
+    last = MAX (last, dimse_transport_get_last_write_progress (self->transport));
+  quiet = g_get_monotonic_time () - last;
 
   g_clear_pointer (&self->idle, g_source_unref);
   if (quiet < idle_us)
@@ -591,6 +607,8 @@ read_limits (DimseAssociation *self)
     limits.max_pdata_length = self->rq->associate->user_info->max_pdu_length;
   else
     limits.max_pdata_length = DIMSE_NEGOTIATION_DEFAULT_MAX_PDU_LENGTH;
+  if (self->max_associate_length != 0)
+    limits.max_associate_length = self->max_associate_length;
   return limits;
 }
 
@@ -654,18 +672,10 @@ handle_pdu (DimseAssociation *self, GBytes *raw)
   start_read (self);
 }
 
+/* A PDU read (raw), or why none could be (error and reason). */
 static void
-on_pdu_read (GObject *source, GAsyncResult *result, gpointer user_data)
+pdu_arrived (DimseAssociation *self, GBytes *raw, DimseAbortReason reason, const GError *error)
 {
-  g_autoptr(DimseAssociation) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) raw = NULL;
-  DimseAbortReason reason = DIMSE_ABORT_REASON_NOT_SPECIFIED;
-
-  raw = dimse_transport_read_pdu_finish (DIMSE_TRANSPORT (source), result, &reason, &error);
-  self->reading = FALSE;
-  if (self->closed)
-    return;
   if (raw == NULL)
     {
       if (g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_PDU_INVALID)
@@ -686,17 +696,60 @@ on_pdu_read (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+on_pdu_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(DimseAssociation) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  DimseAbortReason reason = DIMSE_ABORT_REASON_NOT_SPECIFIED;
+
+  raw = dimse_transport_read_pdu_finish (DIMSE_TRANSPORT (source), result, &reason, &error);
+  self->reading = FALSE;
+  if (self->closed)
+    return;
+  pdu_arrived (self, raw, reason, error);
+}
+
+static gboolean
+can_read (DimseAssociation *self)
+{
+  return !self->reading && !self->closed && !self->hold_reading && self->rx_pdu == NULL
+         && self->transport != NULL && !dimse_transport_is_closed (self->transport);
+}
+
+/* PDUs already whole in the transport's buffer are handled in this loop,
+ * not one main loop pass each; after MAX_PDUS_PER_READ_PASS of them the
+ * asynchronous read takes over, so that the context's other sources run.
+ * Handling a PDU calls back here: the loop goes on instead. */
+static void
 start_read (DimseAssociation *self)
 {
-  DimsePduLimits limits;
+  g_autoptr(DimseAssociation) keep = NULL;
+  guint n = 0;
 
-  if (self->reading || self->closed || self->hold_reading || self->rx_pdu != NULL
-      || self->transport == NULL || dimse_transport_is_closed (self->transport))
+  if (self->in_read_loop || !can_read (self))
     return;
-  limits = read_limits (self);
-  self->reading = TRUE;
-  dimse_transport_read_pdu_async (self->transport, &limits, self->cancellable, on_pdu_read,
-                                  g_object_ref (self));
+  keep = g_object_ref (self);
+  self->in_read_loop = TRUE;
+  while (can_read (self))
+    {
+      DimsePduLimits limits = read_limits (self);
+      DimseAbortReason reason = DIMSE_ABORT_REASON_NOT_SPECIFIED;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) raw = NULL;
+
+      if (n++ < MAX_PDUS_PER_READ_PASS)
+        raw = dimse_transport_take_buffered_pdu (self->transport, &limits, &reason, &error);
+      if (raw == NULL && error == NULL)
+        {
+          self->reading = TRUE;
+          dimse_transport_read_pdu_async (self->transport, &limits, self->cancellable,
+                                          on_pdu_read, g_object_ref (self));
+          break;
+        }
+      pdu_arrived (self, raw, reason, error);
+    }
+  self->in_read_loop = FALSE;
 }
 
 void

@@ -121,6 +121,24 @@ void              dimse_association_accept_full_async (DimseTransport *transport
                                                        GCancellable *cancellable,
                                                        GAsyncReadyCallback callback,
                                                        gpointer user_data);
+/* What else an acceptor may be told; zero-initialised, the defaults. */
+typedef struct {
+  DimseAcceptLimitFunc limit_func;   /* as for dimse_association_accept_full_async */
+  gpointer             limit_data;
+  /* The largest A-ASSOCIATE-RQ (PDU length) read; a longer one is
+   * answered with A-ABORT before its body is read (PS3.8 sets no maximum:
+   * this bounds what a peer can make us hold). 0 =
+   * DIMSE_PDU_DEFAULT_MAX_ASSOCIATE_LENGTH. */
+  guint32              max_associate_rq_length;
+} DimseAcceptOptions;
+
+void              dimse_association_accept_with_options_async (DimseTransport *transport,
+                                                               const DimseAcceptorPolicy *policy,
+                                                               const DimseTimeouts *timeouts,
+                                                               const DimseAcceptOptions *options,
+                                                               GCancellable *cancellable,
+                                                               GAsyncReadyCallback callback,
+                                                               gpointer user_data);
 DimseAssociation *dimse_association_accept_finish (GAsyncResult *result, GError **error);
 
 /* ---- state ---- */

@@ -17,6 +17,7 @@ struct _DimseServer
   guint16              port;
   guint                max_associations;
   guint                max_waiting;
+  guint32              max_associate_rq_length;  /* 0: the default */
   GQueue               waiting;        /* Connection*, oldest first: no -RQ yet */
   guint                n_negotiating;  /* -RQ admitted, association not handed over */
   GPtrArray           *associations;   /* DimseAssociation*, established */
@@ -254,9 +255,10 @@ static void
 accept_association (Connection *conn, DimseTransport *transport)
 {
   DimseServer *self = conn->self;
+  DimseAcceptOptions options = { at_limit, conn, self->max_associate_rq_length };
 
-  dimse_association_accept_full_async (transport, self->policy, &self->timeouts, at_limit, conn,
-                                       conn->cancellable, on_accepted, conn);
+  dimse_association_accept_with_options_async (transport, self->policy, &self->timeouts,
+                                               &options, conn->cancellable, on_accepted, conn);
 }
 
 /* A TLS handshake under way: bounded by ARTIM, as the wait for the
@@ -456,6 +458,13 @@ dimse_server_set_max_waiting_connections (DimseServer *self, guint max_waiting)
 {
   g_return_if_fail (DIMSE_IS_SERVER (self));
   self->max_waiting = max_waiting;
+}
+
+void
+dimse_server_set_max_associate_rq_length (DimseServer *self, guint32 max_length)
+{
+  g_return_if_fail (DIMSE_IS_SERVER (self));
+  self->max_associate_rq_length = max_length;
 }
 
 guint

@@ -46,6 +46,12 @@ void         dimse_server_set_max_associations (DimseServer *server, guint max_a
  * closed ("association-failed" says so). 0 = no limit. */
 void         dimse_server_set_max_waiting_connections (DimseServer *server, guint max_waiting);
 guint        dimse_server_get_n_waiting_connections (DimseServer *server);
+/* The largest A-ASSOCIATE-RQ (PDU length) a connection may send; a longer
+ * one is answered with A-ABORT before its body is read. 0 (the default) =
+ * DIMSE_PDU_DEFAULT_MAX_ASSOCIATE_LENGTH, 64 KiB: raise it for peers that
+ * propose many presentation contexts or a large user identity. */
+void         dimse_server_set_max_associate_rq_length (DimseServer *server,
+                                                       guint32 max_length);
 /* TLS on every accepted connection; NULL for plain TCP. Copied. */
 void         dimse_server_set_tls (DimseServer *server, const DimseTlsSettings *tls);
 DimseAcceptorPolicy *dimse_server_get_policy (DimseServer *server);

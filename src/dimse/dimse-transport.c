@@ -14,7 +14,6 @@
 #define READ_CHUNK_SIZE (1024 * 1024)
 /* Below any system's IOV_MAX, so one writev never needs splitting by GIO. */
 #define MAX_VECTORS_PER_WRITE 512
-#define DEFAULT_CONNECT_TIMEOUT_MS 30000
 
 struct _DimseTransport
 {
@@ -29,6 +28,11 @@ struct _DimseTransport
   gsize          read_start;   /* the unconsumed bytes: [read_start, read_end) */
   gsize          read_end;
   gboolean       writing;
+  gboolean       pollable;     /* out can be written to without blocking */
+  guint          write_timeout_ms;  /* 0: none */
+  GSource       *write_timer;
+  gint64         last_write_progress;  /* monotonic µs */
+  gboolean       write_timed_out;
   gboolean       closed;
 };
 
@@ -124,6 +128,8 @@ dimse_transport_new (GIOStream *stream)
    * be polled, so GIO would run every read on a worker thread. */
   self->in = g_object_ref (g_io_stream_get_input_stream (stream));
   self->out = g_object_ref (g_io_stream_get_output_stream (stream));
+  self->pollable = G_IS_POLLABLE_OUTPUT_STREAM (self->out)
+                   && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (self->out));
   connection = base_connection (stream);
   if (connection != NULL)
     {
@@ -206,6 +212,11 @@ dimse_transport_close (DimseTransport *self)
   if (self->closed)
     return;
   self->closed = TRUE;
+  if (self->write_timer != NULL)
+    {
+      g_source_destroy (self->write_timer);
+      g_clear_pointer (&self->write_timer, g_source_unref);
+    }
   g_cancellable_cancel (self->cancellable);
   if (self->stream != NULL)
     g_io_stream_close (self->stream, NULL, NULL);
@@ -469,12 +480,48 @@ dimse_transport_read_pdu_finish (DimseTransport *self, GAsyncResult *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A whole PDU already in the read buffer, taken without a system call or
+ * a pass of the main loop. */
+GBytes *
+dimse_transport_take_buffered_pdu (DimseTransport *self, const DimsePduLimits *limits,
+                                   DimseAbortReason *abort_reason, GError **error)
+{
+  DimsePduLimits defaults;
+  const guint8 *header;
+  guint8 type;
+  guint32 length;
+  gsize total;
+  GBytes *pdu;
+
+  g_return_val_if_fail (DIMSE_IS_TRANSPORT (self), NULL);
+
+  if (self->closed || buffered (self) < DIMSE_PDU_HEADER_LENGTH)
+    return NULL;
+  if (limits == NULL)
+    {
+      dimse_pdu_limits_init (&defaults);
+      limits = &defaults;
+    }
+  header = self->read_buffer + self->read_start;
+  dimse_pdu_peek_header (header, &type, &length);
+  if (!dimse_pdu_check_header (type, length, limits, abort_reason, error))
+    return NULL;
+  total = (gsize) DIMSE_PDU_HEADER_LENGTH + length;
+  if (buffered (self) < total)
+    return NULL;
+  pdu = g_bytes_new (header, total);
+  self->read_start += total;
+  return pdu;
+}
+
 /* ---- writing ---- */
 
 typedef struct {
   GPtrArray     *buffers;
-  guint          next;
+  guint          next;        /* the next buffer to put into vectors */
   GOutputVector  vectors[MAX_VECTORS_PER_WRITE];
+  guint          first;       /* vectors[first, n_vectors) are still to write */
+  guint          n_vectors;
   CancelLink    *link;
 } WriteState;
 
@@ -486,43 +533,75 @@ write_state_free (WriteState *state)
   g_free (state);
 }
 
-static void write_next_batch (GTask *task);
+static gboolean write_some (GTask *task);
 static void write_next_task (DimseTransport *self);
+
+/* The write timer: a source whose ready time is pushed back at each
+ * write's progress, and unset while nothing waits to be written. */
+static gboolean
+write_timer_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs write_timer_funcs = { NULL, NULL, write_timer_dispatch, NULL, NULL, NULL };
+
+static gboolean
+on_write_timeout (gpointer user_data)
+{
+  DimseTransport *self = user_data;
+
+  self->write_timed_out = TRUE;
+  dimse_transport_close (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+arm_write_timer (DimseTransport *self)
+{
+  if (self->write_timeout_ms == 0 || self->closed)
+    return;
+  if (self->write_timer == NULL)
+    {
+      self->write_timer = g_source_new (&write_timer_funcs, sizeof (GSource));
+      g_source_set_callback (self->write_timer, on_write_timeout, self, NULL);
+      g_source_attach (self->write_timer, g_main_context_get_thread_default ());
+    }
+  g_source_set_ready_time (self->write_timer,
+                           self->last_write_progress + (gint64) self->write_timeout_ms * 1000);
+}
+
+static void
+disarm_write_timer (DimseTransport *self)
+{
+  if (self->write_timer != NULL)
+    g_source_set_ready_time (self->write_timer, -1);
+}
 
 static void
 finish_write (DimseTransport *self, GTask *task, GError *error)
 {
   g_queue_remove (&self->write_queue, task);
   self->writing = FALSE;
-  if (error != NULL)
+  disarm_write_timer (self);
+  if (error != NULL && self->write_timed_out)
+    {
+      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT,
+                               "%s has read nothing of what we are sending for %u ms.",
+                               self->peer_name, self->write_timeout_ms);
+      g_error_free (error);
+    }
+  else if (error != NULL)
     return_io_error (task, self, error, "Writing to");
   else
     g_task_return_boolean (task, TRUE);
   g_object_unref (task);
-  write_next_task (self);
 }
 
-static void
-on_batch_written (GObject *source, GAsyncResult *result, gpointer user_data)
+/* Puts the next buffers into vectors; FALSE when none are left. */
+static gboolean
+fill_vectors (WriteState *state)
 {
-  GTask *task = user_data;
-  DimseTransport *self = g_task_get_source_object (task);
-  WriteState *state = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!g_output_stream_writev_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
-    finish_write (self, task, error);
-  else if (state->next < state->buffers->len)
-    write_next_batch (task);
-  else
-    finish_write (self, task, NULL);
-}
-
-static void
-write_next_batch (GTask *task)
-{
-  DimseTransport *self = g_task_get_source_object (task);
-  WriteState *state = g_task_get_task_data (task);
   guint n = 0;
 
   while (n < MAX_VECTORS_PER_WRITE && state->next < state->buffers->len)
@@ -534,26 +613,110 @@ write_next_batch (GTask *task)
       state->vectors[n].size = size;
       n++;
     }
-  g_output_stream_writev_all_async (self->out, state->vectors, n, G_PRIORITY_DEFAULT,
-                                    self->cancellable, on_batch_written, task);
+  state->first = 0;
+  state->n_vectors = n;
+  return n > 0;
+}
+
+/* Skips what a write took, and the empty vectors after it. */
+static void
+advance (DimseTransport *self, WriteState *state, gsize written)
+{
+  if (written > 0)
+    self->last_write_progress = g_get_monotonic_time ();
+  while (state->first < state->n_vectors && written >= state->vectors[state->first].size)
+    written -= state->vectors[state->first++].size;
+  if (state->first < state->n_vectors)
+    {
+      GOutputVector *vector = &state->vectors[state->first];
+
+      vector->buffer = (const guint8 *) vector->buffer + written;
+      vector->size -= written;
+    }
 }
 
 static void
+on_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  DimseTransport *self = g_task_get_source_object (task);
+  WriteState *state = g_task_get_task_data (task);
+  GError *error = NULL;
+  gsize written = 0;
+
+  if (!g_output_stream_writev_finish (G_OUTPUT_STREAM (source), result, &written, &error))
+    finish_write (self, task, error);
+  else
+    {
+      advance (self, state, written);
+      if (!write_some (task))
+        return;
+    }
+  write_next_task (self);
+}
+
+/* Writes what the socket takes at once without waiting; the rest, when
+ * the socket is full, once it takes more. TRUE when the task is finished. */
+static gboolean
+write_some (GTask *task)
+{
+  DimseTransport *self = g_task_get_source_object (task);
+  WriteState *state = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  for (;;)
+    {
+      GPollableReturn res;
+      gsize written = 0;
+
+      if (state->first == state->n_vectors && !fill_vectors (state))
+        {
+          finish_write (self, task, NULL);
+          return TRUE;
+        }
+      if (!self->pollable)
+        break;
+      res = g_pollable_output_stream_writev_nonblocking (G_POLLABLE_OUTPUT_STREAM (self->out),
+                                                         state->vectors + state->first,
+                                                         state->n_vectors - state->first,
+                                                         &written, self->cancellable, &error);
+      if (res == G_POLLABLE_RETURN_FAILED)
+        {
+          finish_write (self, task, error);
+          return TRUE;
+        }
+      if (res == G_POLLABLE_RETURN_WOULD_BLOCK)
+        break;
+      advance (self, state, written);
+    }
+  arm_write_timer (self);
+  g_output_stream_writev_async (self->out, state->vectors + state->first,
+                                state->n_vectors - state->first, G_PRIORITY_DEFAULT,
+                                self->cancellable, on_written, task);
+  return FALSE;
+}
+
+/* A loop rather than a recursion: each write may finish at once. */
+static void
 write_next_task (DimseTransport *self)
 {
-  GTask *task;
+  g_autoptr(DimseTransport) keep = g_object_ref (self);
 
-  if (self->writing || g_queue_is_empty (&self->write_queue))
-    return;
-  task = g_queue_peek_head (&self->write_queue);
-  if (self->closed)
+  while (!self->writing && !g_queue_is_empty (&self->write_queue))
     {
-      finish_write (self, task, g_error_new (G_IO_ERROR, G_IO_ERROR_CLOSED,
-                                             "the connection is closed"));
-      return;
+      GTask *task = g_queue_peek_head (&self->write_queue);
+
+      if (self->closed)
+        {
+          finish_write (self, task, g_error_new (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                                                 "the connection is closed"));
+          continue;
+        }
+      self->writing = TRUE;
+      self->last_write_progress = g_get_monotonic_time ();
+      if (!write_some (task))
+        return;
     }
-  self->writing = TRUE;
-  write_next_batch (task);
 }
 
 void
@@ -584,233 +747,20 @@ dimse_transport_write_finish (DimseTransport *self, GAsyncResult *result, GError
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* ---- connecting, TLS ---- */
-
-static gboolean
-load_tls (const DimseTlsSettings *tls, GTlsCertificate **certificate,
-          GTlsDatabase **database, GError **error)
-{
-  if (tls->certificate_file != NULL)
-    {
-      /* Without a key file, the key is in the certificate's PEM file. */
-      const char *key_file = tls->key_file != NULL ? tls->key_file : tls->certificate_file;
-
-      *certificate = g_tls_certificate_new_from_files (tls->certificate_file, key_file, error);
-      if (*certificate == NULL)
-        return FALSE;
-    }
-  if (tls->ca_file != NULL)
-    {
-      *database = g_tls_file_database_new (tls->ca_file, error);
-      if (*database == NULL)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-typedef struct {
-  char            *host;
-  guint16          port;
-  guint            timeout_ms;
-  GTlsCertificate *certificate;
-  GTlsDatabase    *database;
-  gboolean         verify_peer;
-} ConnectState;
-
-static void
-connect_state_free (ConnectState *state)
-{
-  g_free (state->host);
-  g_clear_object (&state->certificate);
-  g_clear_object (&state->database);
-  g_free (state);
-}
-
-static gboolean
-on_accept_certificate (GTlsConnection *conn, GTlsCertificate *peer_cert,
-                       GTlsCertificateFlags errors, gpointer user_data)
-{
-  return TRUE;
-}
-
-static void
-setup_tls_connection (GTlsConnection *conn, GTlsCertificate *certificate,
-                      GTlsDatabase *database, gboolean verify_peer)
-{
-  if (certificate != NULL)
-    g_tls_connection_set_certificate (conn, certificate);
-  if (database != NULL)
-    g_tls_connection_set_database (conn, database);
-  if (!verify_peer)
-    g_signal_connect (conn, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
-}
-
-static void
-on_client_event (GSocketClient *client, GSocketClientEvent event,
-                 GSocketConnectable *connectable, GIOStream *connection, gpointer user_data)
-{
-  ConnectState *state = user_data;
-
-  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && G_IS_TLS_CONNECTION (connection))
-    setup_tls_connection (G_TLS_CONNECTION (connection), state->certificate,
-                          state->database, state->verify_peer);
-}
-
-/* "host:port", an IPv6 address in brackets as in a URL (RFC 3986 §3.2.2). */
-static char *
-format_endpoint (const char *host, guint16 port)
-{
-  return strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, port)
-                                    : g_strdup_printf ("%s:%u", host, port);
-}
-
-/* GIO says "Could not connect to HOST: REASON"; the system's reason is the
- * last clause, and the address is ours to say once. */
-static const char *
-connect_reason (const char *message)
-{
-  const char *colon = g_strrstr (message, ": ");
-
-  return colon != NULL && colon[2] != '\0' ? colon + 2 : message;
-}
-
-static void
-on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ConnectState *state = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
-  if (connection != NULL)
-    {
-      g_task_return_pointer (task, dimse_transport_new (G_IO_STREAM (connection)),
-                             g_object_unref);
-      return;
-    }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    {
-      g_autofree char *endpoint = format_endpoint (state->host, state->port);
-      g_autofree char *reason = g_strdup (connect_reason (error->message));
-      gsize n = strlen (reason);
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-        {
-          g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT,
-                                   "Connecting to %s timed out after %u ms.", endpoint,
-                                   state->timeout_ms);
-          return;
-        }
-      if (n > 0 && reason[n - 1] == '.')
-        reason[n - 1] = '\0';
-      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_CONNECTION,
-                               "Could not connect to %s: %s.", endpoint, reason);
-    }
-}
-
 void
-dimse_transport_connect_async (const char *host, guint16 port, guint timeout_ms,
-                               const DimseTlsSettings *tls, GCancellable *cancellable,
-                               GAsyncReadyCallback callback, gpointer user_data)
+dimse_transport_set_write_timeout (DimseTransport *self, guint timeout_ms)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GSocketClient) client = NULL;
-  g_autoptr(GSocketConnectable) address = NULL;
-  g_autoptr(GError) error = NULL;
-  ConnectState *state;
-
-  g_return_if_fail (host != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dimse_transport_connect_async);
-  state = g_new0 (ConnectState, 1);
-  state->host = g_strdup (host);
-  state->port = port;
-  state->timeout_ms = timeout_ms != 0 ? timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
-  g_task_set_task_data (task, state, (GDestroyNotify) connect_state_free);
-  client = g_socket_client_new ();
-  /* DICOM goes straight to the peer: no environment proxy, no libproxy. */
-  g_socket_client_set_enable_proxy (client, FALSE);
-  /* GSocketClient counts in seconds; the socket's own timeout is cleared
-   * once connected (dimse_transport_new), the engine's timers take over. */
-  g_socket_client_set_timeout (client, (state->timeout_ms + 999) / 1000);
-  if (tls != NULL)
-    {
-      if (!load_tls (tls, &state->certificate, &state->database, &error))
-        {
-          g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_CONNECTION,
-                                   "Could not load the TLS settings for %s:%u: %s",
-                                   host, port, error->message);
-          return;
-        }
-      state->verify_peer = tls->verify_peer;
-      g_socket_client_set_tls (client, TRUE);
-      g_signal_connect (client, "event", G_CALLBACK (on_client_event), state);
-    }
-  /* An IP literal needs no resolver. */
-  if (g_hostname_is_ip_address (host))
-    address = G_SOCKET_CONNECTABLE (g_inet_socket_address_new_from_string (host, port));
-  else
-    address = g_network_address_new (host, port);
-  g_socket_client_connect_async (client, address, cancellable, on_connected,
-                                 g_steal_pointer (&task));
+  g_return_if_fail (DIMSE_IS_TRANSPORT (self));
+  self->write_timeout_ms = timeout_ms;
+  if (self->writing && timeout_ms != 0)
+    arm_write_timer (self);
+  else if (timeout_ms == 0)
+    disarm_write_timer (self);
 }
 
-DimseTransport *
-dimse_transport_connect_finish (GAsyncResult *result, GError **error)
+gint64
+dimse_transport_get_last_write_progress (DimseTransport *self)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-on_server_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
-    {
-      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_CONNECTION,
-                               "The TLS handshake failed: %s", error->message);
-      return;
-    }
-  g_task_return_pointer (task, dimse_transport_new (G_IO_STREAM (source)), g_object_unref);
-}
-
-void
-dimse_transport_accept_tls_async (GIOStream *stream, const DimseTlsSettings *tls,
-                                  GCancellable *cancellable,
-                                  GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(GIOStream) conn = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_task_set_source_tag (task, dimse_transport_accept_tls_async);
-  if (!load_tls (tls, &certificate, &database, &error)
-      || (conn = g_tls_server_connection_new (stream, certificate, &error)) == NULL)
-    {
-      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_CONNECTION,
-                               "Could not set up TLS: %s", error->message);
-      return;
-    }
-  setup_tls_connection (G_TLS_CONNECTION (conn), NULL, database, tls->verify_peer);
-  g_object_set (conn, "authentication-mode",
-                tls->verify_peer ? G_TLS_AUTHENTICATION_REQUIRED : G_TLS_AUTHENTICATION_NONE,
-                NULL);
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (conn), G_PRIORITY_DEFAULT, cancellable,
-                                    on_server_handshake, g_steal_pointer (&task));
-}
-
-DimseTransport *
-dimse_transport_accept_tls_finish (GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  g_return_val_if_fail (DIMSE_IS_TRANSPORT (self), 0);
+  return self->last_write_progress;
 }

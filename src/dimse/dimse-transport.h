@@ -57,13 +57,30 @@ void     dimse_transport_read_pdu_async (DimseTransport *transport, const DimseP
 GBytes  *dimse_transport_read_pdu_finish (DimseTransport *transport, GAsyncResult *result,
                                           DimseAbortReason *abort_reason, GError **error);
 
+/* The next PDU when it is already whole in the read buffer (no system
+ * call, no main loop pass), checked against limits as
+ * dimse_transport_read_pdu_async checks it; NULL without error when it is
+ * not, NULL with error (and *abort_reason, may be NULL) when its header
+ * breaks the limits. Only while no read is outstanding. */
+GBytes  *dimse_transport_take_buffered_pdu (DimseTransport *transport,
+                                            const DimsePduLimits *limits,
+                                            DimseAbortReason *abort_reason, GError **error);
+
 /* Writes the buffers in order with vectored writes, after every write
- * queued before it; buffers (GBytes*) is referenced, not copied. */
+ * queued before it; buffers (GBytes*) is referenced, not copied. What the
+ * socket takes at once is written before the call returns. */
 void     dimse_transport_write_async (DimseTransport *transport, GPtrArray *buffers,
                                       GCancellable *cancellable,
                                       GAsyncReadyCallback callback, gpointer user_data);
 gboolean dimse_transport_write_finish (DimseTransport *transport, GAsyncResult *result,
                                        GError **error);
+
+/* When a write has made no progress for timeout_ms (the peer reads
+ * nothing), the transport is closed and the write fails with
+ * DIMSE_ERROR_TIMEOUT. 0 (the default) = no limit. */
+void     dimse_transport_set_write_timeout (DimseTransport *transport, guint timeout_ms);
+/* When a write last made progress (g_get_monotonic_time), or 0. */
+gint64   dimse_transport_get_last_write_progress (DimseTransport *transport);
 
 /* Closes the connection; pending reads and writes fail. Idempotent. */
 void         dimse_transport_close (DimseTransport *transport);

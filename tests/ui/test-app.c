@@ -125,10 +125,12 @@ editor_closed (gpointer data)
 
 static guint16 closed_port;
 
-static void
-test_add_node (void)
+/* Adds a node through the editor, as a user would; it is then selected. */
+static BenchNode *
+add_node (const char *name, const char *ae_title, guint port, const char *screenshot)
 {
   GtkWidget *editor;
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
   BenchNode *node;
 
   ui_activate (GTK_WIDGET (window), "win.new-node", NULL);
@@ -136,22 +138,27 @@ test_add_node (void)
   g_assert_nonnull (editor);
   /* Not savable until it has an AE title. */
   g_assert_false (gtk_widget_is_sensitive (ui_find_named (editor, "save-node")));
-  ui_type (ui_find_named (editor, "node-name"), "Closed port");
-  ui_type (ui_find_named (editor, "node-ae-title"), "NOBODY");
+  ui_type (ui_find_named (editor, "node-name"), name);
+  ui_type (ui_find_named (editor, "node-ae-title"), ae_title);
   ui_type (ui_find_named (editor, "node-host"), "127.0.0.1");
-  closed_port = ui_closed_port ();
-  {
-    g_autofree char *port = g_strdup_printf ("%u", closed_port);
-    ui_type (ui_find_named (editor, "node-port"), port);
-  }
-  ui_screenshot (editor, "node-editor");
+  ui_type (ui_find_named (editor, "node-port"), port_text);
+  if (screenshot != NULL)
+    ui_screenshot (editor, screenshot);
   ui_click (ui_find_named (editor, "save-node"));
   g_assert_true (ui_wait_for (editor_closed, NULL, TEST_TIMEOUT_MS));
   node = bench_window_get_selected_node (window);
   g_assert_nonnull (node);
-  g_assert_cmpstr (bench_node_get_name (node), ==, "Closed port");
-  g_assert_cmpstr (bench_node_get_ae_title (node), ==, "NOBODY");
-  g_assert_cmpuint (bench_node_get_port (node), ==, closed_port);
+  g_assert_cmpstr (bench_node_get_name (node), ==, name);
+  g_assert_cmpstr (bench_node_get_ae_title (node), ==, ae_title);
+  g_assert_cmpuint (bench_node_get_port (node), ==, port);
+  return node;
+}
+
+static void
+test_add_node (void)
+{
+  closed_port = ui_closed_port ();
+  add_node ("Closed port", "NOBODY", closed_port, "node-editor");
 }
 
 static void
@@ -170,6 +177,31 @@ test_node_test_closed_port (void)
   g_assert_cmpint (bench_node_row_get_status (selected_row ()), ==, BENCH_NODE_STATUS_FAILED);
   ui_screenshot (GTK_WIDGET (test), "node-test-failed");
   gtk_window_close (GTK_WINDOW (test));
+}
+
+/* The demo archive answers to its own AE title only: calling another is
+ * refused with an A-ASSOCIATE-RJ that the dialog puts in words. */
+static void
+test_node_test_rejected (void)
+{
+  BenchNodeStore *store = bench_application_get_node_store (ui_get_app ());
+  BenchNode *demo = bench_node_store_find (store, "demo-archive");
+  BenchNodeTest *test;
+  g_autofree char *text = NULL;
+  g_autofree char *lower = NULL;
+
+  add_node ("Wrong AE title", "NOT_THE_DEMO", bench_node_get_port (demo), NULL);
+  test = run_node_test ();
+  text = ui_collect_text (GTK_WIDGET (test));
+  g_test_message ("node test: %s", text);
+  g_assert_cmpstr (bench_node_test_get_state (test), ==, "failed");
+  g_assert_nonnull (strstr (text, "Association rejected"));
+  /* PS3.8 Table 9-21: reason 7, in words */
+  lower = g_ascii_strdown (text, -1);
+  g_assert_nonnull (strstr (lower, "called ae title not recognized"));
+  ui_screenshot (GTK_WIDGET (test), "node-test-rejected");
+  gtk_window_close (GTK_WINDOW (test));
+  ui_activate (GTK_WIDGET (window), "win.delete-node", NULL);
 }
 
 static void
@@ -317,6 +349,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/start/node-test-of-demo-succeeds", test_node_test_demo);
   g_test_add_func ("/app/nodes/add", test_add_node);
   g_test_add_func ("/app/nodes/node-test-of-closed-port-fails", test_node_test_closed_port);
+  g_test_add_func ("/app/nodes/node-test-of-wrong-ae-title-rejected", test_node_test_rejected);
   g_test_add_func ("/app/nodes/saved-as-json", test_nodes_saved);
   g_test_add_func ("/app/nodes/delete-and-undo", test_delete_and_undo);
   g_test_add_func ("/app/preferences/local-ae-title", test_preferences_local_ae);

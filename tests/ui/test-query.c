@@ -569,6 +569,7 @@ test_local_drop (void)
         target = GTK_DROP_TARGET (controller);
     }
   g_assert_nonnull (target);
+  g_assert_true (ui_wait_for (node_set, NULL, DEMO_TIMEOUT_MS));
   while ((name = g_dir_read_name (dir)) != NULL && name[0] == '.')
     ;
   g_assert_nonnull (name);
@@ -583,10 +584,18 @@ test_local_drop (void)
   g_assert_true (accepted);
   g_assert_true (ui_wait_for (dialog_shown, NULL, TEST_TIMEOUT_MS));
   dialog = ADW_MESSAGE_DIALOG (ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
+  /* The node the dialog offers first: the demo archive, the only one. */
+  expected_text = g_strdup_printf ("%u instances sent to %s", n, bench_node_get_name (
+                                     gtk_drop_down_get_selected_item (GTK_DROP_DOWN (
+                                       adw_message_dialog_get_extra_child (dialog)))));
   adw_message_dialog_response (dialog, "send");
-  expected_text = g_strdup_printf ("%u instances sent to %s", n,
-                                   bench_node_get_name (bench_query_page_get_node (page)));
-  g_assert_true (ui_wait_for (label_has_text, expected_text, TEST_TIMEOUT_MS));
+  if (!ui_wait_for (label_has_text, expected_text, TEST_TIMEOUT_MS))
+    {
+      g_autofree char *text = ui_collect_text (local);
+
+      g_test_message ("expected “%s”, the page shows:\n%s", expected_text, text);
+      g_assert_not_reached ();
+    }
 }
 
 static gboolean
@@ -827,10 +836,13 @@ main (int argc, char **argv)
   g_test_add_func ("/app/query/retrieve-many-studies", test_retrieve_many);
   g_test_add_func ("/app/query/local-lists-received", test_local_lists_received);
   g_test_add_func ("/app/query/local-send-on", test_local_send_on);
-  g_test_add_func ("/app/query/local-drop-files", test_local_drop);
   g_test_add_func ("/app/query/retry-missing", test_retry_missing);
   g_test_add_func ("/app/query/closed-port", test_closed_port);
   g_test_add_func ("/app/query/hundred-thousand-rows", test_hundred_thousand_rows);
+  /* Last: the dialog leaves the window inactive under Xvfb (no window
+   * manager), and a retrieve ending then would be told in a notification,
+   * which the test session has no server for. */
+  g_test_add_func ("/app/query/local-drop-files", test_local_drop);
   status = g_test_run ();
   ui_stop_app ();
   return status;

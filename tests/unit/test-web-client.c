@@ -7,6 +7,8 @@
 #include "dcm-file.h"
 #include "dcm-tags.h"
 #include "dcm-uid.h"
+#include <libsoup/soup.h>
+
 #include "dimse-web-client.h"
 #include "test-util.h"
 #include "test-wait.h"
@@ -459,6 +461,78 @@ test_bad_url (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+/* ---- HTTPS: a server whose certificate only a given CA file vouches for ---- */
+
+static void
+on_tls_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                gpointer user_data)
+{
+  (void) server;
+  (void) path;
+  (void) query;
+  (void) user_data;
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/dicom+json", SOUP_MEMORY_STATIC, "[]", 2);
+}
+
+static GPtrArray *
+search_once (DimseWebClient *client, GError **error)
+{
+  g_autoptr(DcmDataSet) identifier = dcm_data_set_new ();
+  TestWaiter waiter = { 0 };
+  GPtrArray *matches;
+
+  dimse_web_client_search_async (client, DIMSE_QR_LEVEL_STUDY, identifier, NULL, NULL,
+                                 test_waiter_done, &waiter);
+  matches = dimse_web_client_search_finish (client, test_waiter_wait (&waiter, "search"), error);
+  test_waiter_clear (&waiter);
+  return matches;
+}
+
+static void
+test_https_ca (void)
+{
+  g_auto (TestUtilTmpdir) dir = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autoptr(GTlsCertificate) cert = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(DimseWebClient) client = NULL;
+  g_autoptr(GPtrArray) matches = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  GSList *uris;
+
+  if (!test_util_require_tls ())
+    return;
+  dir = test_util_make_tmpdir ("web-tls");
+  cert_path = g_build_filename (dir, "cert.pem", NULL);
+  key_path = g_build_filename (dir, "key.pem", NULL);
+  test_util_make_certificate (cert_path, key_path);
+  cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", cert, NULL);
+  soup_server_add_handler (server, NULL, on_tls_request, NULL, NULL);
+  g_assert_true (soup_server_listen_local (server, 0,
+                                           SOUP_SERVER_LISTEN_HTTPS
+                                           | SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("https://localhost:%d/dicom-web", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  client = dimse_web_client_new (url, &error);
+  g_assert_no_error (error);
+  /* The system's trust store does not know this certificate. */
+  matches = search_once (client, &error);
+  g_assert_null (matches);
+  g_assert_error (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_CONNECTION);
+  g_clear_error (&error);
+  g_assert_true (dimse_web_client_set_ca_file (client, cert_path, &error));
+  matches = search_once (client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (matches->len, ==, 0);
+  soup_server_disconnect (server);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -474,5 +548,6 @@ main (int argc, char **argv)
   g_test_add_func ("/web/client/store/failures", test_store_failures);
   g_test_add_func ("/web/client/unreachable", test_unreachable);
   g_test_add_func ("/web/client/bad-url", test_bad_url);
+  g_test_add_func ("/web/client/https/ca-file", test_https_ca);
   return g_test_run ();
 }

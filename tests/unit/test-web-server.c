@@ -4,6 +4,8 @@
  * what was stored, metadata, and the failures of each */
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "dcm-file.h"
 #include "dcm-tags.h"
 #include "dcm-uid.h"
@@ -184,7 +186,7 @@ test_search (Fixture *f, gconstpointer data)
                  "1 3");
   expect_search (f, DIMSE_QR_LEVEL_SERIES, in_study, 0, DCM_TAG_SERIES_INSTANCE_UID,
                  ROOT ".1.1 " ROOT ".1.2");
-  /* Relational: series of every study (PS3.18 §10.6.1.2). */
+  /* Relational: series of every study (PS3.18 §10.6.1). */
   expect_search (f, DIMSE_QR_LEVEL_SERIES, ct, 0, DCM_TAG_SERIES_INSTANCE_UID,
                  ROOT ".1.2 " ROOT ".2.1");
   expect_search (f, DIMSE_QR_LEVEL_IMAGE, ct, 0, DCM_TAG_SOP_INSTANCE_UID,
@@ -287,6 +289,52 @@ test_store_failures (Fixture *f, gconstpointer data)
   g_assert_cmpuint (dimse_archive_index_get_n_studies (f->index), ==, 1);
 }
 
+/* The Access-Control-Allow-Origin of a request's answer, or NULL. */
+static char *
+allow_origin (Fixture *f, const char *method, guint *out_status)
+{
+  g_autofree char *base = dimse_web_server_get_base_url (f->server);
+  g_autofree char *url = g_strconcat (base, "/studies", NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GError) error = NULL;
+  TestWaiter waiter = { 0 };
+  g_autoptr(GBytes) body = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Origin",
+                                "https://viewer.example");
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, test_waiter_done,
+                                    &waiter);
+  body = soup_session_send_and_read_finish (session, test_waiter_wait (&waiter, "request"),
+                                            &error);
+  g_assert_no_error (error);
+  test_waiter_clear (&waiter);
+  *out_status = soup_message_get_status (msg);
+  return g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                 "Access-Control-Allow-Origin"));
+}
+
+static void
+test_cors (Fixture *f, gconstpointer data)
+{
+  g_autofree char *off = NULL;
+  g_autofree char *on = NULL;
+  g_autofree char *preflight = NULL;
+  guint status = 0;
+
+  (void) data;
+  off = allow_origin (f, SOUP_METHOD_GET, &status);
+  /* Nothing is stored yet: no match (PS3.18 §8.3.4.4.1). */
+  g_assert_cmpuint (status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_null (off);
+  dimse_web_server_set_cors_origin (f->server, "https://viewer.example");
+  on = allow_origin (f, SOUP_METHOD_GET, &status);
+  g_assert_cmpstr (on, ==, "https://viewer.example");
+  preflight = allow_origin (f, SOUP_METHOD_OPTIONS, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpstr (preflight, ==, "https://viewer.example");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -297,5 +345,6 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/web/server/store-failures", Fixture, NULL, fixture_set_up, test_store_failures,
               fixture_tear_down);
+  g_test_add ("/web/server/cors", Fixture, NULL, fixture_set_up, test_cors, fixture_tear_down);
   return g_test_run ();
 }

@@ -404,7 +404,7 @@ dimse_web_client_get_json_finish (DimseWebClient *client, GAsyncResult *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* ---- metadata (PS3.18 §10.4.1.1.2) ---- */
+/* ---- metadata (PS3.18 §10.4) ---- */
 
 static void
 on_metadata (GObject *source, GAsyncResult *result, gpointer user_data)

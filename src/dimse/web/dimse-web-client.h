@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 /* ---- QIDO-RS URLs (PS3.18 §10.6.1) ---- */
 typedef struct {
   guint    limit;   /* matches asked per request ("limit", then "offset" to the end); 0: none */
-  gboolean fuzzy;   /* fuzzymatching=true (§8.3.4.5) */
+  gboolean fuzzy;   /* fuzzymatching=true (§8.3.4) */
 } DimseWebSearchOptions;
 
 /* The URL of the search of level (STUDY, SERIES or IMAGE; QIDO-RS has no

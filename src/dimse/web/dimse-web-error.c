@@ -49,8 +49,7 @@ status_meaning (guint status)
     case SOUP_STATUS_BAD_REQUEST:
       return _("the server did not understand the request");
     case SOUP_STATUS_UNAUTHORIZED:
-      return _("the server wants credentials: give --user and --password, or --token, "
-               "or check them");
+      return _("the server wants credentials, or did not accept the ones given");
     case SOUP_STATUS_PROXY_UNAUTHORIZED:
       return _("a proxy on the way wants credentials");
     case SOUP_STATUS_FORBIDDEN:

@@ -1,6 +1,6 @@
 /* dimse-web-multipart.h — a push parser of multipart/related bodies
  * (RFC 2046 §5.1.1, RFC 2387) as WADO-RS sends them and STOW-RS receives
- * them (PS3.18 §8.6.1.2): bytes go in as they arrive, in pieces of any
+ * them (PS3.18 §8.7.3): bytes go in as they arrive, in pieces of any
  * size, and each part comes out as its headers, its data in pieces and
  * its end, so that no part is ever held whole in memory */
 #pragma once

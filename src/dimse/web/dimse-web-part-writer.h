@@ -16,7 +16,7 @@ DimseWebPartWriter *dimse_web_part_writer_new (const char *folder);
 void                dimse_web_part_writer_free (DimseWebPartWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DimseWebPartWriter, dimse_web_part_writer_free)
 
-/* A part starts: content_type must be application/dicom (PS3.18 §8.7.3.3;
+/* A part starts: content_type must be application/dicom (PS3.18 §8.7.3;
  * NULL is taken as that); DIMSE_WEB_ERROR_RESPONSE_INVALID otherwise.
  * DIMSE_WEB_ERROR_STORAGE when the temporary file cannot be made. */
 gboolean dimse_web_part_writer_begin (DimseWebPartWriter *writer, const char *content_type,

@@ -1,5 +1,5 @@
 /* dimse-web-retrieve.c — WADO-RS retrieve of instances (PS3.18
- * §10.4.1.1.1): multipart/related; type="application/dicom" parsed as it
+ * §10.4): multipart/related; type="application/dicom" parsed as it
  * arrives, each part written to the folder as it ends */
 #include "config.h"
 
@@ -232,8 +232,9 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (bytes == NULL)
     {
-      g_prefix_error (&error, _("%s was cut off after %" G_GUINT64_FORMAT " bytes: "),
-                      retrieve->what, retrieve->bytes);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_prefix_error (&error, _("%s was cut off after %" G_GUINT64_FORMAT " bytes: "),
+                        retrieve->what, retrieve->bytes);
       fail (task, error);
       return;
     }

@@ -177,8 +177,8 @@ dimse_web_server_stow_begin (DimseWebServer *server, SoupServerMessage *msg)
 
 /* ---- the response ---- */
 
-/* PS3.18 §10.5.1: an instance of another study than the one the URL
- * names is not kept. */
+/* PS3.18 §10.5.3: an instance of another study than the one the URL
+ * names is a conflict, and not kept. */
 static void
 check_study (Stow *stow, StowItem *item, const char *study_uid)
 {

@@ -129,7 +129,7 @@ on_finished (SoupServerMessage *msg, gpointer user_data)
   stream->fd = -1;
 }
 
-/* PS3.18 §8.7.3.3: multipart/related of application/dicom (or anything
+/* PS3.18 §8.7.3: multipart/related of application/dicom (or anything
  * that allows it). */
 static gboolean
 accepts_multipart (SoupServerMessage *msg)
@@ -177,7 +177,7 @@ dimse_web_server_wado (DimseWebServer *server, SoupServerMessage *msg, const cha
   write_next (msg, stream);
 }
 
-/* ---- metadata (PS3.18 §10.4.1.1.2) ---- */
+/* ---- metadata (PS3.18 §10.4) ---- */
 
 void
 dimse_web_server_metadata (DimseWebServer *server, SoupServerMessage *msg,
@@ -203,7 +203,7 @@ dimse_web_server_metadata (DimseWebServer *server, SoupServerMessage *msg,
       file = dcm_file_read_path (instance->path, &opts, DCM_FILE_READ_DEFAULT, &error);
       if (file != NULL)
         {
-          /* PS3.18 §10.4.1.1.2: the metadata leaves out the pixel data. */
+          /* The metadata leaves the pixel data out (PS3.18 §10.4). */
           dcm_data_set_remove_range (dcm_file_get_data_set (file), 0x7fe00000u, 0x7fe0ffffu);
           json = dcm_json_to_string (dcm_file_get_data_set (file), FALSE, NULL, &error);
         }

@@ -1,5 +1,5 @@
 /* dimse-web-server.c — the DICOMweb server: listening, routing
- * (PS3.18 §10.4.1, §10.5.1, §10.6.1) and QIDO-RS over the archive index */
+ * (PS3.18 §10.4, §10.5, §10.6.1) and QIDO-RS over the archive index */
 #include "config.h"
 
 #include "dimse-web-server-private.h"
@@ -281,7 +281,7 @@ parse_param (Search *search, const char *name, const char *value, GError **error
           return FALSE;
       return TRUE;
     }
-  /* Media type and character set negotiation by parameter (§8.3.3). */
+  /* Media type and character set negotiation by parameter (PS3.18 §8.3). */
   if (strcmp (name, "accept") == 0 || strcmp (name, "charset") == 0)
     return TRUE;
   return set_key (search->identifier, name, value, error);
@@ -324,7 +324,7 @@ parse_query (Search *search, const char *query, GError **error)
 
 /* PS3.18 Table 10.6.3-3 to -5: the attributes every match carries. */
 static void
-add_default_keys (DcmDataSet *identifier, DimseQrLevel level)
+add_level_keys (DcmDataSet *identifier, DimseQrLevel level)
 {
   static const guint32 study[] = {
     DCM_TAG_STUDY_DATE, DCM_TAG_STUDY_TIME, DCM_TAG_ACCESSION_NUMBER,
@@ -353,8 +353,21 @@ add_default_keys (DcmDataSet *identifier, DimseQrLevel level)
       dcm_data_set_insert (identifier, tags[i], DCM_VR_NONE);
 }
 
+/* PS3.18 §10.6.3.3.2: a search of all series (or all instances) returns
+ * the attributes of the levels above too. */
+static void
+add_default_keys (DcmDataSet *identifier, DimseQrLevel level, const char *study_uid,
+                  const char *series_uid)
+{
+  add_level_keys (identifier, level);
+  if (level == DIMSE_QR_LEVEL_IMAGE && series_uid == NULL)
+    add_level_keys (identifier, DIMSE_QR_LEVEL_SERIES);
+  if (level != DIMSE_QR_LEVEL_STUDY && study_uid == NULL)
+    add_level_keys (identifier, DIMSE_QR_LEVEL_STUDY);
+}
+
 /* ---- QIDO-RS: the search, relational where the path names no study or
- * series (PS3.18 §10.6.1.2), as hierarchical C-FINDs on the index ---- */
+ * series (PS3.18 §10.6.1), as hierarchical C-FINDs on the index ---- */
 
 static GPtrArray *find_at (DimseWebServer *self, DcmDataSet *identifier, DimseQrLevel level,
                            GError **error);
@@ -451,7 +464,15 @@ reply_matches (DimseWebServer *self, SoupServerMessage *msg, GPtrArray *matches,
       g_string_append_printf (body, "%s%s", i == search->offset ? "" : ",", text);
     }
   g_string_append_c (body, ']');
-  /* PS3.18 §8.3.4.5: no fuzzy matching here, and said so. */
+  if (end < matches->len)
+    {
+      g_autofree char *warning = g_strdup_printf ("299 dimsebench: \"There are %u additional "
+                                                  "results that can be requested.\"",
+                                                  matches->len - end);
+
+      soup_message_headers_append (headers, "Warning", warning);
+    }
+  /* PS3.18 §8.3.4: no fuzzy matching here, and said so. */
   if (search->fuzzy)
     soup_message_headers_append (headers, "Warning",
                                  "299 dimsebench: \"The fuzzymatching parameter is not "
@@ -479,14 +500,14 @@ qido (DimseWebServer *self, SoupServerMessage *msg, DimseQrLevel level, const ch
                                   series_uid, &error);
   if (ok)
     {
-      add_default_keys (search.identifier, level);
+      add_default_keys (search.identifier, level, study_uid, series_uid);
       matches = find_at (self, search.identifier, level, &error);
     }
   if (matches == NULL)
     dimse_web_server_reply_error (self, msg, SOUP_STATUS_BAD_REQUEST, error->message);
-  else if (search.offset > matches->len)
-    dimse_web_server_reply_error (self, msg, SOUP_STATUS_BAD_REQUEST,
-                                  _("The offset is past the last match."));
+  else if (search.offset >= matches->len)
+    /* PS3.18 §8.3.4.4.1: no results is 204. */
+    soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
   else
     reply_matches (self, msg, matches, &search);
   dcm_data_set_unref (search.identifier);
