@@ -261,9 +261,18 @@ cancel_link_new (DimseTransport *self, GCancellable *caller)
   return link;
 }
 
+/* Every operation the write timer cut short fails with its reason. */
 static void
 return_io_error (GTask *task, DimseTransport *self, GError *error, const char *what)
 {
+  if (self->write_timed_out)
+    {
+      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT,
+                               "%s has read nothing of what we are sending for %u ms.",
+                               self->peer_name, self->write_timeout_ms);
+      g_error_free (error);
+      return;
+    }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, error);
@@ -584,14 +593,7 @@ finish_write (DimseTransport *self, GTask *task, GError *error)
   g_queue_remove (&self->write_queue, task);
   self->writing = FALSE;
   disarm_write_timer (self);
-  if (error != NULL && self->write_timed_out)
-    {
-      g_task_return_new_error (task, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT,
-                               "%s has read nothing of what we are sending for %u ms.",
-                               self->peer_name, self->write_timeout_ms);
-      g_error_free (error);
-    }
-  else if (error != NULL)
+  if (error != NULL)
     return_io_error (task, self, error, "Writing to");
   else
     g_task_return_boolean (task, TRUE);

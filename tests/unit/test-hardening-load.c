@@ -203,12 +203,27 @@ on_closed (DimseAssociation *assoc, guint reason, const char *description, gpoin
   closed->description = g_strdup (description);
 }
 
+/* Which timer ends a send the peer stops reading. */
+typedef struct {
+  guint       dimse_timeout_ms;
+  guint       idle_timeout_ms;
+  const char *why;    /* in the send's error and the closed description */
+} StalledCase;
+
+/* The DIMSE timeout as the limit on a write making no progress, the idle
+ * timer far away: the send ends on the first. */
+static const StalledCase write_timeout_case = { 1000, 600000, "has read nothing" };
+/* The idle timer first: the send fails with why the association ended,
+ * not with the write's "Operation was cancelled". */
+static const StalledCase idle_timeout_case = { 600000, 1000, "was idle for" };
+
 /* The peer takes the association and then reads nothing: our C-STORE-RQ
  * fills the socket buffers and stalls. The association's timeouts end it,
  * and the data set is never copied on its way out. */
 static void
 test_peer_stops_reading (Fixture *f, gconstpointer data)
 {
+  const StalledCase *stalled = data;
   g_autoptr(GBytes) ac = test_store_ac_bytes ();
   const TestPeerStep steps[] = {
     { TEST_PEER_READ, NULL, 0 }, { TEST_PEER_SEND, ac, 0 }, { TEST_PEER_HOLD, NULL, 0 },
@@ -229,8 +244,8 @@ test_peer_stops_reading (Fixture *f, gconstpointer data)
 
   dimse_timeouts_init (&timeouts);
   timeouts.artim_timeout_ms = 1000;
-  timeouts.dimse_timeout_ms = 1000;
-  timeouts.idle_timeout_ms = 1000;
+  timeouts.dimse_timeout_ms = stalled->dimse_timeout_ms;
+  timeouts.idle_timeout_ms = stalled->idle_timeout_ms;
   dimse_association_params_add_context (params, DCM_UID_CT_IMAGE_STORAGE, implicit_le,
                                         DIMSE_ROLE_DEFAULT);
   dimse_association_params_add_context (params, DCM_UID_VERIFICATION, NULL, DIMSE_ROLE_DEFAULT);
@@ -257,9 +272,11 @@ test_peer_stops_reading (Fixture *f, gconstpointer data)
                                                          &error));
   test_waiter_clear (&w);
   g_test_message ("send: %s; association: %s", error->message, closed.description);
-  g_assert_nonnull (error);
+  g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, stalled->why));
   g_assert_true (closed.done);
   g_assert_cmpuint (closed.reason, ==, DIMSE_CLOSE_TIMEOUT);
+  g_assert_nonnull (strstr (closed.description, stalled->why));
   g_assert_false (dimse_association_is_established (assoc));
 #ifndef __SANITIZE_ADDRESS__
   /* Headers and bookkeeping only: far less than another copy of the data set. */
@@ -279,12 +296,17 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, test_store_server_set_up, func, test_store_server_tear_down)
+#define ADD(path, func) ADD_DATA (path, NULL, func)
+#define ADD_DATA(path, data, func) \
+  g_test_add (path, Fixture, data, test_store_server_set_up, func, test_store_server_tear_down)
   ADD ("/hardening/load/idle-connections", test_idle_connections);
   ADD ("/hardening/load/sequential", test_sequential);
   ADD ("/hardening/load/concurrent-limit", test_concurrent_limit);
-  ADD ("/hardening/load/peer-stops-reading", test_peer_stops_reading);
+  ADD_DATA ("/hardening/load/peer-stops-reading/write-timeout", &write_timeout_case,
+            test_peer_stops_reading);
+  ADD_DATA ("/hardening/load/peer-stops-reading/idle-timeout", &idle_timeout_case,
+            test_peer_stops_reading);
+#undef ADD_DATA
 #undef ADD
 
   return g_test_run ();

@@ -233,14 +233,16 @@ server_message (GBytes *body)
       const char *const keys[] = { "Message", "message", "error", "Details" };
 
       for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-        if (json_object_has_member (object, keys[i]))
-          {
-            const char *value = json_object_get_string_member_with_default (object, keys[i],
-                                                                            NULL);
-            if (value != NULL && *value != '\0')
-              return g_utf8_make_valid (value, MIN (strlen (value),
-                                                    WEB_CLIENT_MAX_SERVER_MESSAGE));
-          }
+        {
+          JsonNode *member = json_object_get_member (object, keys[i]);
+          const char *value = member != NULL && JSON_NODE_HOLDS_VALUE (member)
+                              && json_node_get_value_type (member) == G_TYPE_STRING
+                              ? json_node_get_string (member) : NULL;
+
+          if (value != NULL && *value != '\0')
+            return g_utf8_make_valid (value, (gssize) MIN (strlen (value),
+                                                           WEB_CLIENT_MAX_SERVER_MESSAGE));
+        }
     }
   text = g_utf8_make_valid (data, (gssize) MIN (len, WEB_CLIENT_MAX_SERVER_MESSAGE));
   g_strstrip (text);
