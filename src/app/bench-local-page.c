@@ -401,12 +401,16 @@ static void
 open_folder (BenchLocalPage *self)
 {
   const char *folder = bench_engine_get_storage_folder (self->engine);
-  g_autoptr(GFile) file = g_file_new_for_path (folder);
-  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *uri = NULL;
   GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
   g_autoptr(GAppLaunchContext) context =
     G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (display));
 
+  if (folder == NULL)
+    return;
+  file = g_file_new_for_path (folder);
+  uri = g_file_get_uri (file);
   g_app_info_launch_default_for_uri_async (uri, context, NULL, on_launched, g_object_ref (self));
 }
 

@@ -284,11 +284,25 @@ on_entry_activate (BenchQueryPage *self)
   run_query (self);
 }
 
+static gboolean
+focus_within (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
 static void
 on_date_preset_changed (BenchQueryPage *self)
 {
   gboolean custom = gtk_drop_down_get_selected (self->date_dropdown) == BENCH_DATE_CUSTOM;
 
+  /* An entry made insensitive while it has the focus never gets its
+   * focus-out: hand the focus to the preset first. */
+  if (!custom && (focus_within (GTK_WIDGET (self->date_from_entry))
+                  || focus_within (GTK_WIDGET (self->date_to_entry))))
+    gtk_widget_grab_focus (GTK_WIDGET (self->date_dropdown));
   gtk_widget_set_sensitive (GTK_WIDGET (self->date_from_entry), custom);
   gtk_widget_set_sensitive (GTK_WIDGET (self->date_to_entry), custom);
   if (custom)

@@ -339,7 +339,8 @@ setup_column_chooser (BenchQueryPage *self)
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
   g_autoptr(GMenu) menu = g_menu_new ();
 
-  for (guint i = 0; i < BENCH_QUERY_N_COLUMNS; i++)
+  /* The first column holds the expanders: it always shows. */
+  for (guint i = BENCH_QUERY_COLUMN_NAME + 1; i < BENCH_QUERY_N_COLUMNS; i++)
     {
       g_autofree char *name = g_strdup_printf ("column-%u", i);
       g_autofree char *detailed = g_strdup_printf ("columns.%s", name);

@@ -302,18 +302,77 @@ bench_retrieve_job_is_finished (BenchRetrieveJob *job)
   return job->state > BENCH_RETRIEVE_JOB_RUNNING;
 }
 
-const char *bench_retrieve_job_get_title (BenchRetrieveJob *job) { return job->title; }
-BenchNode *bench_retrieve_job_get_node (BenchRetrieveJob *job) { return job->node; }
-const char *bench_retrieve_job_get_level (BenchRetrieveJob *job) { return job->level; }
-BenchRetrieveJobState bench_retrieve_job_get_state (BenchRetrieveJob *job) { return job->state; }
-guint bench_retrieve_job_get_n_remaining (BenchRetrieveJob *job) { return job->counts[BENCH_RETRIEVE_REMAINING]; }
-guint bench_retrieve_job_get_n_completed (BenchRetrieveJob *job) { return job->counts[BENCH_RETRIEVE_COMPLETED]; }
-guint bench_retrieve_job_get_n_failed (BenchRetrieveJob *job) { return job->counts[BENCH_RETRIEVE_FAILED]; }
-guint bench_retrieve_job_get_n_warning (BenchRetrieveJob *job) { return job->counts[BENCH_RETRIEVE_WARNING]; }
-double bench_retrieve_job_get_rate (BenchRetrieveJob *job) { return job->rate; }
-int bench_retrieve_job_get_time_left (BenchRetrieveJob *job) { return job->time_left; }
-const char *bench_retrieve_job_get_error (BenchRetrieveJob *job) { return job->error; }
-const char *bench_retrieve_job_get_destination (BenchRetrieveJob *job) { return job->destination; }
+const char *
+bench_retrieve_job_get_title (BenchRetrieveJob *job)
+{
+  return job->title;
+}
+
+BenchNode *
+bench_retrieve_job_get_node (BenchRetrieveJob *job)
+{
+  return job->node;
+}
+
+const char *
+bench_retrieve_job_get_level (BenchRetrieveJob *job)
+{
+  return job->level;
+}
+
+BenchRetrieveJobState
+bench_retrieve_job_get_state (BenchRetrieveJob *job)
+{
+  return job->state;
+}
+
+guint
+bench_retrieve_job_get_n_remaining (BenchRetrieveJob *job)
+{
+  return job->counts[BENCH_RETRIEVE_REMAINING];
+}
+
+guint
+bench_retrieve_job_get_n_completed (BenchRetrieveJob *job)
+{
+  return job->counts[BENCH_RETRIEVE_COMPLETED];
+}
+
+guint
+bench_retrieve_job_get_n_failed (BenchRetrieveJob *job)
+{
+  return job->counts[BENCH_RETRIEVE_FAILED];
+}
+
+guint
+bench_retrieve_job_get_n_warning (BenchRetrieveJob *job)
+{
+  return job->counts[BENCH_RETRIEVE_WARNING];
+}
+
+double
+bench_retrieve_job_get_rate (BenchRetrieveJob *job)
+{
+  return job->rate;
+}
+
+int
+bench_retrieve_job_get_time_left (BenchRetrieveJob *job)
+{
+  return job->time_left;
+}
+
+const char *
+bench_retrieve_job_get_error (BenchRetrieveJob *job)
+{
+  return job->error;
+}
+
+const char *
+bench_retrieve_job_get_destination (BenchRetrieveJob *job)
+{
+  return job->destination;
+}
 
 double
 bench_retrieve_job_get_fraction (BenchRetrieveJob *job)

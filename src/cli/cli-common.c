@@ -41,7 +41,7 @@ parse_port (const char *text, guint16 *port)
 }
 
 gboolean
-cli_peer_parse (const char *text, CliPeer *peer, GError **error)
+cli_peer_parse_address (const char *text, CliPeer *peer, GError **error)
 {
   const char *at = strrchr (text, '@');
   const char *address = at != NULL ? at + 1 : text;
@@ -77,11 +77,36 @@ cli_peer_parse (const char *text, CliPeer *peer, GError **error)
   return TRUE;
 }
 
+/* PEER is an address when it parses as one; otherwise the name of a node,
+ * unless it has the address's '@' or ':' and no node has that name. */
+gboolean
+cli_peer_parse (const char *text, CliPeer *peer, GError **error)
+{
+  g_autoptr(GError) address_error = NULL;
+  g_autoptr(GError) node_error = NULL;
+  g_autofree char *path = NULL;
+
+  if (cli_peer_parse_address (text, peer, &address_error))
+    return TRUE;
+  path = cli_node_list_path ();
+  if (cli_node_list_lookup (path, text, peer, &node_error))
+    return TRUE;
+  if (strpbrk (text, "@:") != NULL)
+    g_propagate_error (error, g_steal_pointer (&address_error));
+  else
+    g_propagate_error (error, g_steal_pointer (&node_error));
+  return FALSE;
+}
+
 void
 cli_peer_clear (CliPeer *peer)
 {
   g_clear_pointer (&peer->ae_title, g_free);
   g_clear_pointer (&peer->host, g_free);
+  g_clear_pointer (&peer->node_name, g_free);
+  g_clear_pointer (&peer->tls_certificate_file, g_free);
+  g_clear_pointer (&peer->tls_key_file, g_free);
+  g_clear_pointer (&peer->tls_ca_file, g_free);
 }
 
 char *
@@ -106,6 +131,9 @@ void
 cli_common_options_clear (CliCommonOptions *opts)
 {
   g_clear_pointer (&opts->ae_title, g_free);
+  g_clear_pointer (&opts->tls_certificate_file, g_free);
+  g_clear_pointer (&opts->tls_key_file, g_free);
+  g_clear_pointer (&opts->tls_ca_file, g_free);
 }
 
 void
@@ -122,6 +150,13 @@ cli_common_options_add (CliCommonOptions *opts, GOptionContext *context)
       N_("The largest PDU we receive, in bytes, as DCMTK's -pdu (0: no limit)"), N_("N") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose,
       N_("Print every PDU to stderr as it goes by"), NULL },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opts->tls_certificate_file,
+      N_("Use TLS (PS3.15 Annex B.1), with our certificate from this PEM file"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opts->tls_key_file,
+      N_("The private key of --tls-cert, a PEM file"), N_("FILE") },
+    { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &opts->tls_ca_file,
+      N_("Use TLS and accept only a peer whose certificate these CA certificates (PEM) "
+         "sign"), N_("FILE") },
     G_OPTION_ENTRY_NULL
   };
 
@@ -139,6 +174,42 @@ ae_title_is_valid (const char *ae_title)
     if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f)
       return FALSE;
   return TRUE;
+}
+
+/* GTlsFileDatabase takes absolute paths only: the file is made one. */
+static gboolean
+check_tls_file (const char *option, char **path, GError **error)
+{
+  if (*path == NULL)
+    return TRUE;
+  if (g_file_test (*path, G_FILE_TEST_IS_REGULAR))
+    {
+      char *absolute = g_canonicalize_filename (*path, NULL);
+
+      g_free (*path);
+      *path = absolute;
+      return TRUE;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("The file “%s” given to %s does not exist or is not a regular file."),
+               *path, option);
+  return FALSE;
+}
+
+/* The files are loaded when a connection is made; a certificate that does
+ * not load is told then, naming the peer. */
+static gboolean
+check_tls (CliCommonOptions *opts, GError **error)
+{
+  if ((opts->tls_certificate_file == NULL) != (opts->tls_key_file == NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--tls-cert and --tls-key go together: give both or neither."));
+      return FALSE;
+    }
+  return check_tls_file ("--tls-cert", &opts->tls_certificate_file, error)
+         && check_tls_file ("--tls-key", &opts->tls_key_file, error)
+         && check_tls_file ("--tls-ca", &opts->tls_ca_file, error);
 }
 
 gboolean
@@ -167,7 +238,7 @@ cli_common_options_check (CliCommonOptions *opts, GError **error)
                    CLI_MIN_MAX_PDU, G_MAXUINT32);
       return FALSE;
     }
-  return TRUE;
+  return check_tls (opts, error);
 }
 
 void
@@ -183,6 +254,17 @@ cli_common_options_get_timeouts (const CliCommonOptions *opts, DimseTimeouts *ti
   timeouts->dimse_timeout_ms = ms;
 }
 
+void
+cli_common_options_get_peer_timeouts (const CliCommonOptions *opts, const CliPeer *peer,
+                                      DimseTimeouts *timeouts)
+{
+  CliCommonOptions merged = *opts;
+
+  if (merged.timeout_s == 0 && peer != NULL && peer->node_name != NULL)
+    merged.timeout_s = peer->timeout_s;
+  cli_common_options_get_timeouts (&merged, timeouts);
+}
+
 DimseAssociationParams *
 cli_common_options_build_params (const CliCommonOptions *opts, const CliPeer *peer)
 {
@@ -193,16 +275,70 @@ cli_common_options_build_params (const CliCommonOptions *opts, const CliPeer *pe
 
   if (opts->max_pdu >= 0)
     params->max_pdu_length = (guint32) opts->max_pdu;
+  else if (peer->node_name != NULL)
+    params->max_pdu_length = (guint32) peer->max_pdu;
   return params;
 }
 
-gboolean
-cli_error_is_refusal (const GError *error)
+/* ---- TLS ---- */
+
+static char *
+dup_first (const char *a, const char *b)
 {
-  return g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_ASSOCIATION_REJECTED)
-         || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_ASSOCIATION_ABORTED)
-         || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_CONNECTION)
-         || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT);
+  return g_strdup (a != NULL ? a : b);
+}
+
+DimseTlsSettings *
+cli_common_options_get_tls (const CliCommonOptions *opts, const CliPeer *peer)
+{
+  gboolean node = peer != NULL && peer->node_name != NULL;
+  DimseTlsSettings *tls;
+
+  if (opts->tls_certificate_file == NULL && opts->tls_ca_file == NULL
+      && !(node && peer->tls))
+    return NULL;
+  tls = g_new0 (DimseTlsSettings, 1);
+  /* The options name our certificate and key together (see check_tls). */
+  if (opts->tls_certificate_file != NULL || !node)
+    {
+      tls->certificate_file = g_strdup (opts->tls_certificate_file);
+      tls->key_file = g_strdup (opts->tls_key_file);
+    }
+  else
+    {
+      tls->certificate_file = g_strdup (peer->tls_certificate_file);
+      tls->key_file = g_strdup (peer->tls_key_file);
+    }
+  tls->ca_file = dup_first (opts->tls_ca_file, node ? peer->tls_ca_file : NULL);
+  tls->verify_peer = tls->ca_file != NULL;
+  return tls;
+}
+
+gboolean
+cli_common_options_get_acceptor_tls (const CliCommonOptions *opts, DimseTlsSettings **out_tls,
+                                     GError **error)
+{
+  *out_tls = NULL;
+  if (opts->tls_ca_file != NULL && opts->tls_certificate_file == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("A TLS acceptor needs its own certificate: give --tls-cert and --tls-key "
+                     "with --tls-ca."));
+      return FALSE;
+    }
+  *out_tls = cli_common_options_get_tls (opts, NULL);
+  return TRUE;
+}
+
+void
+cli_tls_settings_free (DimseTlsSettings *tls)
+{
+  if (tls == NULL)
+    return;
+  g_free (tls->certificate_file);
+  g_free (tls->key_file);
+  g_free (tls->ca_file);
+  g_free (tls);
 }
 
 /* ---- -v ---- */
@@ -298,6 +434,33 @@ cli_traffic_request_async (CliTraffic *traffic, const DimseAssociationParams *pa
   if (traffic != NULL && id != 0)
     g_hash_table_add (traffic->recorded_ids, GUINT_TO_POINTER (id));
   return id;
+}
+
+guint
+cli_common_request_async (const CliCommonOptions *opts, const CliPeer *peer,
+                          const DimseAssociationParams *params, CliTraffic *traffic,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(DimseTlsSettings) tls = cli_common_options_get_tls (opts, peer);
+  DimseTimeouts timeouts;
+  guint id;
+
+  cli_common_options_get_peer_timeouts (opts, peer, &timeouts);
+  id = dimse_association_request_full_async (params, peer->host, peer->port, &timeouts, tls,
+                                             traffic != NULL ? traffic->recorder : NULL,
+                                             NULL, callback, user_data);
+  if (traffic != NULL && id != 0)
+    g_hash_table_add (traffic->recorded_ids, GUINT_TO_POINTER (id));
+  return id;
+}
+
+gboolean
+cli_error_is_refusal (const GError *error)
+{
+  return g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_ASSOCIATION_REJECTED)
+         || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_ASSOCIATION_ABORTED)
+         || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_CONNECTION)
+         || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT);
 }
 
 guint

@@ -163,7 +163,6 @@ cli_echo_run (int argc, char **argv)
   Echo echo = { 0 };
   g_autoptr(DimseAssociationParams) params = NULL;
   g_autoptr(GError) error = NULL;
-  DimseTimeouts timeouts;
   int exit_status;
 
   g_set_prgname ("dimse echo");
@@ -176,13 +175,12 @@ cli_echo_run (int argc, char **argv)
     }
   params = cli_common_options_build_params (&echo.options, &echo.peer);
   dimse_association_params_add_context (params, DCM_UID_VERIFICATION, NULL, DIMSE_ROLE_DEFAULT);
-  cli_common_options_get_timeouts (&echo.options, &timeouts);
   echo.loop = g_main_loop_new (NULL, FALSE);
   echo.exit_status = CLI_EXIT_FAILURE;
   if (echo.options.verbose)
     echo.traffic = cli_traffic_new ();
-  echo.traffic_id = cli_traffic_request_async (echo.traffic, params, echo.peer.host,
-                                               echo.peer.port, &timeouts, on_associated, &echo);
+  echo.traffic_id = cli_common_request_async (&echo.options, &echo.peer, params, echo.traffic,
+                                              on_associated, &echo);
   g_main_loop_run (echo.loop);
   exit_status = echo.exit_status;
   echo_clear (&echo);

@@ -258,10 +258,14 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
 static gboolean
 start (Listen *listen, GError **error)
 {
+  g_autoptr(DimseTlsSettings) tls = NULL;
   DimseTimeouts timeouts;
 
+  if (!cli_common_options_get_acceptor_tls (&listen->options, &tls, error))
+    return FALSE;
   cli_common_options_get_timeouts (&listen->options, &timeouts);
   listen->server = dimse_server_new (build_policy (listen), &timeouts);
+  dimse_server_set_tls (listen->server, tls);
   listen->store = dimse_store_scp_new (listen->out_dir);
   if (g_strcmp0 (listen->duplicates, "keep") == 0)
     dimse_store_scp_set_duplicate_policy (listen->store, DIMSE_STORE_DUPLICATE_KEEP_FIRST);

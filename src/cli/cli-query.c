@@ -63,7 +63,7 @@ cli_query_parse_peer (int argc, char **argv, CliPeer *peer, char **peer_text, GE
   if (argc != 2)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                   _("Give one PEER as AET@host:port (see --help)."));
+                   _("Give one PEER, as AET@host:port or the name of a node (see --help)."));
       return FALSE;
     }
   if (!cli_peer_parse (argv[1], peer, error))
@@ -114,15 +114,7 @@ cli_query_request (const CliCommonOptions *opts, const CliPeer *peer,
                    const DimseAssociationParams *params, CliTraffic *traffic,
                    GAsyncReadyCallback callback, gpointer user_data)
 {
-  DimseTimeouts timeouts;
-  guint traffic_id = 0;
-
-  cli_common_options_get_timeouts (opts, &timeouts);
-  if (traffic != NULL)
-    traffic_id = cli_traffic_begin_request (traffic, params);
-  dimse_association_request_async (params, peer->host, peer->port, &timeouts, NULL, NULL,
-                                   callback, user_data);
-  return traffic_id;
+  return cli_common_request_async (opts, peer, params, traffic, callback, user_data);
 }
 
 DimseAssociation *

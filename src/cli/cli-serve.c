@@ -292,9 +292,12 @@ open_archive (Serve *serve, GError **error)
 static gboolean
 start (Serve *serve, GError **error)
 {
+  g_autoptr(DimseTlsSettings) tls = NULL;
   DimseArchiveIndex *index;
   DimseTimeouts timeouts;
 
+  if (!cli_common_options_get_acceptor_tls (&serve->options, &tls, error))
+    return FALSE;
   if (serve->demo && !generate_demo (serve, error))
     return FALSE;
   serve->archive = dimse_archive_new (serve->folder, serve->options.ae_title);
@@ -310,6 +313,8 @@ start (Serve *serve, GError **error)
                                        error);
   if (serve->server == NULL)
     return FALSE;
+  /* Set before the main loop runs: no connection has been taken yet. */
+  dimse_server_set_tls (serve->server, tls);
   if (serve->options.max_pdu >= 0)
     dimse_acceptor_policy_set_max_pdu_length (dimse_server_get_policy (serve->server),
                                               (guint32) serve->options.max_pdu);

@@ -418,7 +418,6 @@ static void
 start_batch (Store *store)
 {
   g_autoptr(DimseAssociationParams) params = NULL;
-  DimseTimeouts timeouts;
   StoreBatch *batch;
   guint n;
 
@@ -430,7 +429,6 @@ start_batch (Store *store)
   batch = store->batches->pdata[store->batch];
   params = cli_common_options_build_params (&store->options, &store->peer);
   add_contexts (params, batch);
-  cli_common_options_get_timeouts (&store->options, &timeouts);
   store->next_file = 0;
   n = MIN ((guint) store->parallel, batch->files->len);
   store->n_active = n;
@@ -439,9 +437,8 @@ start_batch (Store *store)
       StoreWorker *worker = g_new0 (StoreWorker, 1);
 
       worker->store = store;
-      worker->traffic_id = cli_traffic_request_async (store->traffic, params, store->peer.host,
-                                                      store->peer.port, &timeouts,
-                                                      on_associated, worker);
+      worker->traffic_id = cli_common_request_async (&store->options, &store->peer, params,
+                                                     store->traffic, on_associated, worker);
     }
 }
 

@@ -67,6 +67,7 @@ struct _DimseAssociation
   /* receiving */
   gboolean                reading;
   gboolean                in_read_loop;   /* handling PDUs already buffered */
+  gboolean                read_again;     /* the PDU handled asked for the next */
   guint32                 max_associate_length;  /* of an -RQ or -AC; 0 = default */
   gboolean                hold_reading;
   DimsePdu               *rx_pdu;         /* P-DATA-TF being processed */

@@ -429,6 +429,14 @@ finish_closed (DimseAssociation *self)
 
 /* ---- writing PDUs ---- */
 
+/* Why the transport failed us: its write timer, or the connection. */
+static DimseCloseReason
+close_reason_for (const GError *error)
+{
+  return g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT) ? DIMSE_CLOSE_TIMEOUT
+                                                                   : DIMSE_CLOSE_CONNECTION_LOST;
+}
+
 typedef struct {
   DimseAssociation *self;
   GTask            *task;
@@ -446,12 +454,8 @@ on_buffers_written (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (!self->closed)
         {
-          dimse_association_set_close_reason (self,
-                                              g_error_matches (error, DIMSE_ERROR,
-                                                               DIMSE_ERROR_TIMEOUT)
-                                                ? DIMSE_CLOSE_TIMEOUT
-                                                : DIMSE_CLOSE_CONNECTION_LOST,
-                                              "%s", error->message);
+          dimse_association_set_close_reason (self, close_reason_for (error), "%s",
+                                              error->message);
           close_transport (self);
           dimse_association_drive (self, DIMSE_EVT17_TRANSPORT_CLOSED, NULL, NULL, NULL);
         }
@@ -683,7 +687,7 @@ pdu_arrived (DimseAssociation *self, GBytes *raw, DimseAbortReason reason, const
         dimse_association_fail (self, reason, error->message);
       else
         {
-          dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "%s",
+          dimse_association_set_close_reason (self, close_reason_for (error), "%s",
                                               error->message);
           dimse_association_drive (self, DIMSE_EVT17_TRANSPORT_CLOSED, NULL, NULL, NULL);
         }
@@ -720,18 +724,25 @@ can_read (DimseAssociation *self)
 /* PDUs already whole in the transport's buffer are handled in this loop,
  * not one main loop pass each; after MAX_PDUS_PER_READ_PASS of them the
  * asynchronous read takes over, so that the context's other sources run.
- * Handling a PDU calls back here: the loop goes on instead. */
+ * Handling a PDU asks for the next by calling back here: the loop goes on
+ * only then, as the asynchronous read would have been started only then. */
 static void
 start_read (DimseAssociation *self)
 {
   g_autoptr(DimseAssociation) keep = NULL;
   guint n = 0;
 
-  if (self->in_read_loop || !can_read (self))
+  if (self->in_read_loop)
+    {
+      self->read_again = TRUE;
+      return;
+    }
+  if (!can_read (self))
     return;
   keep = g_object_ref (self);
   self->in_read_loop = TRUE;
-  while (can_read (self))
+  self->read_again = TRUE;
+  while (self->read_again && can_read (self))
     {
       DimsePduLimits limits = read_limits (self);
       DimseAbortReason reason = DIMSE_ABORT_REASON_NOT_SPECIFIED;
@@ -747,6 +758,7 @@ start_read (DimseAssociation *self)
                                           on_pdu_read, g_object_ref (self));
           break;
         }
+      self->read_again = FALSE;
       pdu_arrived (self, raw, reason, error);
     }
   self->in_read_loop = FALSE;

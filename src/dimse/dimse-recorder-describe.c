@@ -257,6 +257,16 @@ dimse_recorder_describe_message (guint association_id, DimseTrafficDirection dir
     dimse_message_get_us (msg, DCM_TAG_MESSAGE_ID_BEING_RESPONDED_TO, &message_id);
   dimse_traffic_event_set_message (event, field, message_id, has_status, status,
                                    presentation_context_id, message_length (msg));
+  if (field == DIMSE_C_STORE_RQ)
+    {
+      g_autofree char *originator =
+        dimse_message_dup_string (msg, DCM_TAG_MOVE_ORIGINATOR_APPLICATION_ENTITY_TITLE);
+      guint16 originator_id = 0;
+
+      if (originator != NULL
+          && dimse_message_get_us (msg, DCM_TAG_MOVE_ORIGINATOR_MESSAGE_ID, &originator_id))
+        dimse_traffic_event_set_move_originator (event, originator, originator_id);
+    }
   dimse_traffic_event_take_text (event,
                                  summarize_message (msg, message_id, has_status, status),
                                  describe_message (msg, presentation_context_id, has_status,

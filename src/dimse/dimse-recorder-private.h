@@ -16,6 +16,10 @@ void    dimse_traffic_event_set_message (DimseTrafficEvent *event, DimseCommandF
                                          guint16 message_id, gboolean has_status,
                                          guint16 status, guint8 presentation_context_id,
                                          guint64 length);
+/* PS3.7 §9.3.1.1: a C-STORE-RQ of a C-MOVE sub-operation carries both. */
+void    dimse_traffic_event_set_move_originator (DimseTrafficEvent *event, const char *ae_title,
+                                                 guint16 message_id);
+void    dimse_traffic_event_set_timestamp (DimseTrafficEvent *event, gint64 timestamp);
 /* A note that closes its association. */
 void     dimse_traffic_event_mark_end (DimseTrafficEvent *event);
 gboolean dimse_traffic_event_is_end (DimseTrafficEvent *event);
@@ -54,6 +58,29 @@ gboolean dimse_recorder_get_endpoints (DimseRecorder *rec, guint association_id,
                                        GInetSocketAddress **server,
                                        gboolean *is_requestor);
 guint              dimse_recorder_n_events (DimseRecorder *rec);
+/* The AE titles an association was begun with (new strings); FALSE for
+ * an association the recorder does not know. */
+gboolean           dimse_recorder_dup_ae_titles (DimseRecorder *rec, guint association_id,
+                                                 char **calling_ae_title,
+                                                 char **called_ae_title);
+/* The recording functions with the time the traffic happened (µs since
+ * the Unix epoch) rather than now, for traffic read back from a capture. */
+guint              dimse_recorder_begin_association_at (DimseRecorder *rec,
+                                                        GInetSocketAddress *local,
+                                                        GInetSocketAddress *peer,
+                                                        const char *calling_ae_title,
+                                                        const char *called_ae_title,
+                                                        gboolean is_requestor,
+                                                        gint64 timestamp);
+void               dimse_recorder_record_pdu_at (DimseRecorder *rec, guint association_id,
+                                                 DimseTrafficDirection direction,
+                                                 GBytes *raw_pdu, gint64 timestamp);
+void               dimse_recorder_record_message_at (DimseRecorder *rec, guint association_id,
+                                                     DimseTrafficDirection direction,
+                                                     guint8 presentation_context_id,
+                                                     DimseMessage *msg, gint64 timestamp);
+void               dimse_recorder_end_association_at (DimseRecorder *rec, guint association_id,
+                                                      const char *reason, gint64 timestamp);
 DimseTrafficEvent *dimse_recorder_peek_event (DimseRecorder *rec, guint position);
 
 G_END_DECLS

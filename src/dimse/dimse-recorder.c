@@ -453,6 +453,39 @@ dimse_recorder_begin_association (DimseRecorder *rec, GInetSocketAddress *local,
                                   GInetSocketAddress *peer, const char *calling_ae_title,
                                   const char *called_ae_title, gboolean is_requestor)
 {
+  return dimse_recorder_begin_association_at (rec, local, peer, calling_ae_title,
+                                              called_ae_title, is_requestor, 0);
+}
+
+/* timestamp 0: now */
+static void
+submit_event_at (DimseRecorder *rec, DimseTrafficEvent *event, gint64 timestamp)
+{
+  if (timestamp != 0)
+    dimse_traffic_event_set_timestamp (event, timestamp);
+  submit_event (rec, event);
+}
+
+gboolean
+dimse_recorder_dup_ae_titles (DimseRecorder *rec, guint association_id,
+                              char **calling_ae_title, char **called_ae_title)
+{
+  DimseRecorderAssociation *assoc;
+
+  g_mutex_lock (&rec->lock);
+  assoc = g_hash_table_lookup (rec->associations, GUINT_TO_POINTER (association_id));
+  *calling_ae_title = assoc != NULL ? g_strdup (assoc->calling_ae_title) : NULL;
+  *called_ae_title = assoc != NULL ? g_strdup (assoc->called_ae_title) : NULL;
+  g_mutex_unlock (&rec->lock);
+  return assoc != NULL;
+}
+
+guint
+dimse_recorder_begin_association_at (DimseRecorder *rec, GInetSocketAddress *local,
+                                     GInetSocketAddress *peer, const char *calling_ae_title,
+                                     const char *called_ae_title, gboolean is_requestor,
+                                     gint64 timestamp)
+{
   DimseRecorderAssociation *assoc;
   DimseTrafficEvent *note;
   guint id;
@@ -472,13 +505,21 @@ dimse_recorder_begin_association (DimseRecorder *rec, GInetSocketAddress *local,
   g_mutex_lock (&rec->lock);
   g_hash_table_insert (rec->associations, GUINT_TO_POINTER (assoc->id), assoc);
   g_mutex_unlock (&rec->lock);
-  submit_event (rec, note);
+  submit_event_at (rec, note, timestamp);
   return id;
 }
 
 void
 dimse_recorder_record_pdu (DimseRecorder *rec, guint association_id,
                            DimseTrafficDirection direction, GBytes *raw_pdu)
+{
+  dimse_recorder_record_pdu_at (rec, association_id, direction, raw_pdu, 0);
+}
+
+void
+dimse_recorder_record_pdu_at (DimseRecorder *rec, guint association_id,
+                              DimseTrafficDirection direction, GBytes *raw_pdu,
+                              gint64 timestamp)
 {
   DimseTrafficEvent *event;
 
@@ -489,7 +530,7 @@ dimse_recorder_record_pdu (DimseRecorder *rec, guint association_id,
                                                             GUINT_TO_POINTER (association_id)),
                                        association_id, direction, raw_pdu);
   g_mutex_unlock (&rec->lock);
-  submit_event (rec, event);
+  submit_event_at (rec, event, timestamp);
 }
 
 void
@@ -497,14 +538,32 @@ dimse_recorder_record_message (DimseRecorder *rec, guint association_id,
                                DimseTrafficDirection direction,
                                guint8 presentation_context_id, DimseMessage *msg)
 {
+  dimse_recorder_record_message_at (rec, association_id, direction, presentation_context_id,
+                                    msg, 0);
+}
+
+void
+dimse_recorder_record_message_at (DimseRecorder *rec, guint association_id,
+                                  DimseTrafficDirection direction,
+                                  guint8 presentation_context_id, DimseMessage *msg,
+                                  gint64 timestamp)
+{
   g_return_if_fail (DIMSE_IS_RECORDER (rec));
   g_return_if_fail (msg != NULL);
-  submit_event (rec, dimse_recorder_describe_message (association_id, direction,
-                                                      presentation_context_id, msg));
+  submit_event_at (rec, dimse_recorder_describe_message (association_id, direction,
+                                                         presentation_context_id, msg),
+                   timestamp);
 }
 
 void
 dimse_recorder_end_association (DimseRecorder *rec, guint association_id, const char *reason)
+{
+  dimse_recorder_end_association_at (rec, association_id, reason, 0);
+}
+
+void
+dimse_recorder_end_association_at (DimseRecorder *rec, guint association_id,
+                                   const char *reason, gint64 timestamp)
 {
   DimseTrafficEvent *event;
 
@@ -517,5 +576,5 @@ dimse_recorder_end_association (DimseRecorder *rec, guint association_id, const 
                                  g_strdup_printf ("association %u\nreason: %s\n", association_id,
                                                   reason != NULL ? reason : "no reason given"));
   dimse_traffic_event_mark_end (event);
-  submit_event (rec, event);
+  submit_event_at (rec, event, timestamp);
 }

@@ -62,6 +62,12 @@ guint16                dimse_traffic_event_get_message_id (DimseTrafficEvent *ev
 gboolean               dimse_traffic_event_get_has_status (DimseTrafficEvent *event);
 guint16                dimse_traffic_event_get_status (DimseTrafficEvent *event);
 guint8                 dimse_traffic_event_get_presentation_context_id (DimseTrafficEvent *event);
+/* For a C-STORE-RQ made as a C-MOVE sub-operation (PS3.7 §9.3.1.1): its
+ * Move Originator Application Entity Title (0000,1030) and Message ID
+ * (0000,1031). FALSE for any other event. */
+gboolean               dimse_traffic_event_get_move_originator (DimseTrafficEvent *event,
+                                                                const char **ae_title,
+                                                                guint16 *message_id);
 
 /* ---- the recorder ----
  * A GListModel of DimseTrafficEvent, oldest first. The model changes, and
@@ -125,5 +131,26 @@ gboolean       dimse_recorder_export_jsonl (DimseRecorder *rec, GOutputStream *o
 gboolean       dimse_recorder_export_pcapng (DimseRecorder *rec, GOutputStream *out,
                                              guint association_id, GCancellable *cancellable,
                                              GError **error);
+
+/* ---- C-MOVE and its C-STORE sub-operations (dimse-recorder-links.c) ----
+ * A C-STORE-RQ received for a C-MOVE names the C-MOVE-RQ it serves by the
+ * Move Originator AE Title and Message ID (PS3.7 §9.3.1.1): the C-MOVE-RQ
+ * with that Message ID on an association whose calling AE title is the
+ * Move Originator's (sent by us, or received when we are the one moving),
+ * the latest one recorded before the C-STORE-RQ. */
+typedef struct {
+  guint association_id;   /* the association of the C-MOVE-RQ */
+  guint position;         /* the C-MOVE-RQ event's position in the recorder */
+} DimseRecorderLink;
+
+/* The C-MOVE-RQ that the C-STORE-RQ event at position is a sub-operation
+ * of. FALSE when that event is no C-STORE-RQ with a Move Originator, or
+ * the recorder holds no such C-MOVE-RQ (any more). */
+gboolean       dimse_recorder_find_move_for_store (DimseRecorder *rec, guint position,
+                                                   DimseRecorderLink *out_link);
+/* The C-STORE-RQ events (DimseRecorderLink: their association and
+ * position) linked to the C-MOVE-RQ event at position, in order; empty
+ * when there are none or that event is no C-MOVE-RQ. */
+GArray        *dimse_recorder_find_stores_for_move (DimseRecorder *rec, guint position);
 
 G_END_DECLS

@@ -20,6 +20,8 @@ struct _DimseTrafficEvent {
   gboolean               has_status;
   guint16                status;
   guint8                 presentation_context_id;
+  char                  *move_originator_ae_title;
+  guint16                move_originator_message_id;
 };
 
 G_DEFINE_FINAL_TYPE (DimseTrafficEvent, dimse_traffic_event, G_TYPE_OBJECT)
@@ -118,6 +120,7 @@ dimse_traffic_event_finalize (GObject *object)
   g_free (self->summary);
   g_free (self->details);
   g_clear_pointer (&self->raw_bytes, g_bytes_unref);
+  g_free (self->move_originator_ae_title);
   G_OBJECT_CLASS (dimse_traffic_event_parent_class)->finalize (object);
 }
 
@@ -385,4 +388,33 @@ dimse_traffic_event_get_presentation_context_id (DimseTrafficEvent *event)
 {
   g_return_val_if_fail (DIMSE_IS_TRAFFIC_EVENT (event), 0);
   return event->presentation_context_id;
+}
+
+void
+dimse_traffic_event_set_move_originator (DimseTrafficEvent *event, const char *ae_title,
+                                         guint16 message_id)
+{
+  g_free (event->move_originator_ae_title);
+  event->move_originator_ae_title = g_strdup (ae_title);
+  event->move_originator_message_id = message_id;
+}
+
+gboolean
+dimse_traffic_event_get_move_originator (DimseTrafficEvent *event, const char **ae_title,
+                                         guint16 *message_id)
+{
+  g_return_val_if_fail (DIMSE_IS_TRAFFIC_EVENT (event), FALSE);
+  if (event->move_originator_ae_title == NULL)
+    return FALSE;
+  if (ae_title != NULL)
+    *ae_title = event->move_originator_ae_title;
+  if (message_id != NULL)
+    *message_id = event->move_originator_message_id;
+  return TRUE;
+}
+
+void
+dimse_traffic_event_set_timestamp (DimseTrafficEvent *event, gint64 timestamp)
+{
+  event->timestamp = timestamp;
 }

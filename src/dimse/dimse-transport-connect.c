@@ -55,6 +55,15 @@ on_accept_certificate (GTlsConnection *conn, GTlsCertificate *peer_cert,
   return TRUE;
 }
 
+/* A TLS server asks its application about every client certificate, even
+ * one its database has verified: accept exactly those. */
+static gboolean
+on_accept_verified_certificate (GTlsConnection *conn, GTlsCertificate *peer_cert,
+                                GTlsCertificateFlags errors, gpointer user_data)
+{
+  return errors == 0;
+}
+
 static void
 setup_tls_connection (GTlsConnection *conn, GTlsCertificate *certificate,
                       GTlsDatabase *database, gboolean verify_peer)
@@ -223,6 +232,9 @@ dimse_transport_accept_tls_async (GIOStream *stream, const DimseTlsSettings *tls
       return;
     }
   setup_tls_connection (G_TLS_CONNECTION (conn), NULL, database, tls->verify_peer);
+  if (tls->verify_peer)
+    g_signal_connect (conn, "accept-certificate", G_CALLBACK (on_accept_verified_certificate),
+                      NULL);
   g_object_set (conn, "authentication-mode",
                 tls->verify_peer ? G_TLS_AUTHENTICATION_REQUIRED : G_TLS_AUTHENTICATION_NONE,
                 NULL);

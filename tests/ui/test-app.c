@@ -306,6 +306,7 @@ test_shortcuts_and_about (void)
   about = ui_find_window (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  ui_screenshot (GTK_WIDGET (about), "about");
   gtk_window_close (about);
 
   /* Ctrl+F : the query page, its first field focused */
@@ -317,6 +318,39 @@ test_shortcuts_and_about (void)
                                                           BENCH_TYPE_QUERY_PAGE)));
   g_assert_true (GTK_IS_EDITABLE (gtk_root_get_focus (GTK_ROOT (window)))
                  || GTK_IS_EDITABLE (gtk_widget_get_parent (gtk_root_get_focus (GTK_ROOT (window)))));
+}
+
+static gboolean
+popover_shown (gpointer data)
+{
+  GtkWidget *popover = ui_find_of_type (data, GTK_TYPE_POPOVER_MENU);
+
+  return popover != NULL && gtk_widget_get_mapped (popover);
+}
+
+static void
+test_context_menu_duplicate (void)
+{
+  BenchNodeStore *store = bench_application_get_node_store (ui_get_app ());
+  BenchNodeRow *row = selected_row ();
+  GtkWidget *popover;
+  BenchNode *copy;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  /* Shift+F10 or the Menu key on a row: its context menu. */
+  ui_activate (GTK_WIDGET (row), "row.menu", NULL);
+  g_assert_true (ui_wait_for (popover_shown, row, TEST_TIMEOUT_MS));
+  popover = ui_find_of_type (GTK_WIDGET (row), GTK_TYPE_POPOVER_MENU);
+  g_assert_true (ui_has_text (popover, "Duplicate"));
+  g_assert_true (ui_has_text (popover, "Delete"));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  ui_activate (GTK_WIDGET (window), "win.duplicate-node", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, n + 1);
+  copy = bench_window_get_selected_node (window);
+  g_assert_cmpstr (bench_node_get_name (copy), ==, "Closed port (copy)");
+  g_assert_cmpstr (bench_node_get_id (copy), !=, bench_node_get_id (bench_node_row_get_node (row)));
+  ui_activate (GTK_WIDGET (window), "win.delete-node", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, n);
 }
 
 /* Last: closes the window. */
@@ -352,6 +386,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/nodes/node-test-of-wrong-ae-title-rejected", test_node_test_rejected);
   g_test_add_func ("/app/nodes/saved-as-json", test_nodes_saved);
   g_test_add_func ("/app/nodes/delete-and-undo", test_delete_and_undo);
+  g_test_add_func ("/app/nodes/context-menu-and-duplicate", test_context_menu_duplicate);
   g_test_add_func ("/app/preferences/local-ae-title", test_preferences_local_ae);
   g_test_add_func ("/app/actions/shortcuts-about-focus", test_shortcuts_and_about);
   g_test_add_func ("/app/window/state-remembered", test_window_state_remembered);

@@ -4,6 +4,7 @@
  * DICOM at all, and a release collision (PS3.8 §9.2.2) */
 #include <string.h>
 
+#include "dcm-uids.h"
 #include "dimse-error.h"
 #include "test-peer.h"
 #include "test-resources.h"
@@ -75,6 +76,77 @@ test_associate_rq_too_large (Fixture *f, gconstpointer data)
   g_assert_null (strstr (f->failure, "ARTIM"));
   g_assert_nonnull (strstr (f->failure, "A-ASSOCIATE-RQ"));
   test_store_server_round_trip (f);
+}
+
+/* An A-ASSOCIATE-RQ of our own requestor over 64 KiB: a User Identity
+ * item near its own 16-bit limit (PS3.7 Table D.3-14) beside the
+ * contexts the server knows, the same Verification context proposed again
+ * and again to add length. */
+static DimseAssociationParams *
+large_rq_params (void)
+{
+  DimseAssociationParams *params = dimse_association_params_new ("REQUESTOR", "ACCEPTOR");
+  g_autofree guint8 *name = g_malloc (62000);
+  g_autoptr(GBytes) primary = NULL;
+  g_autoptr(DimsePdu) rq = NULL;
+  g_autoptr(GBytes) encoded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  memset (name, 'u', 62000);
+  primary = g_bytes_new_take (g_steal_pointer (&name), 62000);
+  dimse_association_params_set_user_identity (params, DIMSE_USER_IDENTITY_USERNAME, primary, NULL,
+                                              FALSE);
+  for (guint i = 0; i < 40; i++)
+    dimse_association_params_add_context (params, DCM_UID_VERIFICATION, NULL,
+                                          DIMSE_ROLE_DEFAULT);
+  rq = dimse_negotiation_build_rq (params, &error);
+  g_assert_no_error (error);
+  encoded = dimse_pdu_encode (rq, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (encoded), >, DIMSE_PDU_HEADER_LENGTH
+                                                   + DIMSE_PDU_DEFAULT_MAX_ASSOCIATE_LENGTH);
+  return params;
+}
+
+static DimseAssociation *
+request_large (Fixture *f, GError **error)
+{
+  g_autoptr(DimseAssociationParams) params = large_rq_params ();
+  TestWaiter w = { 0 };
+  DimseAssociation *assoc;
+
+  dimse_association_request_async (params, "127.0.0.1", dimse_server_get_port (f->server),
+                                   NULL, NULL, NULL, test_waiter_done, &w);
+  assoc = dimse_association_request_finish (test_waiter_wait (&w, "the answer to the -RQ"),
+                                            error);
+  test_waiter_clear (&w);
+  return assoc;
+}
+
+/* Refused under the default cap, accepted once the server's cap is raised
+ * above its length. */
+static void
+test_associate_rq_raised_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseAssociation) refused = NULL;
+  g_autoptr(DimseAssociation) accepted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  test_store_server_start (f);
+  refused = request_large (f, &error);
+  g_assert_null (refused);
+  g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_ASSOCIATION_ABORTED);
+  test_drain ();
+  g_test_message ("default cap: %s; acceptor: %s", error->message, f->failure);
+  g_assert_nonnull (f->failure);
+  g_assert_nonnull (strstr (f->failure, "A-ASSOCIATE-RQ"));
+  g_clear_error (&error);
+
+  dimse_server_set_max_associate_rq_length (f->server, 128 * 1024);
+  accepted = request_large (f, &error);
+  g_assert_no_error (error);
+  test_store_server_echo (accepted);
+  test_store_server_release (accepted);
 }
 
 /* ---- connections that never associate ---- */
@@ -245,6 +317,7 @@ main (int argc, char **argv)
   g_test_add (path, Fixture, NULL, test_store_server_set_up, func, test_store_server_tear_down)
   ADD ("/hardening/limits/artim/slow-loris", test_slow_loris);
   ADD ("/hardening/limits/associate-rq/too-large", test_associate_rq_too_large);
+  ADD ("/hardening/limits/associate-rq/raised-limit", test_associate_rq_raised_limit);
   ADD ("/hardening/limits/waiting-connections", test_waiting_connections);
   ADD ("/hardening/limits/not-dicom/http-get", test_http_get);
   ADD ("/hardening/limits/not-dicom/tls-client-hello", test_tls_client_hello);

@@ -142,6 +142,32 @@ run_doctor (DimseMoveDoctor *doctor)
   test_drain ();
 }
 
+/* The C-STORE-RQ that came back links to the C-MOVE-RQ we sent. */
+static void
+assert_linked (DimseRecorder *rec)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (rec));
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DimseTrafficEvent) event = g_list_model_get_item (G_LIST_MODEL (rec), i);
+      g_autoptr(DimseTrafficEvent) move = NULL;
+      DimseRecorderLink link = { 0 };
+
+      if (dimse_traffic_event_get_kind (event) != DIMSE_TRAFFIC_KIND_MESSAGE
+          || dimse_traffic_event_get_command_field (event) != DIMSE_C_STORE_RQ)
+        continue;
+      g_assert_true (dimse_recorder_find_move_for_store (rec, i, &link));
+      move = g_list_model_get_item (G_LIST_MODEL (rec), link.position);
+      g_assert_cmpint (dimse_traffic_event_get_command_field (move), ==, DIMSE_C_MOVE_RQ);
+      g_assert_cmpint (dimse_traffic_event_get_direction (move), ==,
+                       DIMSE_TRAFFIC_DIRECTION_SENT);
+      found = TRUE;
+    }
+  g_assert_true (found);
+}
+
 static void
 test_success (Fixture *f, gconstpointer data)
 {
@@ -159,6 +185,7 @@ test_success (Fixture *f, gconstpointer data)
                                    "A-ASSOCIATE-RQ"));
   g_assert_nonnull (strstr (dimse_move_doctor_get_return_rq_description (doctor),
                             "Secondary Capture Image Storage"));
+  assert_linked (dimse_move_doctor_get_recorder (doctor));
 }
 
 static void

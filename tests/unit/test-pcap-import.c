@@ -327,6 +327,18 @@ import_pdus (GBytes *capture, DimsePcapImportStats *stats)
   return events_of_kind (rec, DIMSE_TRAFFIC_KIND_PDU);
 }
 
+/* The time of the first event an import records. */
+static gint64
+first_timestamp (GBytes *capture)
+{
+  g_autoptr(DimseRecorder) rec = dimse_recorder_new ();
+  g_autoptr(DimseTrafficEvent) event = NULL;
+
+  g_assert_true (import_bytes (rec, capture, SERVER_PORT, NULL, NULL));
+  event = g_list_model_get_item (G_LIST_MODEL (rec), 0);
+  return dimse_traffic_event_get_timestamp (event);
+}
+
 static const char *expected_pdus = "sent|A-ASSOCIATE-RQ SCU → ARCHIVE, 1 contexts\n"
                                    "sent|A-RELEASE-RQ\n";
 
@@ -353,6 +365,7 @@ test_reassembly (void)
   g_assert_cmpstr (pdus, ==, expected_pdus);
   g_assert_cmpuint (stats.n_gaps, ==, 0);
   g_assert_cmpuint (stats.n_segments, ==, 6);
+  g_assert_cmpuint (stats.n_associations, ==, 1);
   packets_clear (&p);
 }
 
@@ -401,6 +414,7 @@ test_pcap_links (void)
       pdus = import_pdus (capture, &stats);
       g_assert_cmpstr (pdus, ==, expected_pdus);
       g_assert_cmpuint (stats.n_packets, ==, 3);
+      g_assert_cmpint (first_timestamp (capture), ==, (gint64) 1700000002 * G_USEC_PER_SEC);
     }
   packets_clear (&p);
 }

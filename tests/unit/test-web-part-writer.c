@@ -1,6 +1,8 @@
 /* test-web-part-writer.c — multipart parts into Part 10 files, atomically
  * (src/dimse/web/dimse-web-part-writer.c) */
 #include <string.h>
+#include <utime.h>
+#include <glib/gstdio.h>
 
 #include "dcm-file.h"
 #include "dcm-tags.h"
@@ -131,6 +133,28 @@ test_refused (void)
   expect_refused ("application/dicom", mismatch, "in its File Meta Information");
 }
 
+/* What a process that died left behind goes; a part being written now,
+ * and the archive's files, stay. */
+static void
+test_sweep (void)
+{
+  g_auto (TestUtilTmpdir) dir = test_util_make_tmpdir ("web-part");
+  g_autofree char *old = g_build_filename (dir, ".dimse-web-old123", NULL);
+  g_autofree char *fresh = g_build_filename (dir, ".dimse-web-new456", NULL);
+  g_autofree char *kept = g_build_filename (dir, "1.2.3.dcm", NULL);
+  struct utimbuf hour_ago = { time (NULL) - 3600, time (NULL) - 3600 };
+
+  g_assert_true (g_file_set_contents (old, "x", -1, NULL));
+  g_assert_true (g_file_set_contents (fresh, "x", -1, NULL));
+  g_assert_true (g_file_set_contents (kept, "x", -1, NULL));
+  g_assert_cmpint (g_utime (old, &hour_ago), ==, 0);
+  g_assert_cmpint (g_utime (kept, &hour_ago), ==, 0);
+  g_assert_cmpuint (dimse_web_part_writer_sweep (dir), ==, 1);
+  g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -138,5 +162,6 @@ main (int argc, char **argv)
   g_test_add_func ("/web/part-writer/whole-part", test_whole_part);
   g_test_add_func ("/web/part-writer/abort", test_abort);
   g_test_add_func ("/web/part-writer/refused", test_refused);
+  g_test_add_func ("/web/part-writer/sweep", test_sweep);
   return g_test_run ();
 }

@@ -289,6 +289,69 @@ test_store_failures (Fixture *f, gconstpointer data)
   g_assert_cmpuint (dimse_archive_index_get_n_studies (f->index), ==, 1);
 }
 
+static guint
+count_files (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Iterates the main context until the folder holds n files; fails after
+ * 10 s. */
+static void
+wait_for_files (const char *folder, guint n, const char *what)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (count_files (folder) != n)
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("%s: %u files in %s, not %u", what, count_files (folder), folder, n);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* A STOW-RS request whose client goes away in the middle of an instance
+ * leaves nothing in the folder: the part was being written to a temporary
+ * file, which goes. */
+static void
+test_store_cut_off (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->input, "a.dcm", NULL);
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *head = NULL;
+  gsize len = 0;
+  GOutputStream *out;
+
+  (void) data;
+  g_assert_true (g_file_get_contents (path, &file, &len, NULL));
+  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1",
+                                                dimse_web_server_get_port (f->server), NULL,
+                                                &error);
+  g_assert_no_error (error);
+  head = g_strdup_printf ("POST /dicom-web/studies HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Content-Type: multipart/related; type=\"application/dicom\"; "
+                          "boundary=B0undary\r\nContent-Length: %zu\r\n\r\n"
+                          "--B0undary\r\nContent-Type: application/dicom\r\n\r\n",
+                          len * 4);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (out, file, len / 2, NULL, NULL, &error));
+  g_assert_true (g_output_stream_flush (out, NULL, &error));
+  wait_for_files (f->archive, 1, "the part being received");
+  g_assert_true (g_io_stream_close (G_IO_STREAM (connection), NULL, &error));
+  wait_for_files (f->archive, 0, "after the client went away");
+  g_assert_cmpuint (dimse_archive_index_get_n_instances (f->index), ==, 0);
+}
+
 /* The Access-Control-Allow-Origin of a request's answer, or NULL. */
 static char *
 allow_origin (Fixture *f, const char *method, guint *out_status)
@@ -344,6 +407,8 @@ main (int argc, char **argv)
   g_test_add ("/web/server/retrieve", Fixture, NULL, fixture_set_up, test_retrieve,
               fixture_tear_down);
   g_test_add ("/web/server/store-failures", Fixture, NULL, fixture_set_up, test_store_failures,
+              fixture_tear_down);
+  g_test_add ("/web/server/store-cut-off", Fixture, NULL, fixture_set_up, test_store_cut_off,
               fixture_tear_down);
   g_test_add ("/web/server/cors", Fixture, NULL, fixture_set_up, test_cors, fixture_tear_down);
   return g_test_run ();

@@ -13,6 +13,7 @@
 #include "dimse-message.h"
 #include "dimse-pcapng.h"
 #include "dimse-pdu.h"
+#include "dimse-recorder-private.h"
 
 #define DICOM_PORT 104
 #define DICOM_ALT_PORT 11112
@@ -132,9 +133,10 @@ static void
 record_message (DimsePcapStreams *self, Stream *stream, guint index, guint8 pc_id,
                 DimseMessage *msg)
 {
-  dimse_recorder_record_message (self->recorder, stream->association_id,
-                                 index == 0 ? DIMSE_TRAFFIC_DIRECTION_SENT
-                                            : DIMSE_TRAFFIC_DIRECTION_RECEIVED, pc_id, msg);
+  dimse_recorder_record_message_at (self->recorder, stream->association_id,
+                                    index == 0 ? DIMSE_TRAFFIC_DIRECTION_SENT
+                                               : DIMSE_TRAFFIC_DIRECTION_RECEIVED, pc_id, msg,
+                                    stream->last_timestamp);
   self->stats->n_messages++;
 }
 
@@ -256,9 +258,10 @@ begin_association (DimsePcapStreams *self, Stream *stream, const DimsePdu *pdu)
                              ? pdu->associate : NULL;
 
   stream->association_id =
-    dimse_recorder_begin_association (self->recorder, stream->client, stream->server,
-                                      rq != NULL ? rq->calling_ae_title : NULL,
-                                      rq != NULL ? rq->called_ae_title : NULL, TRUE);
+    dimse_recorder_begin_association_at (self->recorder, stream->client, stream->server,
+                                         rq != NULL ? rq->calling_ae_title : NULL,
+                                         rq != NULL ? rq->called_ae_title : NULL, TRUE,
+                                         stream->last_timestamp);
   self->stats->n_associations++;
 }
 
@@ -270,9 +273,10 @@ take_pdu (DimsePcapStreams *self, Stream *stream, guint index, GBytes *raw)
   dimse_pdu_decode (raw, NULL, &pdu, NULL);
   if (stream->association_id == 0)
     begin_association (self, stream, pdu);
-  dimse_recorder_record_pdu (self->recorder, stream->association_id,
-                             index == 0 ? DIMSE_TRAFFIC_DIRECTION_SENT
-                                        : DIMSE_TRAFFIC_DIRECTION_RECEIVED, raw);
+  dimse_recorder_record_pdu_at (self->recorder, stream->association_id,
+                                index == 0 ? DIMSE_TRAFFIC_DIRECTION_SENT
+                                           : DIMSE_TRAFFIC_DIRECTION_RECEIVED, raw,
+                                stream->last_timestamp);
   self->stats->n_pdus++;
   if (pdu == NULL)
     return;
@@ -430,9 +434,10 @@ end_stream (DimsePcapStreams *self, Stream *stream)
     while (stream->dir[index].held->len > 0)
       skip_gap (self, stream, index);
   if (stream->association_id != 0)
-    dimse_recorder_end_association (self->recorder, stream->association_id,
-                                    stream->end_reason != NULL ? stream->end_reason
-                                                               : "Connection closed");
+    dimse_recorder_end_association_at (self->recorder, stream->association_id,
+                                       stream->end_reason != NULL ? stream->end_reason
+                                                                  : "Connection closed",
+                                       stream->last_timestamp);
 }
 
 /* ---- the table of connections ---- */
@@ -510,7 +515,8 @@ dimse_pcap_streams_add (DimsePcapStreams *self, const DimsePcapSegment *seg)
       g_hash_table_insert (self->streams, g_bytes_ref (key), stream);
       self->stats->n_streams++;
     }
-  stream->last_timestamp = seg->timestamp_us;
+  /* 0 would mean "now" to the recorder */
+  stream->last_timestamp = MAX (seg->timestamp_us, 1);
   if (seg->flags & DIMSE_TCP_SYN)
     {
       stream->dir[index].have_seq = TRUE;

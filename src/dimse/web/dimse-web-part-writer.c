@@ -4,6 +4,7 @@
 #include "dimse-web-part-writer.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,10 @@
 #include "dcm-uid.h"
 #include "dimse-store.h"
 #include "dimse-web-error.h"
+
+#define PART_WRITER_TMP_PREFIX ".dimse-web-"
+/* A temporary file untouched this long belongs to a process that died. */
+#define PART_WRITER_STALE_S (10 * 60)
 
 struct _DimseWebPartWriter {
   char  *folder;
@@ -98,7 +103,7 @@ dimse_web_part_writer_begin (DimseWebPartWriter *writer, const char *content_typ
                    _("Part %u is “%s”, not application/dicom."), writer->n_parts, content_type);
       return FALSE;
     }
-  writer->tmp_path = g_build_filename (writer->folder, ".dimse-web-XXXXXX", NULL);
+  writer->tmp_path = g_build_filename (writer->folder, PART_WRITER_TMP_PREFIX "XXXXXX", NULL);
   writer->fd = g_mkstemp_full (writer->tmp_path, O_RDWR | O_CLOEXEC, 0644);
   if (writer->fd < 0)
     {
@@ -220,4 +225,27 @@ dimse_web_part_writer_end (DimseWebPartWriter *writer, char **out_sop_class_uid,
   if (out_sop_instance_uid != NULL)
     *out_sop_instance_uid = g_steal_pointer (&sop_instance_uid);
   return g_steal_pointer (&path);
+}
+
+guint
+dimse_web_part_writer_sweep (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, PART_WRITER_TMP_PREFIX))
+        continue;
+      path = g_build_filename (folder, name, NULL);
+      if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode)
+          && now - (gint64) st.st_mtime > PART_WRITER_STALE_S && g_unlink (path) == 0)
+        n++;
+    }
+  return n;
 }

@@ -34,5 +34,8 @@ char    *dimse_web_part_writer_end (DimseWebPartWriter *writer, char **out_sop_c
 /* Drops the part being written, if any (its temporary file deleted). */
 void     dimse_web_part_writer_abort (DimseWebPartWriter *writer);
 guint    dimse_web_part_writer_get_n_written (DimseWebPartWriter *writer);
+/* Deletes the temporary files that a process which died left in folder
+ * (untouched for 10 minutes); returns how many. */
+guint    dimse_web_part_writer_sweep (const char *folder);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "dcm-json.h"
 #include "dcm-tags.h"
 #include "dimse-web-error.h"
+#include "dimse-web-part-writer.h"
 
 struct _DimseWebServer {
   GObject            parent_instance;
@@ -694,6 +695,7 @@ dimse_web_server_new (DimseArchiveIndex *index, const char *folder, const char *
   self->index = g_object_ref (index);
   self->folder = g_strdup (folder != NULL ? folder : dimse_archive_index_get_folder (index));
   self->root = g_strdup (root != NULL ? root : DIMSE_WEB_SERVER_DEFAULT_ROOT);
+  dimse_web_part_writer_sweep (self->folder);
   len = strlen (self->root);
   while (len > 0 && self->root[len - 1] == '/')
     self->root[--len] = '\0';

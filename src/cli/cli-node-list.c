@@ -1,0 +1,170 @@
+/* cli-node-list.c — PEER as the name of a node of the application's node
+ * list (the JSON file the application writes, read here and never written) */
+#include "config.h"
+
+#include "cli-common.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "cli-private.h"
+
+/* The application's nodes.json: an object with "version" and "nodes", or
+ * (older files) the array alone; each node an object whose members are
+ * named as the node's properties ("name", "ae-title", "host", "port",
+ * "tls", "tls-cert", "tls-key", "tls-ca", "timeout", "max-pdu" …). */
+#define NODE_LIST_FOLDER "dimsebench"
+#define NODE_LIST_FILE "nodes.json"
+
+char *
+cli_node_list_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), NODE_LIST_FOLDER, NODE_LIST_FILE, NULL);
+}
+
+static JsonArray *
+node_array (JsonNode *root)
+{
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    return json_node_get_array (root);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonNode *member = json_object_get_member (json_node_get_object (root), "nodes");
+
+      if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+        return json_node_get_array (member);
+    }
+  return NULL;
+}
+
+static const char *
+string_member (JsonObject *node, const char *name)
+{
+  JsonNode *member = json_object_get_member (node, name);
+
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member)
+      || json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (member);
+}
+
+/* An empty string in the file means "none"; GTlsFileDatabase takes
+ * absolute paths only. */
+static char *
+dup_file_member (JsonObject *node, const char *name)
+{
+  const char *value = string_member (node, name);
+
+  return value != NULL && *value != '\0' ? g_canonicalize_filename (value, NULL) : NULL;
+}
+
+static gint64
+int_member (JsonObject *node, const char *name, gint64 fallback)
+{
+  JsonNode *member = json_object_get_member (node, name);
+
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member)
+      || json_node_get_value_type (member) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (member);
+}
+
+static gboolean
+bad_node (GError **error, const char *path, const char *name, const char *why)
+{
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("The node “%s” of %s cannot be used: %s."), name, path, why);
+  return FALSE;
+}
+
+static gboolean
+fill_peer (JsonObject *node, const char *path, const char *name, CliPeer *peer,
+           GError **error)
+{
+  const char *ae_title = string_member (node, "ae-title");
+  const char *host = string_member (node, "host");
+  gint64 port = int_member (node, "port", 0);
+  gint64 timeout_s = int_member (node, "timeout", 0);
+  gint64 max_pdu = int_member (node, "max-pdu", 0);
+
+  if (ae_title == NULL || *ae_title == '\0' || strlen (ae_title) > 16)
+    return bad_node (error, path, name, _("its AE title must have 1 to 16 characters"));
+  if (host == NULL || *host == '\0')
+    return bad_node (error, path, name, _("it has no host"));
+  if (port < 1 || port > G_MAXUINT16)
+    return bad_node (error, path, name, _("its port must be a number from 1 to 65535"));
+  memset (peer, 0, sizeof *peer);
+  peer->ae_title = g_strdup (ae_title);
+  peer->host = g_strdup (host);
+  peer->port = (guint16) port;
+  peer->node_name = g_strdup (name);
+  peer->tls = json_object_get_boolean_member_with_default (node, "tls", FALSE);
+  peer->tls_certificate_file = dup_file_member (node, "tls-cert");
+  peer->tls_key_file = dup_file_member (node, "tls-key");
+  peer->tls_ca_file = dup_file_member (node, "tls-ca");
+  peer->timeout_s = (gint) CLAMP (timeout_s, 0, G_MAXINT / 1000);
+  peer->max_pdu = CLAMP (max_pdu, 0, G_MAXUINT32);
+  return TRUE;
+}
+
+static char *
+list_names (JsonArray *nodes)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonNode *element = json_array_get_element (nodes, i);
+      const char *name = JSON_NODE_HOLDS_OBJECT (element)
+                         ? string_member (json_node_get_object (element), "name") : NULL;
+
+      if (name == NULL || *name == '\0')
+        continue;
+      g_string_append_printf (names, "%s“%s”", names->len > 0 ? ", " : "", name);
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+gboolean
+cli_node_list_lookup (const char *path, const char *name, CliPeer *peer, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *wanted = g_utf8_validate (name, -1, NULL) ? g_utf8_casefold (name, -1)
+                                                              : g_strdup (name);
+  JsonArray *nodes;
+
+  if (!json_parser_load_from_file (parser, path, &local_error))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The peer “%s” is neither AET@host:port nor the name of a node: the "
+                     "node list %s cannot be read (%s)."), name, path, local_error->message);
+      return FALSE;
+    }
+  nodes = node_array (json_parser_get_root (parser));
+  if (nodes == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The peer “%s” is neither AET@host:port nor the name of a node: %s "
+                     "holds no list of nodes."), name, path);
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonNode *element = json_array_get_element (nodes, i);
+      const char *node_name = JSON_NODE_HOLDS_OBJECT (element)
+                              ? string_member (json_node_get_object (element), "name") : NULL;
+      g_autofree char *folded = node_name != NULL ? g_utf8_casefold (node_name, -1) : NULL;
+
+      if (folded == NULL || strcmp (folded, wanted) != 0)
+        continue;
+      return fill_peer (json_node_get_object (element), path, node_name, peer, error);
+    }
+  names = list_names (nodes);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("The peer “%s” is neither AET@host:port nor the name of a node in %s, "
+                 "whose nodes are: %s."), name, path, *names != '\0' ? names : _("none"));
+  return FALSE;
+}

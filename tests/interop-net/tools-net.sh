@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# The support engineer's tools against real peers over 127.0.0.1:
+#   probe-dcmqrscp       `dimse probe`: the table follows dcmqrscp's configuration
+#   move-doctor-dcmqrscp `dimse move-doctor`: destination unknown (A801), a
+#                        destination on a closed port, the right one
+#   pcap-capture         `dimse pcap` of a dumpcap capture (as root) of `dimse
+#                        echo` and `dimse store` to `dimse serve`: the same
+#                        PDUs as -v printed live
+# Usage: tools-net.sh CHECK DIMSE
+# Exit 0 pass, 1 fail, 77 skip (DCMTK, Wireshark's dumpcap or root missing).
+set -u
+
+check=$1
+dimse=$2
+
+for tool in dcmqrscp storescu dump2dcm python3; do
+  command -v "$tool" > /dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+
+export TCP_NODELAY=1
+tmp=$(mktemp -d)
+pids=()
+
+cleanup () {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2> /dev/null
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2> /dev/null
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail () {
+  echo "FAIL: $*"
+  exit 1
+}
+
+# A port nobody listens on right now.
+free_port () {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+wait_for_port () {
+  local port=$1 pid=$2
+  for _ in $(seq 1 100); do
+    (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && return 0
+    kill -0 "$pid" 2> /dev/null || return 1
+    sleep 0.1
+  done
+  fail "nothing listens on port $port after 10 s"
+}
+
+# Runs a command bounded in time; its output in $tmp/run.out and .err,
+# its exit status in $rc.
+run () {
+  rc=0
+  timeout 120 "$@" > "$tmp/run.out" 2> "$tmp/run.err" || rc=$?
+}
+
+expect_exit () {
+  local want=$1
+  shift
+  run "$@"
+  [ "$rc" -eq "$want" ] || { cat "$tmp/run.out" "$tmp/run.err"; fail "$1 exited with $rc, not $want"; }
+}
+
+# dcmqrscp with FRIEND and CLOSED in its HostTable; extra arguments go to it.
+start_dcmqrscp () {
+  mkdir -p "$tmp/qr/db"
+  for _ in 1 2 3 4 5; do
+    qr_port=$(free_port) || fail "no free port"
+    cat > "$tmp/qr/dcmqrscp.cfg" <<CFG
+NetworkTCPPort  = $qr_port
+MaxPDUSize      = 16384
+MaxAssociations = 4
+HostTable BEGIN
+friend = (FRIEND, localhost, ${friend_port:-104})
+closed = (CLOSED, localhost, ${closed_port:-105})
+friends = friend, closed
+HostTable END
+VendorTable BEGIN
+VendorTable END
+AETable BEGIN
+QRSCP  $tmp/qr/db  RW  (20, 64mb)  friends
+AETable END
+CFG
+    dcmqrscp "$@" -c "$tmp/qr/dcmqrscp.cfg" > "$tmp/qr.log" 2>&1 &
+    pids+=($!)
+    wait_for_port "$qr_port" $! && return 0
+  done
+  cat "$tmp/qr.log"
+  fail "dcmqrscp did not start"
+}
+
+# $tmp/one.dcm: a small Secondary Capture instance.
+make_instance () {
+  cat > "$tmp/one.dump" <<DUMP
+(0008,0016) UI =SecondaryCaptureImageStorage
+(0008,0018) UI [1.2.826.0.1.3680043.10.1247.350.1.1.1]
+(0008,0020) DA [20200315]
+(0008,0060) CS [OT]
+(0010,0010) PN [DOE^JOHN]
+(0010,0020) LO [P1]
+(0020,000d) UI [1.2.826.0.1.3680043.10.1247.350.1]
+(0020,000e) UI [1.2.826.0.1.3680043.10.1247.350.1.1]
+DUMP
+  dump2dcm +te "$tmp/one.dump" "$tmp/one.dcm" || fail "dump2dcm"
+}
+
+# The answer of the CSV in $1 for SOP class $2 and transfer syntax $3 (UIDs):
+# "yes|result".
+answer () {
+  python3 - "$1" "$2" "$3" <<'PY'
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1], newline="")):
+    if row["sop_class_uid"] == sys.argv[2] and row["transfer_syntax_uid"] == sys.argv[3]:
+        print(row["accepted"] + "|" + row["result"])
+PY
+}
+
+VERIFICATION=1.2.840.10008.1.1
+STUDY_FIND=1.2.840.10008.5.1.4.1.2.2.1
+STUDY_MOVE=1.2.840.10008.5.1.4.1.2.2.2
+STUDY_GET=1.2.840.10008.5.1.4.1.2.2.3
+WORKLIST=1.2.840.10008.5.1.4.31
+CT=1.2.840.10008.5.1.4.1.1.2
+ILE=1.2.840.10008.1.2
+ELE=1.2.840.10008.1.2.1
+JPEG=1.2.840.10008.1.2.4.50
+
+expect_answer () {
+  local csv=$1 sop=$2 ts=$3 want=$4 got
+  got=$(answer "$csv" "$sop" "$ts")
+  [ "$got" = "$want" ] || fail "$sop in $ts: \"$got\", not \"$want\""
+}
+
+case "$check" in
+  probe-dcmqrscp)
+    # +xi: dcmqrscp accepts Implicit VR Little Endian only
+    start_dcmqrscp +xi
+    expect_exit 0 "$dimse" probe --aet FRIEND --csv "QRSCP@127.0.0.1:$qr_port"
+    cp "$tmp/run.out" "$tmp/implicit.csv"
+    csv=$tmp/implicit.csv
+    expect_answer "$csv" $VERIFICATION $ILE "yes|accepted"
+    expect_answer "$csv" $VERIFICATION $ELE "no|rejected: Transfer Syntaxes Not Supported (Provider Rejection)"
+    for sop in $STUDY_FIND $STUDY_MOVE $STUDY_GET $CT; do
+      expect_answer "$csv" $sop $ILE "yes|accepted"
+      case "$(answer "$csv" $sop $JPEG)" in
+        no\|rejected*) ;;
+        *) fail "$sop accepted in JPEG Baseline" ;;
+      esac
+    done
+    expect_answer "$csv" $WORKLIST $ILE "no|rejected: Abstract Syntax Not Supported (Provider Rejection)"
+    # nothing accepted but in Implicit VR LE, nothing left unasked
+    python3 - "$csv" <<'PY' || fail "an answer breaks the configuration"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert len(rows) > 1000, len(rows)
+assert all(r["result"] != "not asked" for r in rows)
+accepted = [r for r in rows if r["accepted"] == "yes"]
+assert accepted and all(r["transfer_syntax_uid"] == "1.2.840.10008.1.2" for r in accepted)
+assert len({r["association"] for r in rows}) > 1
+PY
+    # the same peer with its default syntaxes: Explicit VR LE accepted too
+    kill "${pids[-1]}"
+    wait "${pids[-1]}" 2> /dev/null
+    start_dcmqrscp
+    expect_exit 0 "$dimse" probe --aet FRIEND --sop-classes verification,qr --json \
+      "QRSCP@127.0.0.1:$qr_port"
+    python3 - "$tmp/run.out" <<'PY' || fail "the JSON export"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+ok = {(e["sop_class_uid"], e["transfer_syntax_uid"]) for e in doc["entries"] if e["accepted"]}
+assert ("1.2.840.10008.1.1", "1.2.840.10008.1.2.1") in ok
+assert ("1.2.840.10008.5.1.4.1.2.2.1", "1.2.840.10008.1.2.1") in ok
+assert doc["implementation_class_uid"].startswith("1.2.276.0.7230010.3")
+assert doc["user_identity"]["outcome"] == "accepted without response"
+PY
+    # an unknown calling AE: the association refused, exit 3
+    expect_exit 3 "$dimse" probe --aet STRANGER --sop-classes verification \
+      "QRSCP@127.0.0.1:$qr_port"
+    ;;
+  move-doctor-dcmqrscp)
+    friend_port=$(free_port) || fail "no free port"
+    closed_port=$(free_port) || fail "no free port"
+    start_dcmqrscp
+    make_instance
+    expect_exit 0 storescu -aet FRIEND -aec QRSCP 127.0.0.1 "$qr_port" "$tmp/one.dcm"
+    # (a) a destination dcmqrscp does not know
+    expect_exit 2 "$dimse" move-doctor --aet FRIEND --dest NOWHERE --port "$friend_port" \
+      --timeout 10 "QRSCP@127.0.0.1:$qr_port"
+    grep -q "^Diagnosis: destination-unknown" "$tmp/run.out" || { cat "$tmp/run.out"; fail "(a)"; }
+    grep -q "0xA801" "$tmp/run.out" || { cat "$tmp/run.out"; fail "(a) names no status"; }
+    # (b) CLOSED is on a port where nothing listens; we listen elsewhere
+    expect_exit 2 "$dimse" move-doctor --aet FRIEND --dest CLOSED --port "$friend_port" \
+      --timeout 10 "QRSCP@127.0.0.1:$qr_port"
+    grep -q "^Diagnosis: no-association-back" "$tmp/run.out" || { cat "$tmp/run.out"; fail "(b)"; }
+    # (c) FRIEND is our port: the instance arrives
+    expect_exit 0 "$dimse" move-doctor --aet FRIEND --dest FRIEND --port "$friend_port" \
+      --timeout 10 "QRSCP@127.0.0.1:$qr_port"
+    grep -q "^Diagnosis: success" "$tmp/run.out" || { cat "$tmp/run.out" "$tmp/qr.log"; fail "(c)"; }
+    grep -q "A-ASSOCIATE-RQ QRSCP → FRIEND" "$tmp/run.out" \
+      || { cat "$tmp/run.out"; fail "(c) shows no A-ASSOCIATE-RQ of the return leg"; }
+    ;;
+  pcap-capture)
+    command -v dumpcap > /dev/null || { echo "SKIP: dumpcap is not installed"; exit 77; }
+    [ "$(id -u)" -eq 0 ] || { echo "SKIP: capturing on lo needs root"; exit 77; }
+    make_instance
+    mkdir -p "$tmp/served"
+    for _ in 1 2 3 4 5; do
+      port=$(free_port) || fail "no free port"
+      "$dimse" serve --bind 127.0.0.1 --port "$port" --aet ARCH "$tmp/served" \
+        > "$tmp/serve.log" 2>&1 &
+      pids+=($!)
+      wait_for_port "$port" $! && break
+    done
+    dumpcap -q -i lo -f "tcp port $port" -w "$tmp/cap.pcapng" > "$tmp/dumpcap.log" 2>&1 &
+    dumpcap_pid=$!
+    pids+=($dumpcap_pid)
+    for _ in $(seq 1 50); do
+      grep -q "Capturing on" "$tmp/dumpcap.log" && break
+      kill -0 $dumpcap_pid 2> /dev/null || { echo "SKIP: dumpcap cannot capture here"; exit 77; }
+      sleep 0.1
+    done
+    sleep 0.5
+    expect_exit 0 "$dimse" echo -v "ARCH@127.0.0.1:$port"
+    cp "$tmp/run.err" "$tmp/live.err"
+    expect_exit 0 "$dimse" store -v "ARCH@127.0.0.1:$port" "$tmp/one.dcm"
+    cat "$tmp/run.err" >> "$tmp/live.err"
+    sleep 1
+    kill -INT $dumpcap_pid
+    wait $dumpcap_pid 2> /dev/null
+    expect_exit 0 "$dimse" pcap --port "$port" "$tmp/cap.pcapng"
+    grep -q "^2 associations, .* 0 bytes missing" "$tmp/run.out" \
+      || { cat "$tmp/run.out"; fail "not the two associations, whole"; }
+    # the PDU lines, without the association numbers
+    pdu_lines () { sed -n 's/^\[[0-9]*\] \([→←] .*\)/\1/p' "$1"; }
+    pdu_lines "$tmp/live.err" > "$tmp/live.pdus"
+    pdu_lines "$tmp/run.err" > "$tmp/imported.pdus"
+    [ -s "$tmp/live.pdus" ] || fail "no PDU printed live"
+    diff -u "$tmp/live.pdus" "$tmp/imported.pdus" || fail "the capture differs from the live traffic"
+    grep -q "C-STORE\|P-DATA-TF context .*, data set" "$tmp/imported.pdus" \
+      || fail "no data set in the capture"
+    ;;
+  *)
+    fail "unknown check $check"
+    ;;
+esac
+exit 0
