@@ -120,6 +120,7 @@ start_scp (BenchEngineLocal *local, GError **error)
   g_signal_connect (local->server, "association-started", G_CALLBACK (on_association_started),
                     local);
   g_signal_connect (local->scp, "instance-stored", G_CALLBACK (on_instance_stored), local);
+  dimse_server_set_recorder (local->server, bench_engine_get_recorder (local->engine));
   return dimse_server_listen (local->server, NULL, (guint16) config->port, error);
 }
 
@@ -211,6 +212,7 @@ on_demo_opened (GObject *source, GAsyncResult *result, gpointer user_data)
       demo_fail (local, error);
       return;
     }
+  dimse_server_set_recorder (local->archive_server, bench_engine_get_recorder (local->engine));
   register_demo_destination (local);
   _bench_engine_post_demo_state (local->engine, "");
   _bench_engine_post_demo_listening (local->engine, DEMO_AE_TITLE,
@@ -233,6 +235,7 @@ on_demo_generated (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   _bench_engine_post_demo_state (local->engine, _("Indexing the demo archive…"));
   local->archive = dimse_archive_new (folder, DEMO_AE_TITLE);
+  dimse_archive_set_recorder (local->archive, bench_engine_get_recorder (local->engine));
   dimse_archive_open_async (local->archive, local->cancellable, on_demo_opened, local);
 }
 

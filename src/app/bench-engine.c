@@ -17,6 +17,8 @@ struct _BenchEngine
   GMainLoop *loop;
   GThread *thread;
   BenchEngineLocal *local;      /* worker only */
+  DimseRecorder *recorder;      /* used on the worker only */
+  BenchTrafficModel *traffic;   /* the recorder's mirror, UI thread */
 
   char *local_ae_title;
   guint local_port;
@@ -348,6 +350,7 @@ start_local_on_worker (gpointer data)
   BenchEngine *engine = data;
 
   engine->local = bench_engine_local_new (engine);
+  bench_traffic_model_attach (engine->traffic, engine->recorder);
   return G_SOURCE_REMOVE;
 }
 
@@ -357,6 +360,7 @@ stop_on_worker (gpointer data)
   BenchEngine *engine = data;
 
   g_clear_pointer (&engine->local, bench_engine_local_free);
+  bench_traffic_model_detach (engine->traffic);
   g_main_loop_quit (engine->loop);
   return G_SOURCE_REMOVE;
 }
@@ -413,6 +417,33 @@ bench_engine_get_storage_folder (BenchEngine *engine)
   return engine->storage_folder;
 }
 
+DimseRecorder *
+bench_engine_get_recorder (BenchEngine *engine)
+{
+  return engine->recorder;
+}
+
+BenchTrafficModel *
+bench_engine_get_traffic (BenchEngine *engine)
+{
+  return engine->traffic;
+}
+
+void
+bench_engine_request_association (BenchEngine *engine, const DimseAssociationParams *params,
+                                  const char *peer_name, const char *host, guint16 port,
+                                  const DimseTimeouts *timeouts, const DimseTlsSettings *tls,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  guint id = dimse_association_request_full_async (params, host, port, timeouts, tls,
+                                                   engine->recorder, cancellable, callback,
+                                                   user_data);
+
+  if (id != 0)
+    bench_traffic_model_annotate (engine->traffic, id, peer_name, host, port);
+}
+
 static void
 bench_engine_dispose (GObject *object)
 {
@@ -429,6 +460,8 @@ bench_engine_finalize (GObject *object)
 {
   BenchEngine *self = BENCH_ENGINE (object);
 
+  g_clear_object (&self->recorder);
+  g_clear_object (&self->traffic);
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->local_ae_title);
@@ -513,6 +546,12 @@ bench_engine_init (BenchEngine *self)
   self->demo_state = g_strdup ("");
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
+  /* The recorder belongs to the context that is thread-default when it is
+   * made; no thread runs the worker's context yet. */
+  g_main_context_push_thread_default (self->context);
+  self->recorder = dimse_recorder_new ();
+  g_main_context_pop_thread_default (self->context);
+  self->traffic = bench_traffic_model_new ();
 }
 
 BenchEngine *

@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 
 #include "bench-node.h"
+#include "bench-traffic-model.h"
+#include "dimse-association.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +41,24 @@ const char   *bench_engine_get_storage_folder (BenchEngine *engine);
  * local AE as its C-MOVE destination; "demo-node" is set once it listens.
  * The application calls it when no node is configured. */
 void          bench_engine_start_demo (BenchEngine *engine);
+
+/* The traffic recorder: every association the application requests or
+ * accepts records into it. It lives on the worker's context; the UI reads
+ * its mirror, bench_engine_get_traffic (UI thread). */
+DimseRecorder     *bench_engine_get_recorder (BenchEngine *engine);
+BenchTrafficModel *bench_engine_get_traffic (BenchEngine *engine);
+/* On the worker: dimse_association_request_full_async into the recorder,
+ * telling the traffic mirror which node (peer_name, may be NULL) at
+ * host:port the association goes to. Finish with
+ * dimse_association_request_finish. */
+void          bench_engine_request_association (BenchEngine *engine,
+                                                const DimseAssociationParams *params,
+                                                const char *peer_name, const char *host,
+                                                guint16 port, const DimseTimeouts *timeouts,
+                                                const DimseTlsSettings *tls,
+                                                GCancellable *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer user_data);
 
 /* Stops the worker after cancelling what runs on it; called on shutdown. */
 void          bench_engine_shutdown (BenchEngine *engine);

@@ -40,6 +40,7 @@ bench_peer_new (BenchEngine *engine, BenchNode *node)
   peer->timeout_s = bench_node_get_timeout (node);
   peer->max_pdu = bench_node_get_max_pdu (node);
   peer->storage_folder = g_strdup (bench_engine_get_storage_folder (engine));
+  peer->engine = engine;
   return peer;
 }
 
@@ -127,6 +128,6 @@ bench_peer_request_async (const BenchPeer *peer, const DimseAssociationParams *p
       timeouts.artim_timeout_ms = peer->timeout_s * 1000;
       timeouts.dimse_timeout_ms = peer->timeout_s * 1000;
     }
-  dimse_association_request_async (params, peer->host, peer->port, &timeouts, peer->tls,
-                                   cancellable, callback, user_data);
+  bench_engine_request_association (peer->engine, params, peer->name, peer->host, peer->port,
+                                    &timeouts, peer->tls, cancellable, callback, user_data);
 }

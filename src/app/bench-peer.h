@@ -25,6 +25,8 @@ typedef struct {
   guint               timeout_s;
   guint               max_pdu;
   char               *storage_folder;    /* the local AE's, for C-GET */
+  BenchEngine        *engine;            /* not a reference: used on the worker,
+                                            which stops before the engine goes */
 } BenchPeer;
 
 /* Copies node and the engine's local AE (UI thread). */
@@ -37,8 +39,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchPeer, bench_peer_free)
 const char *bench_peer_model_uid (const BenchPeer *peer, const char *operation);
 /* Calling and called AE title, max PDU; no contexts yet. */
 DimseAssociationParams *bench_peer_build_params (const BenchPeer *peer);
-/* On the worker: dimse_association_request_async with the peer's timeouts
- * and TLS; finish with dimse_association_request_finish. */
+/* On the worker: bench_engine_request_association (recorded in the
+ * engine's traffic recorder) with the peer's timeouts and TLS; finish with
+ * dimse_association_request_finish. */
 void       bench_peer_request_async (const BenchPeer *peer, const DimseAssociationParams *params,
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
                                      gpointer user_data);

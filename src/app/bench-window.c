@@ -8,6 +8,7 @@
 #include "bench-local-page.h"
 #include "bench-query-page.h"
 #include "bench-retrieve-job.h"
+#include "bench-traffic-page.h"
 #include "bench-window-private.h"
 
 G_DEFINE_FINAL_TYPE (BenchWindow, bench_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -206,6 +207,10 @@ add_pages (BenchWindow *self)
   self->local_page = bench_local_page_new (self->engine, G_LIST_MODEL (self->store));
   page = adw_view_stack_add_titled (self->view_stack, self->local_page, "local", _("Local"));
   adw_view_stack_page_set_icon_name (page, "drive-harddisk-symbolic");
+
+  page = adw_view_stack_add_titled (self->view_stack, bench_traffic_page_new (self->engine),
+                                    "traffic", _("Traffic"));
+  adw_view_stack_page_set_icon_name (page, "network-transmit-receive-symbolic");
 }
 
 static void

@@ -275,18 +275,12 @@ cli_common_options_build_params (const CliCommonOptions *opts, const CliPeer *pe
 
   if (opts->max_pdu >= 0)
     params->max_pdu_length = (guint32) opts->max_pdu;
-  else if (peer->node_name != NULL)
+  else if (peer->node_name != NULL && peer->max_pdu >= 0)
     params->max_pdu_length = (guint32) peer->max_pdu;
   return params;
 }
 
 /* ---- TLS ---- */
-
-static char *
-dup_first (const char *a, const char *b)
-{
-  return g_strdup (a != NULL ? a : b);
-}
 
 DimseTlsSettings *
 cli_common_options_get_tls (const CliCommonOptions *opts, const CliPeer *peer)
@@ -309,7 +303,8 @@ cli_common_options_get_tls (const CliCommonOptions *opts, const CliPeer *peer)
       tls->certificate_file = g_strdup (peer->tls_certificate_file);
       tls->key_file = g_strdup (peer->tls_key_file);
     }
-  tls->ca_file = dup_first (opts->tls_ca_file, node ? peer->tls_ca_file : NULL);
+  tls->ca_file = g_strdup (opts->tls_ca_file != NULL ? opts->tls_ca_file
+                           : node ? peer->tls_ca_file : NULL);
   tls->verify_peer = tls->ca_file != NULL;
   return tls;
 }

@@ -28,7 +28,7 @@ typedef struct {
   char    *tls_key_file;
   char    *tls_ca_file;
   gint     timeout_s;             /* 0: the engine's defaults */
-  gint64   max_pdu;               /* 0: no limit */
+  gint64   max_pdu;               /* 0: no limit; -1: the default */
 } CliPeer;
 
 /* "AET@host:port", "AET@[::1]:port" or, with the default called AE title,

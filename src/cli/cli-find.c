@@ -22,6 +22,11 @@ typedef struct {
   char            **keys;
   gboolean          json;
   gint              max_results;
+  gboolean          relational;
+  gboolean          datetime;
+  gboolean          fuzzy;
+  gboolean          timezone;
+  DimseFindOptions  proposed_options;
   const char       *model_uid;
   DcmDataSet       *identifier;
   DimseFindJob     *job;
@@ -147,6 +152,29 @@ on_found (GObject *source, GAsyncResult *result, gpointer user_data)
                                             dimse_find_job_get_cancel_sent (find->job)));
 }
 
+/* PS3.4 §C.5.1: what the SCP agreed of the options we proposed; -v says
+ * it, and an option asked for but refused is warned about. */
+static void
+report_agreed_options (Find *find)
+{
+  DimseFindOptions agreed = dimse_find_job_get_agreed_options (find->job);
+  DimseFindOptions refused = find->proposed_options & ~agreed;
+
+  if (find->options.verbose && find->proposed_options != DIMSE_FIND_OPTION_NONE)
+    {
+      g_autofree char *text = dimse_find_options_to_string (agreed & find->proposed_options);
+
+      g_printerr (_("Extended negotiation agreed by %s: %s\n"), find->peer_text, text);
+    }
+  if (refused != DIMSE_FIND_OPTION_NONE)
+    {
+      g_autofree char *text = dimse_find_options_to_string (refused);
+
+      g_printerr (_("dimse find: warning: %s did not agree to %s; the query runs without.\n"),
+                  find->peer_text, text);
+    }
+}
+
 static void
 on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -160,6 +188,7 @@ on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
   g_signal_connect (find->job, "result", G_CALLBACK (on_result), find);
   dimse_find_async (find->assoc, find->model_uid, find->identifier,
                     (guint) find->max_results, find->job, NULL, on_found, find);
+  report_agreed_options (find);
 }
 
 /* ---- the command line ---- */
@@ -194,11 +223,20 @@ parse_arguments (Find *find, int argc, char **argv, GError **error)
       N_("Print the matches as a JSON array of DICOM JSON objects"), NULL },
     { "max-results", 0, 0, G_OPTION_ARG_INT, &find->max_results,
       N_("After N matches send a C-CANCEL (0: all)"), N_("N") },
+    { "relational", 0, 0, G_OPTION_ARG_NONE, &find->relational,
+      N_("Propose relational queries (PS3.4 C.5.1): no unique keys needed above the level"),
+      NULL },
+    { "datetime", 0, 0, G_OPTION_ARG_NONE, &find->datetime,
+      N_("Propose combined date-time matching of date and time ranges"), NULL },
+    { "fuzzy", 0, 0, G_OPTION_ARG_NONE, &find->fuzzy,
+      N_("Propose fuzzy semantic matching of person names"), NULL },
+    { "timezone", 0, 0, G_OPTION_ARG_NONE, &find->timezone,
+      N_("Propose timezone query adjustment"), NULL },
     { NULL }
   };
 
   g_option_context_set_summary (context,
-                                _("Sends a C-FIND to PEER (AET@host:port) and prints each "
+                                _("Sends a C-FIND to PEER (AET@host:port or a node's name) and prints each "
                                   "match as it arrives.\nExit status: 0 success (also the "
                                   "Cancel status that ends --max-results), 1 warning, "
                                   "2 failure, 3 association refused or aborted."));
@@ -214,6 +252,10 @@ parse_arguments (Find *find, int argc, char **argv, GError **error)
                    _("--max-results must be 0 or more, not %d."), find->max_results);
       return FALSE;
     }
+  find->proposed_options = (find->relational ? DIMSE_FIND_OPTION_RELATIONAL : 0)
+                           | (find->datetime ? DIMSE_FIND_OPTION_COMBINED_DATETIME : 0)
+                           | (find->fuzzy ? DIMSE_FIND_OPTION_FUZZY_PN : 0)
+                           | (find->timezone ? DIMSE_FIND_OPTION_TIMEZONE : 0);
   return cli_query_parse_peer (argc, argv, &find->peer, &find->peer_text, error)
          && build_identifier (find, error);
 }
@@ -240,6 +282,7 @@ cli_find_run (int argc, char **argv)
   Find find = { 0 };
   g_autoptr(DimseAssociationParams) params = NULL;
   g_autoptr(GError) error = NULL;
+  DimseProposedContext *context;
   int exit_status;
 
   g_set_prgname ("dimse find");
@@ -251,7 +294,9 @@ cli_find_run (int argc, char **argv)
       return CLI_EXIT_FAILURE;
     }
   params = cli_common_options_build_params (&find.options, &find.peer);
-  dimse_association_params_add_context (params, find.model_uid, NULL, DIMSE_ROLE_DEFAULT);
+  context = dimse_association_params_add_context (params, find.model_uid, NULL,
+                                                  DIMSE_ROLE_DEFAULT);
+  context->extended_negotiation = dimse_find_options_encode (find.proposed_options);
   find.run = (CliQueryRun) { "find", find.options.verbose, g_main_loop_new (NULL, FALSE),
                             CLI_EXIT_FAILURE };
   if (find.options.verbose)

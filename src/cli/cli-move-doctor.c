@@ -154,6 +154,8 @@ cli_move_doctor_run (int argc, char **argv)
     dimse_move_doctor_set_expected_address (doctor, d.expected_address);
   cli_common_options_get_timeouts (&d.options, &timeouts);
   dimse_move_doctor_set_timeouts (doctor, &timeouts);
+  if (d.options.max_pdu >= 0)
+    dimse_move_doctor_set_max_pdu_length (doctor, (guint32) d.options.max_pdu);
   if (d.options.verbose)
     {
       d.traffic = cli_traffic_new ();

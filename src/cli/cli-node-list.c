@@ -16,6 +16,8 @@
  * "tls", "tls-cert", "tls-key", "tls-ca", "timeout", "max-pdu" …). */
 #define NODE_LIST_FOLDER "dimsebench"
 #define NODE_LIST_FILE "nodes.json"
+/* PS3.8 §9.3.2: an AE title is 1 to 16 characters. */
+#define NODE_MAX_AE_TITLE 16
 
 char *
 cli_node_list_path (void)
@@ -86,9 +88,9 @@ fill_peer (JsonObject *node, const char *path, const char *name, CliPeer *peer,
   const char *host = string_member (node, "host");
   gint64 port = int_member (node, "port", 0);
   gint64 timeout_s = int_member (node, "timeout", 0);
-  gint64 max_pdu = int_member (node, "max-pdu", 0);
+  gint64 max_pdu = int_member (node, "max-pdu", -1);
 
-  if (ae_title == NULL || *ae_title == '\0' || strlen (ae_title) > 16)
+  if (ae_title == NULL || *ae_title == '\0' || strlen (ae_title) > NODE_MAX_AE_TITLE)
     return bad_node (error, path, name, _("its AE title must have 1 to 16 characters"));
   if (host == NULL || *host == '\0')
     return bad_node (error, path, name, _("it has no host"));
@@ -104,7 +106,7 @@ fill_peer (JsonObject *node, const char *path, const char *name, CliPeer *peer,
   peer->tls_key_file = dup_file_member (node, "tls-key");
   peer->tls_ca_file = dup_file_member (node, "tls-ca");
   peer->timeout_s = (gint) CLAMP (timeout_s, 0, G_MAXINT / 1000);
-  peer->max_pdu = CLAMP (max_pdu, 0, G_MAXUINT32);
+  peer->max_pdu = CLAMP (max_pdu, -1, G_MAXUINT32);
   return TRUE;
 }
 

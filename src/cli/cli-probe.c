@@ -269,6 +269,8 @@ cli_probe_run (int argc, char **argv)
     dimse_probe_set_username (probe, p.username);
   cli_common_options_get_timeouts (&p.options, &timeouts);
   dimse_probe_set_timeouts (probe, &timeouts);
+  if (p.options.max_pdu >= 0)
+    dimse_probe_set_max_pdu_length (probe, (guint32) p.options.max_pdu);
   if (p.options.verbose)
     {
       p.traffic = cli_traffic_new ();

@@ -14,6 +14,7 @@
 #define READ_CHUNK_SIZE (1024 * 1024)
 /* Below any system's IOV_MAX, so one writev never needs splitting by GIO. */
 #define MAX_VECTORS_PER_WRITE 512
+#define MAX_SYNC_READS 16
 
 struct _DimseTransport
 {
@@ -29,6 +30,12 @@ struct _DimseTransport
   gsize          read_end;
   gboolean       writing;
   gboolean       pollable;     /* out can be written to without blocking */
+  gboolean       in_pollable;  /* and in read from */
+  GSource       *read_watch;   /* while reads wait for the connection */
+  GTask         *read_waiting; /* the read the watch is for, or NULL */
+  guint8        *wait_buffer;  /* where it reads to */
+  gsize          wait_size;
+  guint          sync_reads;   /* reads in a row that did not wait */
   guint          write_timeout_ms;  /* 0: none */
   GSource       *write_timer;
   gint64         last_write_progress;  /* monotonic µs */
@@ -44,6 +51,11 @@ dimse_transport_dispose (GObject *object)
   DimseTransport *self = DIMSE_TRANSPORT (object);
 
   dimse_transport_close (self);
+  if (self->read_watch != NULL)
+    {
+      g_source_destroy (self->read_watch);
+      g_clear_pointer (&self->read_watch, g_source_unref);
+    }
   g_clear_object (&self->in);
   g_clear_object (&self->out);
   g_clear_object (&self->stream);
@@ -128,6 +140,8 @@ dimse_transport_new (GIOStream *stream)
    * be polled, so GIO would run every read on a worker thread. */
   self->in = g_object_ref (g_io_stream_get_input_stream (stream));
   self->out = g_object_ref (g_io_stream_get_output_stream (stream));
+  self->in_pollable = G_IS_POLLABLE_INPUT_STREAM (self->in)
+                      && g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (self->in));
   self->pollable = G_IS_POLLABLE_OUTPUT_STREAM (self->out)
                    && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (self->out));
   connection = base_connection (stream);
@@ -312,14 +326,13 @@ buffered (DimseTransport *self)
   return self->read_end - self->read_start;
 }
 
+/* n bytes read (or error) into where read_into was told. Takes task. */
 static void
-on_read (GObject *source, GAsyncResult *result, gpointer user_data)
+read_done (GTask *task_in, gssize n, GError *error)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = task_in;
   DimseTransport *self = g_task_get_source_object (task);
   ReadState *state = g_task_get_task_data (task);
-  GError *error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
 
   if (n < 0)
     {
@@ -351,6 +364,76 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
   read_step (g_steal_pointer (&task));
 }
 
+static void
+on_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GError *error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  read_done (user_data, n, error);
+}
+
+static void read_into (GTask *task, guint8 *buffer, gsize size);
+
+/* The read watch stays attached from one read to the next, rather than a
+ * source made, attached and destroyed for each (and the context woken up
+ * each time); it goes once it fires with no read waiting. */
+static gboolean
+on_readable (GObject *stream, gpointer user_data)
+{
+  DimseTransport *self = user_data;
+  GTask *task = g_steal_pointer (&self->read_waiting);
+
+  if (task == NULL)
+    {
+      g_clear_pointer (&self->read_watch, g_source_unref);
+      return G_SOURCE_REMOVE;
+    }
+  self->sync_reads = 0;
+  read_into (task, self->wait_buffer, self->wait_size);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Reads what the connection has now, or waits for it to have something.
+ * A run of reads that each succeed at once is cut by a wait (the watch is
+ * ready at once then), so that the stack stays shallow. */
+static void
+read_into (GTask *task, guint8 *buffer, gsize size)
+{
+  DimseTransport *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gssize n = -1;
+
+  if (!self->in_pollable)
+    {
+      g_input_stream_read_async (self->in, buffer, size, G_PRIORITY_DEFAULT, self->cancellable,
+                                 on_read, task);
+      return;
+    }
+  if (self->sync_reads++ < MAX_SYNC_READS)
+    {
+      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->in), buffer,
+                                                    size, self->cancellable, &error);
+      if (n >= 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          read_done (task, n, error);
+          return;
+        }
+      g_clear_error (&error);
+    }
+  self->read_waiting = task;
+  self->wait_buffer = buffer;
+  self->wait_size = size;
+  if (self->read_watch == NULL)
+    {
+      self->read_watch = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (self->in),
+                                                                self->cancellable);
+      g_source_set_callback (self->read_watch, (GSourceFunc) (void (*) (void)) on_readable, self,
+                             NULL);
+      g_source_attach (self->read_watch, g_main_context_get_thread_default ());
+    }
+}
+
 /* Reads whatever the connection has into the buffer, behind what is in it. */
 static void
 fill_buffer (GTask *task)
@@ -365,9 +448,7 @@ fill_buffer (GTask *task)
       self->read_start = 0;
     }
   state->reading_direct = FALSE;
-  g_input_stream_read_async (self->in, self->read_buffer + self->read_end,
-                             READ_BUFFER_SIZE - self->read_end, G_PRIORITY_DEFAULT,
-                             self->cancellable, on_read, task);
+  read_into (task, self->read_buffer + self->read_end, READ_BUFFER_SIZE - self->read_end);
 }
 
 /* The header, once buffered: checked against the limits before any of
@@ -442,8 +523,7 @@ read_step (GTask *task)
   n = MIN (missing, READ_CHUNK_SIZE);
   g_byte_array_set_size (state->pdu, state->filled + n);
   state->reading_direct = TRUE;
-  g_input_stream_read_async (self->in, state->pdu->data + state->filled, n, G_PRIORITY_DEFAULT,
-                             self->cancellable, on_read, task);
+  read_into (task, state->pdu->data + state->filled, n);
 }
 
 void
@@ -583,7 +663,8 @@ arm_write_timer (DimseTransport *self)
 static void
 disarm_write_timer (DimseTransport *self)
 {
-  if (self->write_timer != NULL)
+  /* Each change of the ready time wakes the context up: only when armed. */
+  if (self->write_timer != NULL && g_source_get_ready_time (self->write_timer) != -1)
     g_source_set_ready_time (self->write_timer, -1);
 }
 
@@ -610,8 +691,11 @@ fill_vectors (WriteState *state)
     {
       GBytes *bytes = g_ptr_array_index (state->buffers, state->next++);
       gsize size = 0;
+      gconstpointer data = g_bytes_get_data (bytes, &size);
 
-      state->vectors[n].buffer = g_bytes_get_data (bytes, &size);
+      if (size == 0)
+        continue;
+      state->vectors[n].buffer = data;
       state->vectors[n].size = size;
       n++;
     }
@@ -620,7 +704,7 @@ fill_vectors (WriteState *state)
   return n > 0;
 }
 
-/* Skips what a write took, and the empty vectors after it. */
+/* Skips what a write took. */
 static void
 advance (DimseTransport *self, WriteState *state, gsize written)
 {
@@ -641,7 +725,8 @@ static void
 on_written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
-  DimseTransport *self = g_task_get_source_object (task);
+  /* The task may hold the last reference: finishing it must not end us. */
+  g_autoptr(DimseTransport) self = g_object_ref (g_task_get_source_object (task));
   WriteState *state = g_task_get_task_data (task);
   GError *error = NULL;
   gsize written = 0;
@@ -687,7 +772,7 @@ write_some (GTask *task)
           finish_write (self, task, error);
           return TRUE;
         }
-      if (res == G_POLLABLE_RETURN_WOULD_BLOCK)
+      if (res == G_POLLABLE_RETURN_WOULD_BLOCK || written == 0)
         break;
       advance (self, state, written);
     }
@@ -753,6 +838,8 @@ void
 dimse_transport_set_write_timeout (DimseTransport *self, guint timeout_ms)
 {
   g_return_if_fail (DIMSE_IS_TRANSPORT (self));
+  if (self->write_timeout_ms == timeout_ms)
+    return;
   self->write_timeout_ms = timeout_ms;
   if (self->writing && timeout_ms != 0)
     arm_write_timer (self);

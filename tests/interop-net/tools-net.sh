@@ -156,11 +156,11 @@ case "$check" in
     expect_answer "$csv" $VERIFICATION $ELE "no|rejected: Transfer Syntaxes Not Supported (Provider Rejection)"
     for sop in $STUDY_FIND $STUDY_MOVE $STUDY_GET $CT; do
       expect_answer "$csv" $sop $ILE "yes|accepted"
-      case "$(answer "$csv" $sop $JPEG)" in
-        no\|rejected*) ;;
-        *) fail "$sop accepted in JPEG Baseline" ;;
-      esac
     done
+    case "$(answer "$csv" $CT $JPEG)" in
+      no\|rejected*) ;;
+      *) fail "CT Image Storage accepted in JPEG Baseline" ;;
+    esac
     expect_answer "$csv" $WORKLIST $ILE "no|rejected: Abstract Syntax Not Supported (Provider Rejection)"
     # nothing accepted but in Implicit VR LE, nothing left unasked
     python3 - "$csv" <<'PY' || fail "an answer breaks the configuration"

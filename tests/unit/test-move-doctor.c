@@ -275,6 +275,32 @@ test_peer_unavailable (Fixture *f, gconstpointer data)
                    DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE);
 }
 
+static void
+cancel_at_move (DimseMoveDoctor *doctor, const char *what, gpointer user_data)
+{
+  if (g_str_has_prefix (what, "Sending the C-MOVE"))
+    g_cancellable_cancel (user_data);
+}
+
+static void
+test_cancelled (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DimseMoveDoctor) doctor = make_doctor (f, "DOCTOR");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  TestWaiter w = { 0 };
+
+  g_signal_connect (doctor, "step", G_CALLBACK (cancel_at_move), cancellable);
+  dimse_move_doctor_run_async (doctor, cancellable, test_waiter_done, &w);
+  g_assert_false (dimse_move_doctor_run_finish (doctor, test_waiter_wait (&w, "the check"),
+                                                &error));
+  /* the in-process archive may have moved it before the cancel is seen:
+   * GTask reports the cancel either way */
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  test_waiter_clear (&w);
+  test_drain ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -288,6 +314,7 @@ main (int argc, char **argv)
   ADD ("/move-doctor/storage-rejected", test_storage_rejected);
   ADD ("/move-doctor/unexpected-address", test_unexpected_address);
   ADD ("/move-doctor/peer-unavailable", test_peer_unavailable);
+  ADD ("/move-doctor/cancelled", test_cancelled);
 #undef ADD
   return g_test_run ();
 }

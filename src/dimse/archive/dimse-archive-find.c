@@ -7,6 +7,7 @@
 
 #include "dcm-uid.h"
 #include "dimse-error.h"
+#include "dimse-find.h"
 
 typedef struct {
   DimseArchive     *archive;
@@ -14,6 +15,7 @@ typedef struct {
   DimseMessage     *request;
   guint8            pc_id;
   DimseQrModel      model;
+  DimseQrFindFlags  flags;
   DcmDataSet       *identifier;
   GCancellable     *cancellable;   /* the request's: C-CANCEL-RQ cancels it */
   GPtrArray        *matches;       /* DcmDataSet* */
@@ -103,8 +105,8 @@ find_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   GPtrArray *matches;
 
   (void) source;
-  matches = dimse_archive_index_find (dimse_archive_get_index (op->archive), op->model,
-                                      op->identifier, 0, cancellable, &error);
+  matches = dimse_archive_index_find_full (dimse_archive_get_index (op->archive), op->model,
+                                           op->identifier, op->flags, 0, cancellable, &error);
   if (matches == NULL)
     g_task_return_error (task, error);
   else
@@ -129,6 +131,20 @@ on_found (GObject *source, GAsyncResult *result, gpointer user_data)
     finish (op, ARCHIVE_STATUS_IDENTIFIER_MISMATCH, error->message);
   else
     finish (op, ARCHIVE_STATUS_UNABLE_TO_PROCESS, error->message);
+}
+
+/* PS3.4 §C.5.1: the matching the association agreed beyond hierarchical
+ * search. */
+static DimseQrFindFlags
+find_flags (DimseFindOptions agreed)
+{
+  DimseQrFindFlags flags = DIMSE_QR_FIND_HIERARCHICAL;
+
+  if (agreed & DIMSE_FIND_OPTION_RELATIONAL)
+    flags |= DIMSE_QR_FIND_RELATIONAL;
+  if (agreed & DIMSE_FIND_OPTION_COMBINED_DATETIME)
+    flags |= DIMSE_QR_FIND_COMBINED_DATETIME;
+  return flags;
 }
 
 /* PS3.4 §K.4.1: the archive holds no scheduled procedure steps, so a
@@ -181,6 +197,7 @@ dimse_archive_handle_find (DimseArchive *archive, DimseAssociation *assoc, guint
       finish (g_steal_pointer (&op), ARCHIVE_STATUS_SUCCESS, NULL);
       return;
     }
+  op->flags = find_flags (dimse_find_get_agreed_options (assoc, sop_class));
   dimse_message_get_us (request, DCM_TAG_MESSAGE_ID, &message_id);
   op->cancellable = dimse_association_get_request_cancellable (assoc, message_id);
   if (op->cancellable == NULL)

@@ -113,9 +113,37 @@ DimseArchiveInstance *dimse_archive_instance_copy (const DimseArchiveInstance *i
 
 /* Query under the read lock the caller holds. */
 GPtrArray *dimse_archive_tree_find (Tree *tree, DimseQrModel model, DcmDataSet *identifier,
-                                    guint max_results, GCancellable *cancellable,
-                                    GError **error);
+                                    DimseQrFindFlags flags, guint max_results,
+                                    GCancellable *cancellable, GError **error);
 GPtrArray *dimse_archive_tree_select (Tree *tree, DimseQrModel model, DcmDataSet *identifier,
                                       GError **error);
+
+/* ---- combined date-time matching (PS3.4 §C.2.2.2.5.1), in
+ * dimse-archive-index-datetime.c: Study Date with Study Time, Series Date
+ * with Series Time ---- */
+#define DIMSE_N_DATE_TIME_PAIRS 2
+
+typedef struct {
+  const DimseMatchKey *date[DIMSE_N_DATE_TIME_PAIRS];  /* the query's keys */
+  const DimseMatchKey *time[DIMSE_N_DATE_TIME_PAIRS];
+  gboolean on[DIMSE_N_DATE_TIME_PAIRS];
+  /* the one interval, in microseconds, either end open */
+  gboolean has_lo[DIMSE_N_DATE_TIME_PAIRS];
+  gboolean has_hi[DIMSE_N_DATE_TIME_PAIRS];
+  gint64   lo[DIMSE_N_DATE_TIME_PAIRS];
+  gint64   hi[DIMSE_N_DATE_TIME_PAIRS];
+} DimseCombinedDateTime;
+
+/* Notes key (which must outlive c) when it is the date or the time of a
+ * pair; then _prepare turns on each pair, up to level, whose date and time
+ * keys are both ranges. Zero-initialised, c combines nothing. */
+void     dimse_combined_date_time_add_key (DimseCombinedDateTime *c, const DimseMatchKey *key);
+void     dimse_combined_date_time_prepare (DimseCombinedDateTime *c, AttrLevel level);
+/* Whether key is matched by combination rather than on its own. */
+gboolean dimse_combined_date_time_holds (const DimseCombinedDateTime *c,
+                                         const DimseMatchKey *key);
+/* Whether the record of level falls in each interval of that level. */
+gboolean dimse_combined_date_time_matches (const DimseCombinedDateTime *c,
+                                           const LevelAttrs *attrs, AttrLevel level);
 
 G_END_DECLS

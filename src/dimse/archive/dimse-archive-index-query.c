@@ -17,6 +17,8 @@ typedef struct {
 typedef struct {
   DimseQrModel  model;
   DimseQrLevel  level;
+  DimseQrFindFlags flags;
+  DimseCombinedDateTime combined;
   GArray       *keys;       /* QueryKey, identifier order */
   /* the unique keys (pointers into keys), NULL when absent */
   DimseMatchKey *patient_id;
@@ -122,6 +124,7 @@ parse_query (Query *q, DimseQrModel model, DcmDataSet *identifier, GError **erro
       qk.computed = dimse_archive_attr_is_computed (el->tag);
       g_array_append_val (q->keys, qk);
       note_unique (q, qk.key);
+      dimse_combined_date_time_add_key (&q->combined, qk.key);
     }
   return TRUE;
 }
@@ -139,10 +142,13 @@ require_single (DimseMatchKey *key, guint32 tag, DimseQrLevel level, GError **er
                   name, key == NULL ? "has none" : "has no single value");
 }
 
-/* PS3.4 §C.4.1.3.1: the unique keys of the levels above the query level. */
+/* PS3.4 §C.4.1.3.1: the unique keys of the levels above the query level;
+ * relational search (§C.4.1.3.2), once negotiated, asks for none. */
 static gboolean
 check_hierarchy (Query *q, GError **error)
 {
+  if (q->flags & DIMSE_QR_FIND_RELATIONAL)
+    return TRUE;
   if (q->model == DIMSE_QR_MODEL_PATIENT_ROOT && q->level >= DIMSE_QR_LEVEL_STUDY
       && !require_single (q->patient_id, DCM_TAG_PATIENT_ID, q->level, error))
     return FALSE;
@@ -229,7 +235,8 @@ level_matches (const Query *q, const Hit *hit, AttrLevel level)
       LevelAttrs *attrs;
 
       if (qk->level != level || (DimseQrLevel) qk->level > q->level
-          || dimse_match_key_is_universal (qk->key))
+          || dimse_match_key_is_universal (qk->key)
+          || dimse_combined_date_time_holds (&q->combined, qk->key))
         continue;
       if (qk->computed)
         {
@@ -251,7 +258,8 @@ level_matches (const Query *q, const Hit *hit, AttrLevel level)
                                                                          dimse_match_key_get_tag (qk->key))))
         return FALSE;
     }
-  return TRUE;
+  return level == ATTR_LEVEL_IMAGE
+         || dimse_combined_date_time_matches (&q->combined, hit_level (hit, level), level);
 }
 
 /* ---- walking the tree ---- */
@@ -297,9 +305,10 @@ walk_study (const Query *q, Tree *tree, Hit *hit, GArray *hits)
       add_hit (hits, hit);
       return;
     }
-  if (q->level == DIMSE_QR_LEVEL_IMAGE)
+  if (q->level == DIMSE_QR_LEVEL_IMAGE && q->series_uid != NULL
+      && dimse_match_key_is_single_value (q->series_uid))
     {
-      /* The Series Instance UID is a single value here. */
+      /* One series named, as hierarchical search always does. */
       hit->series = g_hash_table_lookup (tree->series,
                                          dimse_match_key_get_values (q->series_uid)[0]);
       if (hit->series != NULL && hit->series->study == hit->study)
@@ -343,9 +352,10 @@ walk (const Query *q, Tree *tree, GArray *hits, GCancellable *cancellable, GErro
   Hit hit = { 0 };
   GHashTableIter iter;
 
-  if (q->level >= DIMSE_QR_LEVEL_SERIES)
+  if (q->level >= DIMSE_QR_LEVEL_SERIES && q->study_uid != NULL
+      && dimse_match_key_is_single_value (q->study_uid))
     {
-      /* Hierarchical search names one study: start there. */
+      /* One study named, as hierarchical search always does: start there. */
       hit.study = g_hash_table_lookup (tree->studies, dimse_match_key_get_values (q->study_uid)[0]);
       if (hit.study == NULL)
         return TRUE;
@@ -527,16 +537,20 @@ build_response (const Query *q, const Hit *hit)
 
 GPtrArray *
 dimse_archive_tree_find (Tree *tree, DimseQrModel model, DcmDataSet *identifier,
-                         guint max_results, GCancellable *cancellable, GError **error)
+                         DimseQrFindFlags flags, guint max_results, GCancellable *cancellable,
+                         GError **error)
 {
-  g_auto (Query) q = { 0 };
+  g_auto (Query) q = { .flags = flags };
   g_autoptr (GArray) hits = g_array_new (FALSE, TRUE, sizeof (Hit));
   GPtrArray *responses;
   guint n;
 
   g_array_set_clear_func (hits, hit_clear);
-  if (!parse_query (&q, model, identifier, error) || !check_hierarchy (&q, error)
-      || !walk (&q, tree, hits, cancellable, error))
+  if (!parse_query (&q, model, identifier, error) || !check_hierarchy (&q, error))
+    return NULL;
+  if (flags & DIMSE_QR_FIND_COMBINED_DATETIME)
+    dimse_combined_date_time_prepare (&q.combined, (AttrLevel) q.level);
+  if (!walk (&q, tree, hits, cancellable, error))
     return NULL;
   g_array_sort (hits, compare_hits);
   n = max_results > 0 ? MIN (max_results, hits->len) : hits->len;

@@ -356,12 +356,21 @@ dimse_archive_index_find (DimseArchiveIndex *index, DimseQrModel model,
                           DcmDataSet *identifier, guint max_results,
                           GCancellable *cancellable, GError **error)
 {
+  return dimse_archive_index_find_full (index, model, identifier, DIMSE_QR_FIND_HIERARCHICAL,
+                                        max_results, cancellable, error);
+}
+
+GPtrArray *
+dimse_archive_index_find_full (DimseArchiveIndex *index, DimseQrModel model,
+                               DcmDataSet *identifier, DimseQrFindFlags flags,
+                               guint max_results, GCancellable *cancellable, GError **error)
+{
   GPtrArray *results;
 
   g_return_val_if_fail (DIMSE_IS_ARCHIVE_INDEX (index), NULL);
   g_return_val_if_fail (identifier != NULL, NULL);
   g_rw_lock_reader_lock (&index->lock);
-  results = dimse_archive_tree_find (index->tree, model, identifier, max_results,
+  results = dimse_archive_tree_find (index->tree, model, identifier, flags, max_results,
                                      cancellable, error);
   g_rw_lock_reader_unlock (&index->lock);
   return results;

@@ -102,6 +102,25 @@ GPtrArray *dimse_archive_index_find (DimseArchiveIndex *index, DimseQrModel mode
                                      DcmDataSet *identifier, guint max_results,
                                      GCancellable *cancellable, GError **error);
 
+/* What the association agreed beyond hierarchical search (PS3.4 §C.5.1). */
+typedef enum {
+  DIMSE_QR_FIND_HIERARCHICAL = 0,
+  /* PS3.4 §C.4.1.3.2: relational search, no unique keys required above
+   * the query level; keys of any level above it matched. */
+  DIMSE_QR_FIND_RELATIONAL = 1 << 0,
+  /* PS3.4 §C.2.2.2.5.1: a date range and a time range of the same entity
+   * (Study Date and Study Time, Series Date and Series Time) matched as
+   * one interval. */
+  DIMSE_QR_FIND_COMBINED_DATETIME = 1 << 1,
+} DimseQrFindFlags;
+
+/* As dimse_archive_index_find (which is the hierarchical search), by the
+ * rules flags allow. */
+GPtrArray *dimse_archive_index_find_full (DimseArchiveIndex *index, DimseQrModel model,
+                                          DcmDataSet *identifier, DimseQrFindFlags flags,
+                                          guint max_results, GCancellable *cancellable,
+                                          GError **error);
+
 /* ---- C-MOVE and C-GET (PS3.4 §C.4.2.2.1, §C.4.3.2.1) ----
  * The instances the identifier names at its Query/Retrieve Level: the
  * unique key of that level (a list of UIDs allowed) and those of the

@@ -13,6 +13,7 @@
 #include "dcm-uid.h"
 #include "dimse-echo.h"
 #include "dimse-error.h"
+#include "dimse-find.h"
 #include "dimse-store.h"
 
 #define ARCHIVE_DEFAULT_AE_TITLE "DIMSEBENCH"
@@ -331,6 +332,21 @@ storage_transfer_syntaxes (void)
   return list;
 }
 
+/* PS3.4 §C.5.1: of the C-FIND options, the archive performs relational
+ * queries and combined date-time matching, not fuzzy matching of names nor
+ * timezone adjustment; it answers nothing for C-MOVE and C-GET (§C.5.2,
+ * §C.5.3), whose retrievals stay hierarchical. */
+static GBytes *
+answer_extended_negotiation (const char *sop_class_uid, GBytes *proposed, gpointer user_data)
+{
+  (void) user_data;
+  if (g_strcmp0 (sop_class_uid, DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND) != 0
+      && g_strcmp0 (sop_class_uid, DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND) != 0)
+    return NULL;
+  return dimse_find_options_answer (proposed, DIMSE_FIND_OPTION_RELATIONAL
+                                              | DIMSE_FIND_OPTION_COMBINED_DATETIME);
+}
+
 DimseAcceptorPolicy *
 dimse_archive_new_policy (DimseArchive *archive)
 {
@@ -359,6 +375,8 @@ dimse_archive_new_policy (DimseArchive *archive)
     }
   dimse_acceptor_policy_set_async_window (policy, ARCHIVE_MAX_SUB_OPERATIONS_INVOKED,
                                           ARCHIVE_MAX_OPERATIONS_PERFORMED);
+  dimse_acceptor_policy_set_extended_negotiation_func (policy, answer_extended_negotiation,
+                                                       NULL, NULL);
   if (!archive->accept_any)
     for (guint i = 0; i < archive->calling_ae_titles->len; i++)
       dimse_acceptor_policy_add_calling_ae_title (policy,

@@ -14,6 +14,7 @@ struct _DimseFindJob {
   guint    n_results;
   guint    status;
   gboolean cancel_sent;
+  DimseFindOptions agreed_options;
 };
 
 G_DEFINE_FINAL_TYPE (DimseFindJob, dimse_find_job, G_TYPE_OBJECT)
@@ -23,6 +24,7 @@ enum {
   PROP_N_RESULTS,
   PROP_STATUS,
   PROP_CANCEL_SENT,
+  PROP_AGREED_OPTIONS,
   N_PROPS
 };
 
@@ -50,6 +52,9 @@ dimse_find_job_get_property (GObject *object, guint prop_id, GValue *value, GPar
     case PROP_CANCEL_SENT:
       g_value_set_boolean (value, job->cancel_sent);
       break;
+    case PROP_AGREED_OPTIONS:
+      g_value_set_uint (value, job->agreed_options);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -70,6 +75,9 @@ dimse_find_job_class_init (DimseFindJobClass *klass)
   properties[PROP_CANCEL_SENT] =
     g_param_spec_boolean ("cancel-sent", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AGREED_OPTIONS] =
+    g_param_spec_uint ("agreed-options", NULL, NULL, 0, DIMSE_FIND_OPTION_ALL, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   signals[SIGNAL_RESULT] =
     g_signal_new ("result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -107,6 +115,93 @@ dimse_find_job_get_cancel_sent (DimseFindJob *job)
 {
   g_return_val_if_fail (DIMSE_IS_FIND_JOB (job), FALSE);
   return job->cancel_sent;
+}
+
+DimseFindOptions
+dimse_find_job_get_agreed_options (DimseFindJob *job)
+{
+  g_return_val_if_fail (DIMSE_IS_FIND_JOB (job), DIMSE_FIND_OPTION_NONE);
+  return job->agreed_options;
+}
+
+/* ---- extended negotiation (PS3.4 §C.5.1) ---- */
+
+#define FIND_OPTION_BYTES 4
+
+GBytes *
+dimse_find_options_encode (DimseFindOptions options)
+{
+  guint8 field[FIND_OPTION_BYTES] = { 0 };
+  gsize length = 0;
+
+  for (gsize i = 0; i < FIND_OPTION_BYTES; i++)
+    if (options & (1u << i))
+      {
+        field[i] = 1;
+        length = i + 1;
+      }
+  return length > 0 ? g_bytes_new (field, length) : NULL;
+}
+
+DimseFindOptions
+dimse_find_options_decode (GBytes *field)
+{
+  const guint8 *data;
+  gsize length = 0;
+  DimseFindOptions options = DIMSE_FIND_OPTION_NONE;
+
+  if (field == NULL)
+    return options;
+  data = g_bytes_get_data (field, &length);
+  for (gsize i = 0; i < MIN (length, FIND_OPTION_BYTES); i++)
+    if (data[i] == 1)
+      options |= 1u << i;
+  return options;
+}
+
+GBytes *
+dimse_find_options_answer (GBytes *proposed, DimseFindOptions supported)
+{
+  DimseFindOptions agreed = dimse_find_options_decode (proposed) & supported;
+  gsize length = proposed != NULL ? g_bytes_get_size (proposed) : 0;
+  guint8 *field;
+
+  if (length == 0)
+    return NULL;
+  /* PS3.4 Table C.5-2: one byte per option; as long as the proposal, the
+   * answer says yes or no to every option proposed. */
+  field = g_malloc0 (length);
+  for (gsize i = 0; i < MIN (length, FIND_OPTION_BYTES); i++)
+    field[i] = (agreed & (1u << i)) != 0;
+  return g_bytes_new_take (field, length);
+}
+
+char *
+dimse_find_options_to_string (DimseFindOptions options)
+{
+  static const char *const names[FIND_OPTION_BYTES] = {
+    "relational queries", "combined date-time matching", "fuzzy person name matching",
+    "timezone query adjustment",
+  };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (gsize i = 0; i < FIND_OPTION_BYTES; i++)
+    if (options & (1u << i))
+      g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "", names[i]);
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : g_strdup ("none");
+}
+
+DimseFindOptions
+dimse_find_get_agreed_options (DimseAssociation *assoc, const char *information_model)
+{
+  const DimseNegotiationResult *result;
+
+  g_return_val_if_fail (DIMSE_IS_ASSOCIATION (assoc), DIMSE_FIND_OPTION_NONE);
+  result = dimse_association_get_negotiation (assoc);
+  if (result == NULL || information_model == NULL)
+    return DIMSE_FIND_OPTION_NONE;
+  return dimse_find_options_decode (
+    dimse_negotiation_result_get_extended_negotiation (result, information_model));
 }
 
 /* ---- the operation ---- */
@@ -209,6 +304,11 @@ dimse_find_async (DimseAssociation *assoc, const char *information_model,
     return;
   state = g_new0 (FindState, 1);
   state->job = job != NULL ? g_object_ref (job) : NULL;
+  if (job != NULL)
+    {
+      job->agreed_options = dimse_find_get_agreed_options (assoc, information_model);
+      g_object_notify_by_pspec (G_OBJECT (job), properties[PROP_AGREED_OPTIONS]);
+    }
   state->max_results = max_results;
   dimse_request_loop_set_data (task, state, (GDestroyNotify) find_state_free);
   rq = dimse_message_new_c_find_rq (dimse_request_loop_get_message_id (task), information_model,

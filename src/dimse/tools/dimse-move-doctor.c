@@ -3,7 +3,7 @@
  * association that comes back (or does not) */
 #include "config.h"
 
-#include "dimse-move-doctor.h"
+#include "dimse-move-doctor-private.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -18,64 +18,6 @@
 #include "dimse-status.h"
 #include "dimse-store.h"
 
-#define DEFAULT_WAIT_SECONDS 10
-#define FIND_MODEL DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND
-#define MOVE_MODEL DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE
-/* PS3.4 Table C.4-2 */
-#define STATUS_MOVE_DESTINATION_UNKNOWN 0xA801
-#define NO_STATUS 0xFFFF
-
-struct _DimseMoveDoctor {
-  GObject              parent_instance;
-  char                *calling_ae_title;
-  char                *called_ae_title;
-  char                *host;
-  guint16              port;
-  char                *destination_ae_title;
-  guint16              local_port;
-  guint                wait_seconds;
-  char                *listen_address;
-  char                *expected_address;
-  DimseAcceptorPolicy *policy;
-  DimseTimeouts        timeouts;
-  DimseRecorder       *recorder;
-
-  gboolean             started;
-  GTask               *task;
-  char                *folder;
-  DimseServer         *server;
-  DimseStoreScp       *store;
-  DimseAssociation    *assoc;          /* ours, to the peer */
-  GSource             *deadline;
-  gulong               cancelled_id;
-  /* what the C-FIND found */
-  char                *study_uid;
-  char                *series_uid;
-  char                *sop_instance_uid;
-  char                *sop_class_uid;
-  DcmDataSet          *match;
-  /* the C-MOVE */
-  gboolean             move_sent;
-  gboolean             move_done;
-  guint16              move_status;
-  char                *move_error;
-  /* the association back */
-  DimseAssociation    *incoming;
-  guint                n_incoming;
-  gboolean             incoming_closed;
-  char                *return_address;
-  char                *return_host;
-  char                *return_called;
-  char                *return_calling;
-  GBytes              *return_rq;
-  char                *return_rq_description;
-  gboolean             store_seen;
-  guint16              store_status;
-  char                *store_comment;
-
-  DimseMoveDoctorDiagnosis diagnosis;
-  char                *explanation;
-};
 
 G_DEFINE_FINAL_TYPE (DimseMoveDoctor, dimse_move_doctor, G_TYPE_OBJECT)
 
@@ -173,6 +115,7 @@ dimse_move_doctor_init (DimseMoveDoctor *self)
 {
   self->wait_seconds = DEFAULT_WAIT_SECONDS;
   self->move_status = NO_STATUS;
+  self->max_pdu_length = DIMSE_NEGOTIATION_DEFAULT_MAX_PDU_LENGTH;
   dimse_timeouts_init (&self->timeouts);
 }
 
@@ -247,6 +190,12 @@ dimse_move_doctor_set_timeouts (DimseMoveDoctor *self, const DimseTimeouts *time
 }
 
 void
+dimse_move_doctor_set_max_pdu_length (DimseMoveDoctor *self, guint32 max_pdu_length)
+{
+  self->max_pdu_length = max_pdu_length;
+}
+
+void
 dimse_move_doctor_set_recorder (DimseMoveDoctor *self, DimseRecorder *recorder)
 {
   g_set_object (&self->recorder, recorder);
@@ -314,200 +263,10 @@ dimse_move_doctor_get_return_rq_description (DimseMoveDoctor *self)
   return self->return_rq_description;
 }
 
-/* ---- the end ---- */
-
 static void
 step (DimseMoveDoctor *self, const char *what)
 {
   g_signal_emit (self, signals[SIGNAL_STEP], 0, what);
-}
-
-static void
-disconnect_cancellable (DimseMoveDoctor *self, GTask *task)
-{
-  if (self->cancelled_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), self->cancelled_id);
-  self->cancelled_id = 0;
-}
-
-static void
-on_released (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  dimse_association_release_finish (DIMSE_ASSOCIATION (source), result, NULL);
-}
-
-/* Takes explanation. Ends the check: our association is released once
- * the move is over, else aborted, and the server stops. */
-static void
-conclude (DimseMoveDoctor *self, DimseMoveDoctorDiagnosis diagnosis, char *explanation)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&self->task);
-
-  if (task == NULL)
-    {
-      g_free (explanation);
-      return;
-    }
-  disconnect_cancellable (self, task);
-  self->diagnosis = diagnosis;
-  g_free (self->explanation);
-  self->explanation = explanation;
-  if (self->deadline != NULL)
-    g_source_destroy (self->deadline);
-  g_clear_pointer (&self->deadline, g_source_unref);
-  if (self->assoc != NULL && dimse_association_is_established (self->assoc))
-    {
-      if (self->move_sent && !self->move_done)
-        dimse_association_abort (self->assoc, DIMSE_ABORT_SOURCE_SERVICE_USER,
-                                 DIMSE_ABORT_REASON_NOT_SPECIFIED);
-      else
-        dimse_association_release_async (self->assoc, NULL, on_released, NULL);
-    }
-  if (self->server != NULL)
-    dimse_server_stop (self->server);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-fail (DimseMoveDoctor *self, GError *error)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&self->task);
-
-  if (self->server != NULL)
-    dimse_server_stop (self->server);
-  if (task != NULL)
-    {
-      disconnect_cancellable (self, task);
-      g_task_return_error (task, error);
-    }
-  else
-    g_error_free (error);
-}
-
-static gboolean
-has_storage_context (DimseMoveDoctor *self)
-{
-  const DimseNegotiationResult *result = dimse_association_get_negotiation (self->incoming);
-
-  if (result == NULL)
-    return FALSE;
-  for (guint i = 0; i < result->contexts->len; i++)
-    {
-      const DimseNegotiatedContext *nc = result->contexts->pdata[i];
-
-      if (nc->result != DIMSE_PRESENTATION_CONTEXT_ACCEPTANCE)
-        continue;
-      if (self->sop_class_uid != NULL ? g_strcmp0 (nc->abstract_syntax, self->sop_class_uid) == 0
-                                      : (dcm_uid_lookup (nc->abstract_syntax) != NULL
-                                         && dcm_uid_lookup (nc->abstract_syntax)->storage))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-diagnose_incoming (DimseMoveDoctor *self)
-{
-  const char *sop_class = self->sop_class_uid != NULL ? dcm_uid_name (self->sop_class_uid)
-                                                      : "the instance's SOP class";
-
-  if (g_strcmp0 (self->return_called, self->destination_ae_title) != 0)
-    conclude (self, DIMSE_MOVE_DOCTOR_WRONG_CALLED_AE_TITLE,
-              g_strdup_printf ("An association came back from %s, but it called the AE title "
-                               "\"%s\", not \"%s\": the peer's table maps %s to an entry with "
-                               "another AE title. A real destination would refuse it "
-                               "(called AE title not recognized).", self->return_address,
-                               self->return_called, self->destination_ae_title,
-                               self->destination_ae_title));
-  else if (self->expected_address != NULL
-           && g_strcmp0 (self->return_host, self->expected_address) != 0)
-    conclude (self, DIMSE_MOVE_DOCTOR_UNEXPECTED_ADDRESS,
-              g_strdup_printf ("The association back came from %s, not from %s as expected: "
-                               "the peer sends from another address (several interfaces, a "
-                               "proxy or NAT), which a destination that checks addresses "
-                               "refuses.", self->return_address, self->expected_address));
-  else if (!has_storage_context (self))
-    conclude (self, DIMSE_MOVE_DOCTOR_STORAGE_REJECTED,
-              g_strdup_printf ("The association back from %s was accepted, but no presentation "
-                               "context for %s: the peer proposed it in transfer syntaxes the "
-                               "destination does not accept (see its A-ASSOCIATE-RQ).",
-                               self->return_address, sop_class));
-  else if (self->store_seen && dimse_status_class (self->store_status) != DIMSE_STATUS_FAILURE)
-    conclude (self, DIMSE_MOVE_DOCTOR_SUCCESS,
-              g_strdup_printf ("The instance %s arrived from %s on an association to \"%s\" "
-                               "and was stored: the C-MOVE destination works.",
-                               self->sop_instance_uid, self->return_address,
-                               self->return_called));
-  else if (self->store_seen)
-    conclude (self, DIMSE_MOVE_DOCTOR_STORE_FAILED,
-              g_strdup_printf ("The C-STORE of %s from %s failed here: %s (0x%04X)%s%s.",
-                               self->sop_instance_uid, self->return_address,
-                               dimse_status_meaning (self->store_status, DIMSE_C_STORE_RQ),
-                               self->store_status, self->store_comment != NULL ? ": " : "",
-                               self->store_comment != NULL ? self->store_comment : ""));
-  else
-    conclude (self, DIMSE_MOVE_DOCTOR_STORE_FAILED,
-              g_strdup_printf ("The association back from %s was accepted, but no C-STORE-RQ "
-                               "arrived on it%s%s.", self->return_address,
-                               self->move_error != NULL ? "; the C-MOVE ended with " : "",
-                               self->move_error != NULL ? self->move_error : ""));
-}
-
-static void
-diagnose_no_association (DimseMoveDoctor *self, gboolean timed_out)
-{
-  if (timed_out)
-    conclude (self, DIMSE_MOVE_DOCTOR_NO_ASSOCIATION_BACK,
-              g_strdup_printf ("The peer took the C-MOVE to \"%s\", but no association reached "
-                               "port %u here within %u s: a firewall or NAT is in the way, or "
-                               "the peer's table has the wrong host or port for \"%s\".",
-                               self->destination_ae_title, self->local_port,
-                               self->wait_seconds, self->destination_ae_title));
-  else
-    conclude (self, DIMSE_MOVE_DOCTOR_NO_ASSOCIATION_BACK,
-              g_strdup_printf ("The peer knows \"%s\" but no association reached port %u "
-                               "here; the C-MOVE ended with %s. The peer's table has the "
-                               "wrong host or port for \"%s\", or a firewall or NAT blocks "
-                               "the connection.", self->destination_ae_title, self->local_port,
-                               self->move_error, self->destination_ae_title));
-}
-
-/* Decides once enough is known. */
-static void
-check_done (DimseMoveDoctor *self)
-{
-  if (self->task == NULL || !self->move_sent)
-    return;
-  if (self->move_done && self->move_status == STATUS_MOVE_DESTINATION_UNKNOWN)
-    {
-      conclude (self, DIMSE_MOVE_DOCTOR_DESTINATION_UNKNOWN,
-                g_strdup_printf ("The peer refused the C-MOVE with 0xA801, Move Destination "
-                                 "unknown: \"%s\" is not in its table of AE titles (add it "
-                                 "with this machine's address and port %u).",
-                                 self->destination_ae_title, self->local_port));
-      return;
-    }
-  if (self->incoming == NULL)
-    {
-      if (self->move_done)
-        diagnose_no_association (self, FALSE);
-      return;
-    }
-  if (self->move_done && (self->incoming_closed || self->store_seen))
-    diagnose_incoming (self);
-}
-
-static gboolean
-on_deadline (gpointer user_data)
-{
-  DimseMoveDoctor *self = user_data;
-
-  g_clear_pointer (&self->deadline, g_source_unref);
-  if (self->incoming == NULL)
-    diagnose_no_association (self, TRUE);
-  else
-    diagnose_incoming (self);
-  return G_SOURCE_REMOVE;
 }
 
 /* ---- the association back ---- */
@@ -521,7 +280,7 @@ on_incoming_closed (DimseAssociation *assoc, guint reason, const char *descripti
   if (assoc != self->incoming)
     return;
   self->incoming_closed = TRUE;
-  check_done (self);
+  dimse_move_doctor_check_done (self);
 }
 
 static void
@@ -535,7 +294,7 @@ on_instance_stored (DimseStoreScp *store, DimseAssociation *assoc, DimseMessage 
   self->store_seen = TRUE;
   self->store_status = (guint16) status;
   self->store_comment = g_strdup (comment);
-  check_done (self);
+  dimse_move_doctor_check_done (self);
 }
 
 /* The -RQ in the recorder's words (the same text the traffic view shows). */
@@ -619,16 +378,19 @@ on_moved (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (error->domain == DIMSE_STATUS_ERROR)
         self->move_status = (guint16) error->code;
+      /* it goes inside a sentence */
       self->move_error = g_strdup (error->message);
+      if (g_str_has_suffix (self->move_error, "."))
+        self->move_error[strlen (self->move_error) - 1] = '\0';
       if (self->task != NULL && error->domain != DIMSE_STATUS_ERROR)
         {
-          conclude (self, DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE,
-                    g_strdup_printf ("The C-MOVE to \"%s\" did not complete: %s",
-                                     self->destination_ae_title, error->message));
+          dimse_move_doctor_verdict (self, DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE,
+                                     "The C-MOVE to \"%s\" did not complete: %s",
+                                     self->destination_ae_title, error->message);
           return;
         }
     }
-  check_done (self);
+  dimse_move_doctor_check_done (self);
 }
 
 static void
@@ -648,7 +410,7 @@ start_move (DimseMoveDoctor *self)
   step (self, "Sending the C-MOVE and waiting for the association back.");
   self->move_sent = TRUE;
   self->deadline = g_timeout_source_new_seconds (self->wait_seconds);
-  g_source_set_callback (self->deadline, on_deadline, self, NULL);
+  g_source_set_callback (self->deadline, dimse_move_doctor_on_deadline, self, NULL);
   g_source_attach (self->deadline, g_main_context_get_thread_default ());
   dimse_move_async (self->assoc, MOVE_MODEL, identifier, self->destination_ae_title, NULL,
                     NULL, on_moved, g_object_ref (self));
@@ -681,22 +443,23 @@ on_found (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!dimse_find_finish (DIMSE_ASSOCIATION (source), result, NULL, &error)
       && !g_error_matches (error, DIMSE_STATUS_ERROR, 0xFE00))
     {
-      conclude (self, DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE,
-                g_strdup_printf ("The C-FIND for an instance to move failed: %s",
-                                 error->message));
+      dimse_move_doctor_verdict (self, DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE,
+                                 "The C-FIND for an instance to move failed: %s", error->message);
       return;
     }
   if (match == NULL)
     {
-      conclude (self, DIMSE_MOVE_DOCTOR_NOTHING_TO_MOVE,
-                g_strdup_printf ("The C-FIND found no %s to move on \"%s\".",
+      dimse_move_doctor_verdict (self, DIMSE_MOVE_DOCTOR_NOTHING_TO_MOVE,
+                                 "The C-FIND found no %s to move on \"%s\".",
                                  self->sop_instance_uid != NULL ? "such instance" : "instance",
-                                 self->called_ae_title));
+                                 self->called_ae_title);
       return;
     }
   for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
     if (*slots[i] == NULL)
       *slots[i] = dcm_data_set_dup_string (match, tags[i]);
+  if (self->study_uid != NULL && self->series_uid != NULL && self->sop_instance_uid != NULL)
+    self->image_level_done = self->image_level_done || self->sop_class_uid == NULL;
   find_next (self);
 }
 
@@ -730,8 +493,10 @@ find_next (DimseMoveDoctor *self)
 {
   if (self->task == NULL)
     return;
+  /* SOP Class UID is only an optional key at IMAGE level (PS3.4 Annex C):
+   * a peer that does not return it leaves any storage context to do */
   if (self->study_uid != NULL && self->series_uid != NULL && self->sop_instance_uid != NULL
-      && self->sop_class_uid != NULL)
+      && (self->sop_class_uid != NULL || self->image_level_done))
     start_move (self);
   else if (self->sop_instance_uid != NULL)
     {
@@ -760,10 +525,9 @@ on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (self->assoc == NULL)
     {
-      conclude (self, DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE,
-                g_strdup_printf ("No association with \"%s\" at %s:%u to ask for the move: %s",
-                                 self->called_ae_title, self->host, self->port,
-                                 error->message));
+      dimse_move_doctor_verdict (self, DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE,
+                                 "No association with \"%s\" at %s:%u to ask for the move: %s",
+                                 self->called_ae_title, self->host, self->port, error->message);
       return;
     }
   if (dimse_negotiation_result_find_context (dimse_association_get_negotiation (self->assoc),
@@ -771,10 +535,10 @@ on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
       || dimse_negotiation_result_find_context (dimse_association_get_negotiation (self->assoc),
                                                 MOVE_MODEL, NULL, DIMSE_ROLE_SCU) == 0)
     {
-      conclude (self, DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE,
-                g_strdup_printf ("\"%s\" did not accept Study Root Query/Retrieve FIND and "
-                                 "MOVE from \"%s\", which the check needs.",
-                                 self->called_ae_title, self->calling_ae_title));
+      dimse_move_doctor_verdict (self, DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE,
+                                 "\"%s\" did not accept Study Root Query/Retrieve FIND and MOVE "
+                                 "from \"%s\", which the check needs.", self->called_ae_title,
+                                 self->calling_ae_title);
       return;
     }
   find_next (self);
@@ -785,25 +549,30 @@ cancel_in_context (gpointer user_data)
 {
   DimseMoveDoctor *self = user_data;
 
+  if (self->task == NULL)
+    return G_SOURCE_REMOVE;
   if (self->assoc != NULL && dimse_association_is_established (self->assoc))
     dimse_association_abort (self->assoc, DIMSE_ABORT_SOURCE_SERVICE_USER,
                              DIMSE_ABORT_REASON_NOT_SPECIFIED);
   if (self->deadline != NULL)
     g_source_destroy (self->deadline);
   g_clear_pointer (&self->deadline, g_source_unref);
-  fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+  dimse_move_doctor_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                    "The C-MOVE check was cancelled."));
   return G_SOURCE_REMOVE;
 }
 
-/* May run in another thread: the check ends on its own context. */
+/* May run in another thread: the check ends on its own context, and
+ * never from within this handler (g_cancellable_disconnect would wait for
+ * it to return). */
 static void
 on_cancelled (GCancellable *cancellable, gpointer user_data)
 {
   DimseMoveDoctor *self = user_data;
+  g_autoptr(GSource) idle = g_idle_source_new ();
 
-  g_main_context_invoke_full (g_task_get_context (self->task), G_PRIORITY_DEFAULT,
-                              cancel_in_context, g_object_ref (self), g_object_unref);
+  g_source_set_callback (idle, cancel_in_context, g_object_ref (self), g_object_unref);
+  g_source_attach (idle, g_task_get_context (self->task));
 }
 
 void
@@ -818,7 +587,7 @@ dimse_move_doctor_run_async (DimseMoveDoctor *self, GCancellable *cancellable,
   g_task_set_source_tag (self->task, dimse_move_doctor_run_async);
   if (self->started)
     {
-      fail (self, g_error_new (DIMSE_ERROR, DIMSE_ERROR_LIMIT,
+      dimse_move_doctor_fail (self, g_error_new (DIMSE_ERROR, DIMSE_ERROR_LIMIT,
                                "This C-MOVE check of \"%s\" has already been run.",
                                self->destination_ae_title));
       return;
@@ -826,7 +595,7 @@ dimse_move_doctor_run_async (DimseMoveDoctor *self, GCancellable *cancellable,
   self->started = TRUE;
   if (g_cancellable_set_error_if_cancelled (cancellable, &error) || !start_server (self, &error))
     {
-      fail (self, error);
+      dimse_move_doctor_fail (self, error);
       return;
     }
   if (cancellable != NULL)
@@ -834,6 +603,7 @@ dimse_move_doctor_run_async (DimseMoveDoctor *self, GCancellable *cancellable,
                                                 self, NULL);
   step (self, "Associating with the peer.");
   params = dimse_association_params_new (self->calling_ae_title, self->called_ae_title);
+  params->max_pdu_length = self->max_pdu_length;
   dimse_association_params_add_context (params, FIND_MODEL, NULL, DIMSE_ROLE_DEFAULT);
   dimse_association_params_add_context (params, MOVE_MODEL, NULL, DIMSE_ROLE_DEFAULT);
   dimse_association_request_full_async (params, self->host, self->port, &self->timeouts, NULL,

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 typedef enum {
   DIMSE_MOVE_DOCTOR_NOT_RUN,
   DIMSE_MOVE_DOCTOR_SUCCESS,                 /* the instance arrived and was stored */
-  DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE,        /* no association with the peer, or no Study Root FIND/MOVE */
+  DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE,        /* no association with the peer, no Q/R FIND/MOVE */
   DIMSE_MOVE_DOCTOR_NOTHING_TO_MOVE,         /* the C-FIND found no instance */
   DIMSE_MOVE_DOCTOR_DESTINATION_UNKNOWN,     /* C-MOVE refused with 0xA801 */
   DIMSE_MOVE_DOCTOR_MOVE_FAILED,             /* another failure, an association having come back */
@@ -62,6 +62,8 @@ void     dimse_move_doctor_set_listen_address (DimseMoveDoctor *doctor, const ch
  * that accepts less. */
 void     dimse_move_doctor_set_policy (DimseMoveDoctor *doctor, DimseAcceptorPolicy *policy);
 void     dimse_move_doctor_set_timeouts (DimseMoveDoctor *doctor, const DimseTimeouts *timeouts);
+/* Our Maximum Length on the association to the peer (0: no maximum). */
+void     dimse_move_doctor_set_max_pdu_length (DimseMoveDoctor *doctor, guint32 max_pdu_length);
 /* Every association of the check (to the peer, and back) is recorded
  * there; the doctor makes its own recorder otherwise. */
 void     dimse_move_doctor_set_recorder (DimseMoveDoctor *doctor, DimseRecorder *recorder);

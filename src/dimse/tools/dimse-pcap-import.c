@@ -265,7 +265,8 @@ take_packet (Import *im, guint16 linktype, gint64 timestamp_us, const guint8 *da
 static gboolean
 read_pcap (Import *im, guint32 magic_le, GError **error)
 {
-  gboolean nanoseconds = magic_le == PCAP_MAGIC_NS || magic_le == GUINT32_SWAP_LE_BE (PCAP_MAGIC_NS);
+  gboolean nanoseconds = magic_le == PCAP_MAGIC_NS
+                         || magic_le == GUINT32_SWAP_LE_BE (PCAP_MAGIC_NS);
   guint8 header[20];
   guint16 linktype;
   g_autofree guint8 *record = g_malloc (DIMSE_PCAP_MAX_RECORD);

@@ -179,7 +179,8 @@ add_entry (JsonBuilder *b, const DimseProbeEntry *entry)
   json_builder_add_string_value (b, result);
   json_builder_set_member_name (b, "proposed_roles");
   json_builder_add_string_value (b, entry->proposed_roles == DIMSE_ROLE_DEFAULT
-                                    ? "default" : dimse_probe_role_to_string (entry->proposed_roles));
+                                    ? "default"
+                                    : dimse_probe_role_to_string (entry->proposed_roles));
   json_builder_set_member_name (b, "requestor_roles");
   json_builder_add_string_value (b, dimse_probe_role_to_string (entry->requestor_roles));
   json_builder_set_member_name (b, "acceptor_roles");

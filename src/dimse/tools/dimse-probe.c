@@ -26,6 +26,7 @@ struct _DimseProbe {
   guint               max_contexts;
   char               *username;
   DimseTimeouts       timeouts;
+  guint32             max_pdu_length;
   DimseRecorder      *recorder;
 
   gboolean            started;
@@ -310,6 +311,7 @@ dimse_probe_init (DimseProbe *probe)
   probe->services = DIMSE_PROBE_ALL;
   probe->max_contexts = DIMSE_NEGOTIATION_MAX_PRESENTATION_CONTEXTS;
   probe->username = g_strdup (DEFAULT_USERNAME);
+  probe->max_pdu_length = DIMSE_NEGOTIATION_DEFAULT_MAX_PDU_LENGTH;
   dimse_timeouts_init (&probe->timeouts);
   probe->entries = g_ptr_array_new_with_free_func (entry_free);
   probe->extended = g_ptr_array_new_with_free_func (extended_free);
@@ -367,6 +369,13 @@ dimse_probe_set_timeouts (DimseProbe *probe, const DimseTimeouts *timeouts)
     probe->timeouts = *timeouts;
   else
     dimse_timeouts_init (&probe->timeouts);
+}
+
+void
+dimse_probe_set_max_pdu_length (DimseProbe *probe, guint32 max_pdu_length)
+{
+  g_return_if_fail (DIMSE_IS_PROBE (probe));
+  probe->max_pdu_length = max_pdu_length;
 }
 
 void
@@ -441,6 +450,7 @@ batch_params (DimseProbe *probe, guint batch)
   guint start = g_array_index (probe->batch_starts, guint, batch);
   guint end = g_array_index (probe->batch_starts, guint, batch + 1);
 
+  params->max_pdu_length = probe->max_pdu_length;
   for (guint i = start; i < end; i++)
     {
       DimseProbeEntry *entry = probe->entries->pdata[i];
@@ -608,6 +618,7 @@ user_identity_params (DimseProbe *probe)
                                                                  probe->called_ae_title);
   g_autoptr(GBytes) username = g_bytes_new (probe->username, strlen (probe->username));
 
+  params->max_pdu_length = probe->max_pdu_length;
   dimse_association_params_add_context (params, DCM_UID_VERIFICATION, uncompressed_syntaxes,
                                         DIMSE_ROLE_DEFAULT);
   dimse_association_params_set_user_identity (params, DIMSE_USER_IDENTITY_USERNAME, username,

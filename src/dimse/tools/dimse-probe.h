@@ -93,6 +93,8 @@ void        dimse_probe_set_max_contexts (DimseProbe *probe, guint max_contexts)
 /* NULL: no user identity probe. Only a username is sent, never a passcode. */
 void        dimse_probe_set_username (DimseProbe *probe, const char *username);
 void        dimse_probe_set_timeouts (DimseProbe *probe, const DimseTimeouts *timeouts);
+/* Our Maximum Length in the -RQs (PS3.8 §D.1; 0: no maximum). */
+void        dimse_probe_set_max_pdu_length (DimseProbe *probe, guint32 max_pdu_length);
 /* The probe's associations are recorded there (NULL: not recorded). */
 void        dimse_probe_set_recorder (DimseProbe *probe, DimseRecorder *recorder);
 

@@ -1,0 +1,200 @@
+/* bench-traffic-detail.c — one recorded event in full */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bench-hex-view.h"
+#include "bench-traffic-detail.h"
+#include "dimse-pdu.h"
+#include "dimse-status.h"
+
+struct _BenchTrafficDetail
+{
+  GtkWidget parent_instance;
+
+  GtkStack *stack;
+  GtkLabel *title_label;
+  GtkLabel *subtitle_label;
+  GtkLabel *status_label;
+  GtkTextView *details_view;
+  GtkStack *raw_stack;
+  BenchHexView *hex_view;
+  GtkLabel *raw_label;
+
+  BenchTrafficItem *item;
+};
+
+G_DEFINE_FINAL_TYPE (BenchTrafficDetail, bench_traffic_detail, GTK_TYPE_WIDGET)
+
+static const char *
+direction_words (DimseTrafficDirection direction)
+{
+  switch (direction)
+    {
+    case DIMSE_TRAFFIC_DIRECTION_SENT: return _("Sent");
+    case DIMSE_TRAFFIC_DIRECTION_RECEIVED: return _("Received");
+    case DIMSE_TRAFFIC_DIRECTION_NONE:
+    default: return _("Note");
+    }
+}
+
+static char *
+describe_subtitle (DimseTrafficEvent *event)
+{
+  gint64 timestamp = dimse_traffic_event_get_timestamp (event);
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (timestamp / G_USEC_PER_SEC);
+  g_autofree char *clock = g_date_time_format (time, "%H:%M:%S");
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "%s.%03d · %s", clock,
+                          (int) (timestamp % G_USEC_PER_SEC / 1000),
+                          direction_words (dimse_traffic_event_get_direction (event)));
+  if (dimse_traffic_event_get_kind (event) == DIMSE_TRAFFIC_KIND_PDU)
+    g_string_append_printf (s, " · %s", dimse_pdu_type_to_string (dimse_traffic_event_get_pdu_type (event)));
+  if (dimse_traffic_event_get_kind (event) == DIMSE_TRAFFIC_KIND_MESSAGE)
+    g_string_append_printf (s, _(" · presentation context %u · message ID %u"),
+                            dimse_traffic_event_get_presentation_context_id (event),
+                            dimse_traffic_event_get_message_id (event));
+  if (dimse_traffic_event_get_length (event) > 0)
+    {
+      g_autofree char *size = g_format_size_full (dimse_traffic_event_get_length (event),
+                                                  G_FORMAT_SIZE_LONG_FORMAT);
+
+      g_string_append_printf (s, " · %s", size);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+show_status (BenchTrafficDetail *self, DimseTrafficEvent *event)
+{
+  GtkWidget *label = GTK_WIDGET (self->status_label);
+  DimseStatusClass status_class;
+  guint16 status;
+
+  gtk_widget_remove_css_class (label, "success");
+  gtk_widget_remove_css_class (label, "warning");
+  gtk_widget_remove_css_class (label, "error");
+  if (!dimse_traffic_event_get_has_status (event))
+    {
+      gtk_widget_set_visible (label, dimse_traffic_event_get_malformed (event));
+      gtk_label_set_text (self->status_label, _("Malformed"));
+      gtk_widget_add_css_class (label, "error");
+      return;
+    }
+  status = dimse_traffic_event_get_status (event);
+  status_class = dimse_status_class (status);
+  gtk_label_set_text (self->status_label,
+                      dimse_status_meaning (status, dimse_traffic_event_get_command_field (event)));
+  gtk_widget_add_css_class (label, status_class == DIMSE_STATUS_SUCCESS
+                                   || status_class == DIMSE_STATUS_PENDING ? "success"
+                                   : status_class == DIMSE_STATUS_WARNING ? "warning" : "error");
+  gtk_widget_set_visible (label, TRUE);
+}
+
+static void
+show_raw (BenchTrafficDetail *self, DimseTrafficEvent *event)
+{
+  GBytes *raw = bench_traffic_item_get_raw_bytes (self->item);
+
+  if (raw != NULL)
+    {
+      bench_hex_view_set_bytes (self->hex_view, raw);
+      /* The PDU header (PS3.8 §9.3.1): type, reserved, length. */
+      bench_hex_view_set_highlight (self->hex_view, 0, 6);
+      gtk_stack_set_visible_child_name (self->raw_stack, "hex");
+      return;
+    }
+  bench_hex_view_set_bytes (self->hex_view, NULL);
+  switch (dimse_traffic_event_get_kind (event))
+    {
+    case DIMSE_TRAFFIC_KIND_MESSAGE:
+      gtk_label_set_text (self->raw_label, _("A DIMSE message travels in the P-DATA-TF PDUs "
+                                             "around it; select one of those for its bytes."));
+      break;
+    case DIMSE_TRAFFIC_KIND_NOTE:
+      gtk_label_set_text (self->raw_label, _("A note about the association: no bytes went over "
+                                             "the wire."));
+      break;
+    case DIMSE_TRAFFIC_KIND_PDU:
+    default:
+      gtk_label_set_text (self->raw_label, _("The bytes of this PDU were dropped to keep the "
+                                             "traffic recorder within its memory budget."));
+      break;
+    }
+  gtk_stack_set_visible_child_name (self->raw_stack, "none");
+}
+
+void
+bench_traffic_detail_set_item (BenchTrafficDetail *self, BenchTrafficItem *item)
+{
+  DimseTrafficEvent *event;
+  const char *details;
+  g_autofree char *subtitle = NULL;
+
+  if (!g_set_object (&self->item, item))
+    return;
+  if (item == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  event = bench_traffic_item_get_event (item);
+  gtk_label_set_text (self->title_label, bench_traffic_item_get_summary (item));
+  subtitle = describe_subtitle (event);
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  show_status (self, event);
+  details = bench_traffic_item_get_details (item);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->details_view),
+                            details != NULL ? details : "", -1);
+  show_raw (self, event);
+  gtk_stack_set_visible_child_name (self->stack, "item");
+}
+
+BenchTrafficItem *
+bench_traffic_detail_get_item (BenchTrafficDetail *self)
+{
+  return self->item;
+}
+
+static void
+bench_traffic_detail_dispose (GObject *object)
+{
+  BenchTrafficDetail *self = BENCH_TRAFFIC_DETAIL (object);
+
+  g_clear_object (&self->item);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BENCH_TYPE_TRAFFIC_DETAIL);
+  G_OBJECT_CLASS (bench_traffic_detail_parent_class)->dispose (object);
+}
+
+static void
+bench_traffic_detail_class_init (BenchTrafficDetailClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = bench_traffic_detail_dispose;
+  g_type_ensure (BENCH_TYPE_HEX_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/dimsebench/Dimsebench/bench-traffic-detail.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, stack);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, title_label);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, status_label);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, details_view);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, raw_stack);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, hex_view);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, raw_label);
+}
+
+static void
+bench_traffic_detail_init (BenchTrafficDetail *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+bench_traffic_detail_new (void)
+{
+  return g_object_new (BENCH_TYPE_TRAFFIC_DETAIL, NULL);
+}

@@ -1,0 +1,32 @@
+/* bench-traffic-item.h — one recorded event as the UI thread sees it: the
+ * recorder's event (whose texts never change) and its own reference to the
+ * raw PDU, which the recorder may drop on the worker at any time */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dimse-recorder.h"
+
+G_BEGIN_DECLS
+
+#define BENCH_TYPE_TRAFFIC_ITEM (bench_traffic_item_get_type ())
+G_DECLARE_FINAL_TYPE (BenchTrafficItem, bench_traffic_item, BENCH, TRAFFIC_ITEM, GObject)
+
+/* On the recorder's (worker) context, as the event is appended. */
+BenchTrafficItem      *bench_traffic_item_new (DimseTrafficEvent *event);
+
+DimseTrafficEvent     *bench_traffic_item_get_event (BenchTrafficItem *self);
+guint                  bench_traffic_item_get_association_id (BenchTrafficItem *self);
+DimseTrafficDirection  bench_traffic_item_get_direction (BenchTrafficItem *self);
+DimseTrafficKind       bench_traffic_item_get_kind (BenchTrafficItem *self);
+gint64                 bench_traffic_item_get_timestamp (BenchTrafficItem *self);
+const char            *bench_traffic_item_get_summary (BenchTrafficItem *self);
+const char            *bench_traffic_item_get_details (BenchTrafficItem *self);
+/* NULL once the mirror's byte budget dropped them (as the recorder does). */
+GBytes                *bench_traffic_item_get_raw_bytes (BenchTrafficItem *self);
+/* Returns how many bytes it held. */
+gsize                  bench_traffic_item_drop_raw_bytes (BenchTrafficItem *self);
+/* A P-DATA-TF PDU: the messages say what it carried. */
+gboolean               bench_traffic_item_is_pdata (BenchTrafficItem *self);
+
+G_END_DECLS

@@ -1,0 +1,414 @@
+/* bench-traffic-model.c — the recorder's mirror on the UI thread
+ *
+ * On the worker (the "feed"): each items-changed of the recorder adds to a
+ * pending batch — events removed from the front, events appended — and a
+ * timeout posts the batch to the UI thread. There the mirror applies it in
+ * one go: one splice per association, one notification per association. */
+#include "config.h"
+
+#include <string.h>
+
+#include "bench-engine.h"
+#include "bench-traffic-model.h"
+
+#define FLUSH_INTERVAL_MS 100
+
+typedef struct {
+  guint id;
+  char *name;
+  char *address;
+} Annotation;
+
+typedef struct {
+  BenchTrafficModel *model;
+  guint n_removed;            /* from the front of what the UI holds */
+  GPtrArray *added;           /* BenchTrafficItem */
+  GArray *annotations;        /* Annotation */
+  guint64 max_raw_bytes;
+} Batch;
+
+/* Worker-side state. */
+typedef struct {
+  BenchTrafficModel *model;   /* not a reference: the engine keeps it past the worker */
+  DimseRecorder *recorder;
+  guint n_ui;                 /* events the UI holds once every posted batch is applied */
+  Batch *pending;
+  GSource *flush_source;
+} Feed;
+
+struct _BenchTrafficModel
+{
+  GObject parent_instance;
+
+  Feed *feed;                 /* worker only */
+
+  GListStore *associations;   /* newest first */
+  GHashTable *by_id;          /* id → BenchTrafficAssociation (borrowed from the store) */
+  GQueue events;              /* BenchTrafficItem, oldest first, owned */
+  GQueue with_raw;            /* the items still holding raw bytes, oldest first */
+  guint64 raw_bytes_held;
+  guint64 max_raw_bytes;
+};
+
+G_DEFINE_FINAL_TYPE (BenchTrafficModel, bench_traffic_model, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_BATCH_APPLIED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+annotation_clear (gpointer data)
+{
+  Annotation *annotation = data;
+
+  g_free (annotation->name);
+  g_free (annotation->address);
+}
+
+static Batch *
+batch_new (BenchTrafficModel *model)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->model = g_object_ref (model);
+  batch->added = g_ptr_array_new_with_free_func (g_object_unref);
+  batch->annotations = g_array_new (FALSE, TRUE, sizeof (Annotation));
+  g_array_set_clear_func (batch->annotations, annotation_clear);
+  return batch;
+}
+
+static void
+batch_free (gpointer data)
+{
+  Batch *batch = data;
+
+  g_object_unref (batch->model);
+  g_ptr_array_unref (batch->added);
+  g_array_unref (batch->annotations);
+  g_free (batch);
+}
+
+/* ---- on the UI thread ---- */
+
+static BenchTrafficAssociation *
+ensure_association (BenchTrafficModel *self, guint id)
+{
+  BenchTrafficAssociation *assoc = g_hash_table_lookup (self->by_id, GUINT_TO_POINTER (id));
+  g_autoptr(BenchTrafficAssociation) created = NULL;
+
+  if (assoc != NULL)
+    return assoc;
+  created = bench_traffic_association_new (id);
+  g_hash_table_insert (self->by_id, GUINT_TO_POINTER (id), created);
+  g_list_store_insert (self->associations, 0, created);
+  return created;
+}
+
+static void
+remove_association (BenchTrafficModel *self, BenchTrafficAssociation *assoc)
+{
+  guint position;
+
+  g_hash_table_remove (self->by_id, GUINT_TO_POINTER (bench_traffic_association_get_id (assoc)));
+  if (g_list_store_find (self->associations, assoc, &position))
+    g_list_store_remove (self->associations, position);
+}
+
+static void
+remove_oldest (BenchTrafficModel *self, guint n)
+{
+  g_autoptr(GHashTable) removed = g_hash_table_new (NULL, NULL);   /* assoc → count */
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < n && !g_queue_is_empty (&self->events); i++)
+    {
+      g_autoptr(BenchTrafficItem) item = g_queue_pop_head (&self->events);
+      gpointer assoc = g_hash_table_lookup (self->by_id,
+                                            GUINT_TO_POINTER (bench_traffic_item_get_association_id (item)));
+
+      if (g_queue_peek_head (&self->with_raw) == item)
+        {
+          g_queue_pop_head (&self->with_raw);
+          self->raw_bytes_held -= bench_traffic_item_drop_raw_bytes (item);
+        }
+      if (assoc != NULL)
+        g_hash_table_insert (removed, assoc,
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (removed, assoc)) + 1));
+    }
+  g_hash_table_iter_init (&iter, removed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      BenchTrafficAssociation *assoc = key;
+
+      bench_traffic_association_remove_oldest (assoc, GPOINTER_TO_UINT (value));
+      if (g_list_model_get_n_items (bench_traffic_association_get_items (assoc)) == 0)
+        remove_association (self, assoc);
+    }
+}
+
+/* As the recorder does: over the budget, the oldest events lose their bytes. */
+static void
+enforce_raw_budget (BenchTrafficModel *self)
+{
+  while (self->raw_bytes_held > self->max_raw_bytes && !g_queue_is_empty (&self->with_raw))
+    self->raw_bytes_held -= bench_traffic_item_drop_raw_bytes (g_queue_pop_head (&self->with_raw));
+}
+
+/* Groups the batch's items by association, keeping their order. */
+static void
+append_items (BenchTrafficModel *self, GPtrArray *added)
+{
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (NULL, NULL, NULL,
+                                                        (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+
+  for (guint i = 0; i < added->len; i++)
+    {
+      BenchTrafficItem *item = added->pdata[i];
+      guint id = bench_traffic_item_get_association_id (item);
+      GPtrArray *group = g_hash_table_lookup (groups, GUINT_TO_POINTER (id));
+      GBytes *raw = bench_traffic_item_get_raw_bytes (item);
+
+      g_queue_push_tail (&self->events, g_object_ref (item));
+      if (raw != NULL)
+        {
+          g_queue_push_tail (&self->with_raw, item);
+          self->raw_bytes_held += g_bytes_get_size (raw);
+        }
+      if (group == NULL)
+        {
+          group = g_ptr_array_new ();
+          g_hash_table_insert (groups, GUINT_TO_POINTER (id), group);
+          g_ptr_array_add (order, GUINT_TO_POINTER (id));
+        }
+      g_ptr_array_add (group, item);
+    }
+  for (guint i = 0; i < order->len; i++)
+    {
+      GPtrArray *group = g_hash_table_lookup (groups, order->pdata[i]);
+      BenchTrafficAssociation *assoc = ensure_association (self, GPOINTER_TO_UINT (order->pdata[i]));
+
+      bench_traffic_association_add_items (assoc, (BenchTrafficItem **) group->pdata, group->len);
+    }
+}
+
+static gboolean
+apply_batch (gpointer data)
+{
+  Batch *batch = data;
+  BenchTrafficModel *self = batch->model;
+
+  self->max_raw_bytes = batch->max_raw_bytes;
+  remove_oldest (self, batch->n_removed);
+  append_items (self, batch->added);
+  enforce_raw_budget (self);
+  for (guint i = 0; i < batch->annotations->len; i++)
+    {
+      Annotation *annotation = &g_array_index (batch->annotations, Annotation, i);
+      BenchTrafficAssociation *assoc = g_hash_table_lookup (self->by_id,
+                                                            GUINT_TO_POINTER (annotation->id));
+
+      if (assoc != NULL)
+        bench_traffic_association_set_peer (assoc, annotation->name, annotation->address);
+    }
+  g_signal_emit (self, signals[SIGNAL_BATCH_APPLIED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- on the worker ---- */
+
+static gboolean
+flush (gpointer data)
+{
+  Feed *feed = data;
+  Batch *batch = g_steal_pointer (&feed->pending);
+
+  g_clear_pointer (&feed->flush_source, g_source_unref);
+  if (batch != NULL)
+    {
+      batch->max_raw_bytes = dimse_recorder_get_max_raw_bytes (feed->recorder);
+      feed->n_ui = feed->n_ui - batch->n_removed + batch->added->len;
+      bench_engine_invoke_ui (apply_batch, batch, batch_free);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static Batch *
+pending_batch (Feed *feed)
+{
+  if (feed->pending == NULL)
+    feed->pending = batch_new (feed->model);
+  if (feed->flush_source == NULL)
+    {
+      feed->flush_source = g_timeout_source_new (FLUSH_INTERVAL_MS);
+      g_source_set_callback (feed->flush_source, flush, feed, NULL);
+      g_source_set_static_name (feed->flush_source, "[dimsebench] traffic batch");
+      g_source_attach (feed->flush_source, g_main_context_get_thread_default ());
+    }
+  return feed->pending;
+}
+
+/* n events left the front of the recorder: first those the UI holds, then
+ * those still waiting in the batch. */
+static void
+feed_remove_front (Feed *feed, guint n)
+{
+  Batch *batch = pending_batch (feed);
+  guint from_ui = MIN (n, feed->n_ui - batch->n_removed);
+
+  batch->n_removed += from_ui;
+  n -= from_ui;
+  g_ptr_array_remove_range (batch->added, 0, MIN (n, batch->added->len));
+}
+
+static void
+feed_append (Feed *feed, guint position, guint n)
+{
+  Batch *batch = pending_batch (feed);
+
+  for (guint i = position; i < position + n; i++)
+    {
+      g_autoptr(DimseTrafficEvent) event = g_list_model_get_item (G_LIST_MODEL (feed->recorder), i);
+
+      g_ptr_array_add (batch->added, bench_traffic_item_new (event));
+    }
+}
+
+static void
+on_recorder_changed (GListModel *recorder, guint position, guint removed, guint added,
+                     gpointer user_data)
+{
+  Feed *feed = user_data;
+  guint n_items = g_list_model_get_n_items (recorder);
+
+  /* The recorder only drops its oldest events and appends; anything else
+   * is mirrored as everything removed and added again. */
+  if (position == 0 && added == 0)
+    feed_remove_front (feed, removed);
+  else if (removed == 0 && position + added == n_items)
+    feed_append (feed, position, added);
+  else
+    {
+      Batch *batch = pending_batch (feed);
+
+      feed_remove_front (feed, feed->n_ui - batch->n_removed + batch->added->len);
+      feed_append (feed, 0, n_items);
+    }
+}
+
+void
+bench_traffic_model_attach (BenchTrafficModel *self, DimseRecorder *recorder)
+{
+  Feed *feed;
+  guint n;
+
+  g_return_if_fail (self->feed == NULL);
+  feed = g_new0 (Feed, 1);
+  feed->model = self;
+  feed->recorder = g_object_ref (recorder);
+  self->feed = feed;
+  g_signal_connect (recorder, "items-changed", G_CALLBACK (on_recorder_changed), feed);
+  n = g_list_model_get_n_items (G_LIST_MODEL (recorder));
+  if (n > 0)
+    feed_append (feed, 0, n);
+}
+
+void
+bench_traffic_model_detach (BenchTrafficModel *self)
+{
+  Feed *feed = g_steal_pointer (&self->feed);
+
+  if (feed == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (feed->recorder, feed);
+  if (feed->flush_source != NULL)
+    g_source_destroy (feed->flush_source);
+  g_clear_pointer (&feed->flush_source, g_source_unref);
+  g_clear_pointer (&feed->pending, batch_free);
+  g_object_unref (feed->recorder);
+  g_free (feed);
+}
+
+void
+bench_traffic_model_annotate (BenchTrafficModel *self, guint association_id, const char *name,
+                              const char *host, guint16 port)
+{
+  Annotation annotation = { association_id, g_strdup (name), NULL };
+
+  if (self->feed == NULL)
+    {
+      annotation_clear (&annotation);
+      return;
+    }
+  if (host != NULL)
+    annotation.address = strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, port)
+                                                    : g_strdup_printf ("%s:%u", host, port);
+  g_array_append_val (pending_batch (self->feed)->annotations, annotation);
+}
+
+/* ---- the object (UI thread) ---- */
+
+GListModel *
+bench_traffic_model_get_associations (BenchTrafficModel *self)
+{
+  return G_LIST_MODEL (self->associations);
+}
+
+BenchTrafficAssociation *
+bench_traffic_model_find (BenchTrafficModel *self, guint association_id)
+{
+  return g_hash_table_lookup (self->by_id, GUINT_TO_POINTER (association_id));
+}
+
+guint
+bench_traffic_model_get_n_events (BenchTrafficModel *self)
+{
+  return self->events.length;
+}
+
+guint64
+bench_traffic_model_get_raw_bytes_held (BenchTrafficModel *self)
+{
+  return self->raw_bytes_held;
+}
+
+static void
+bench_traffic_model_finalize (GObject *object)
+{
+  BenchTrafficModel *self = BENCH_TRAFFIC_MODEL (object);
+
+  g_queue_clear (&self->with_raw);
+  g_queue_clear_full (&self->events, g_object_unref);
+  g_hash_table_unref (self->by_id);
+  g_clear_object (&self->associations);
+  G_OBJECT_CLASS (bench_traffic_model_parent_class)->finalize (object);
+}
+
+static void
+bench_traffic_model_class_init (BenchTrafficModelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bench_traffic_model_finalize;
+  signals[SIGNAL_BATCH_APPLIED] =
+    g_signal_new ("batch-applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+bench_traffic_model_init (BenchTrafficModel *self)
+{
+  self->associations = g_list_store_new (BENCH_TYPE_TRAFFIC_ASSOCIATION);
+  self->by_id = g_hash_table_new (NULL, NULL);
+  self->max_raw_bytes = DIMSE_RECORDER_DEFAULT_MAX_RAW_BYTES;
+  g_queue_init (&self->events);
+  g_queue_init (&self->with_raw);
+}
+
+BenchTrafficModel *
+bench_traffic_model_new (void)
+{
+  return g_object_new (BENCH_TYPE_TRAFFIC_MODEL, NULL);
+}
