@@ -240,6 +240,20 @@ on_demo_generated (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
+bench_engine_local_suspend_scp (BenchEngineLocal *local, gboolean suspend)
+{
+  if (!suspend)
+    {
+      if (local->config != NULL)
+        bench_engine_local_configure (local, bench_local_config_copy (local->config));
+      return;
+    }
+  stop_scp (local);
+  _bench_engine_post_scp_state (local->engine, FALSE,
+                                _("The Storage SCP is paused while a tool listens on its port"));
+}
+
+void
 bench_engine_local_start_demo (BenchEngineLocal *local)
 {
   g_autoptr(GTask) task = g_task_new (NULL, local->cancellable, on_demo_generated, local);

@@ -27,6 +27,8 @@ void              bench_engine_local_free (BenchEngineLocal *local);
 void              bench_engine_local_configure (BenchEngineLocal *local,
                                                 BenchLocalConfig *config);
 void              bench_engine_local_start_demo (BenchEngineLocal *local);
+/* Stops the Storage SCP (suspend) or starts it again with its configuration. */
+void              bench_engine_local_suspend_scp (BenchEngineLocal *local, gboolean suspend);
 
 /* Called from the worker; each hands the value to the UI thread. */
 void _bench_engine_post_scp_state (BenchEngine *engine, gboolean listening, const char *state);

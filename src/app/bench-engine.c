@@ -388,6 +388,13 @@ start_demo_on_worker (gpointer data)
 }
 
 void
+bench_engine_suspend_storage_scp (BenchEngine *engine, gboolean suspend)
+{
+  if (engine->local != NULL)
+    bench_engine_local_suspend_scp (engine->local, suspend);
+}
+
+void
 bench_engine_start_demo (BenchEngine *engine)
 {
   g_return_if_fail (BENCH_IS_ENGINE (engine));
@@ -429,6 +436,27 @@ bench_engine_get_traffic (BenchEngine *engine)
   return engine->traffic;
 }
 
+typedef struct {
+  BenchTrafficModel *traffic;   /* not a reference: the engine outlives the worker */
+  guint id;
+  GAsyncReadyCallback callback;
+  gpointer user_data;
+} Request;
+
+/* A request that failed before any PDU (no connection) ends without the
+ * association's "closed": the mirror is told so itself. */
+static void
+on_requested (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Request *request = data;
+  gboolean failed = g_task_had_error (G_TASK (result));
+
+  request->callback (source, result, request->user_data);
+  if (failed)
+    bench_traffic_model_request_failed (request->traffic, request->id);
+  g_free (request);
+}
+
 void
 bench_engine_request_association (BenchEngine *engine, const DimseAssociationParams *params,
                                   const char *peer_name, const char *host, guint16 port,
@@ -436,12 +464,16 @@ bench_engine_request_association (BenchEngine *engine, const DimseAssociationPar
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
-  guint id = dimse_association_request_full_async (params, host, port, timeouts, tls,
-                                                   engine->recorder, cancellable, callback,
-                                                   user_data);
+  Request *request = g_new0 (Request, 1);
 
-  if (id != 0)
-    bench_traffic_model_annotate (engine->traffic, id, peer_name, host, port);
+  request->traffic = engine->traffic;
+  request->callback = callback;
+  request->user_data = user_data;
+  request->id = dimse_association_request_full_async (params, host, port, timeouts, tls,
+                                                      engine->recorder, cancellable,
+                                                      on_requested, request);
+  if (request->id != 0)
+    bench_traffic_model_annotate (engine->traffic, request->id, peer_name, host, port);
 }
 
 static void

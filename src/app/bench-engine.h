@@ -60,6 +60,11 @@ void          bench_engine_request_association (BenchEngine *engine,
                                                 GAsyncReadyCallback callback,
                                                 gpointer user_data);
 
+/* On the worker: stops the local Storage SCP (suspend TRUE) so that a tool
+ * can listen on the local AE's port — the C-MOVE doctor, since peers map
+ * the local AE title to it — and starts it again (FALSE). */
+void          bench_engine_suspend_storage_scp (BenchEngine *engine, gboolean suspend);
+
 /* Stops the worker after cancelling what runs on it; called on shutdown. */
 void          bench_engine_shutdown (BenchEngine *engine);
 

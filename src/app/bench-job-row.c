@@ -178,11 +178,15 @@ bench_job_row_new (BenchRetrieveJob *job)
   gtk_widget_set_valign (self->icon, GTK_ALIGN_CENTER);
   self->title = new_label ("heading");
   gtk_label_set_text (GTK_LABEL (self->title), bench_retrieve_job_get_title (job));
-  subtitle = bench_node_get_retrieve_method (node) == BENCH_RETRIEVE_GET
-             ? g_strdup_printf (_("C-GET from %s into %s"), bench_node_get_name (node),
-                                bench_retrieve_job_get_destination (job))
-             : g_strdup_printf (_("C-MOVE from %s to %s"), bench_node_get_name (node),
+  if (bench_node_get_kind (node) == BENCH_NODE_KIND_WEB)
+    subtitle = g_strdup_printf (_("WADO-RS from %s into %s"), bench_node_get_name (node),
                                 bench_retrieve_job_get_destination (job));
+  else
+    subtitle = bench_node_get_retrieve_method (node) == BENCH_RETRIEVE_GET
+               ? g_strdup_printf (_("C-GET from %s into %s"), bench_node_get_name (node),
+                                  bench_retrieve_job_get_destination (job))
+               : g_strdup_printf (_("C-MOVE from %s to %s"), bench_node_get_name (node),
+                                  bench_retrieve_job_get_destination (job));
   self->subtitle = new_label ("dim-label");
   gtk_widget_add_css_class (self->subtitle, "caption");
   gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);

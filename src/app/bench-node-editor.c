@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "bench-node-editor.h"
+#include "bench-secrets.h"
 
 struct _BenchNodeEditor
 {
@@ -14,9 +15,19 @@ struct _BenchNodeEditor
   AdwWindowTitle *window_title;
   GtkWidget *save_button;
   AdwEntryRow *name_row;
+  AdwComboRow *kind_row;
   AdwEntryRow *ae_title_row;
   AdwEntryRow *host_row;
+  GtkWidget *port_row;
   GtkSpinButton *port_spin;
+  AdwPreferencesGroup *web_group;
+  AdwEntryRow *url_row;
+  AdwComboRow *auth_row;
+  AdwEntryRow *username_row;
+  AdwEntryRow *secret_row;
+  AdwEntryRow *web_ca_row;
+  GtkWidget *dimse_group;
+  GtkWidget *max_pdu_row;
   AdwComboRow *query_model_row;
   AdwComboRow *retrieve_method_row;
   AdwEntryRow *move_destination_row;
@@ -29,6 +40,7 @@ struct _BenchNodeEditor
   AdwEntryRow *tls_ca_row;
 
   BenchNode *node;       /* NULL for a new node */
+  GCancellable *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (BenchNodeEditor, bench_node_editor, ADW_TYPE_WINDOW)
@@ -97,9 +109,45 @@ set_row_error (GtkWidget *row, gboolean error)
     gtk_widget_remove_css_class (row, "error");
 }
 
+static gboolean
+is_web (BenchNodeEditor *self)
+{
+  return adw_combo_row_get_selected (self->kind_row) == BENCH_NODE_KIND_WEB;
+}
+
+/* PS3.18 §8.2: the base URL of the services, http or https. */
+static gboolean
+url_is_valid (const char *text)
+{
+  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+
+  return uri != NULL
+         && (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0)
+         && g_uri_get_host (uri) != NULL && g_uri_get_host (uri)[0] != '\0';
+}
+
+static void
+validate_web (BenchNodeEditor *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (row_text (self->url_row)));
+  gboolean url_ok = url_is_valid (url);
+  gboolean user_ok = adw_combo_row_get_selected (self->auth_row) != BENCH_WEB_AUTH_BASIC
+                     || row_text (self->username_row)[0] != '\0';
+
+  set_row_error (GTK_WIDGET (self->url_row), !url_ok && url[0] != '\0');
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", url_ok && user_ok);
+}
+
 static void
 validate (BenchNodeEditor *self)
 {
+  if (is_web (self))
+    {
+      validate_web (self);
+      return;
+    }
+  {
   g_autofree char *host = g_strstrip (g_strdup (row_text (self->host_row)));
   const char *destination = row_text (self->move_destination_row);
   gboolean ae_ok = bench_ae_title_is_valid (row_text (self->ae_title_row));
@@ -112,6 +160,28 @@ validate (BenchNodeEditor *self)
   set_row_error (GTK_WIDGET (self->move_destination_row), !destination_ok);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
                                  ae_ok && host_ok && destination_ok);
+  }
+}
+
+/* The rows of the node's kind, and of its authentication. */
+static void
+update_kind (BenchNodeEditor *self)
+{
+  gboolean web = is_web (self);
+  guint auth = adw_combo_row_get_selected (self->auth_row);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->ae_title_row), !web);
+  gtk_widget_set_visible (GTK_WIDGET (self->host_row), !web);
+  gtk_widget_set_visible (self->port_row, !web);
+  gtk_widget_set_visible (self->dimse_group, !web);
+  gtk_widget_set_visible (self->max_pdu_row, !web);
+  gtk_widget_set_visible (GTK_WIDGET (self->tls_row), !web);
+  gtk_widget_set_visible (GTK_WIDGET (self->web_group), web);
+  gtk_widget_set_visible (GTK_WIDGET (self->username_row), auth == BENCH_WEB_AUTH_BASIC);
+  gtk_widget_set_visible (GTK_WIDGET (self->secret_row), auth != BENCH_WEB_AUTH_NONE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->secret_row),
+                                 auth == BENCH_WEB_AUTH_BEARER ? _("Token") : _("Password"));
+  validate (self);
 }
 
 static void
@@ -120,6 +190,14 @@ load (BenchNodeEditor *self, BenchNode *node)
   const char *charset = bench_node_get_charset (node);
 
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), bench_node_get_name (node));
+  adw_combo_row_set_selected (self->kind_row, bench_node_get_kind (node));
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), bench_node_get_url (node));
+  adw_combo_row_set_selected (self->auth_row, bench_node_get_auth (node));
+  gtk_editable_set_text (GTK_EDITABLE (self->username_row), bench_node_get_username (node));
+  if (bench_node_get_kind (node) == BENCH_NODE_KIND_WEB
+      && bench_node_get_auth (node) != BENCH_WEB_AUTH_NONE)
+    gtk_editable_set_text (GTK_EDITABLE (self->secret_row), bench_secrets_lookup (node));
+  gtk_editable_set_text (GTK_EDITABLE (self->web_ca_row), bench_node_get_tls_ca (node));
   gtk_editable_set_text (GTK_EDITABLE (self->ae_title_row), bench_node_get_ae_title (node));
   gtk_editable_set_text (GTK_EDITABLE (self->host_row), bench_node_get_host (node));
   gtk_spin_button_set_value (self->port_spin, bench_node_get_port (node));
@@ -138,6 +216,33 @@ load (BenchNodeEditor *self, BenchNode *node)
   gtk_editable_set_text (GTK_EDITABLE (self->tls_ca_row), bench_node_get_tls_ca (node));
 }
 
+/* A DICOMweb node keeps its DIMSE settings as they were (the defaults for
+ * a new one), so the node file stays readable by what knows only those. */
+static void
+store_web (BenchNodeEditor *self, BenchNode *node)
+{
+  g_autofree char *name = g_strstrip (g_strdup (row_text (self->name_row)));
+  g_autofree char *url = g_strstrip (g_strdup (row_text (self->url_row)));
+  g_autofree char *username = g_strstrip (g_strdup (row_text (self->username_row)));
+  g_autofree char *ca = g_strstrip (g_strdup (row_text (self->web_ca_row)));
+  guint auth = adw_combo_row_get_selected (self->auth_row);
+  const char *secret = auth != BENCH_WEB_AUTH_NONE ? row_text (self->secret_row) : "";
+
+  g_object_freeze_notify (G_OBJECT (node));
+  g_object_set (node,
+                "kind", (guint) BENCH_NODE_KIND_WEB,
+                "name", name[0] != '\0' ? name : url,
+                "url", url,
+                "auth", auth,
+                "username", auth == BENCH_WEB_AUTH_BASIC ? username : "",
+                "tls-ca", ca,
+                "timeout", (guint) gtk_spin_button_get_value_as_int (self->timeout_spin),
+                NULL);
+  g_object_thaw_notify (G_OBJECT (node));
+  if (g_strcmp0 (secret, bench_node_get_secret (node)) != 0)
+    bench_secrets_save (node, secret);
+}
+
 static void
 store (BenchNodeEditor *self, BenchNode *node)
 {
@@ -147,8 +252,16 @@ store (BenchNodeEditor *self, BenchNode *node)
   g_autofree char *destination = g_strstrip (g_strdup (row_text (self->move_destination_row)));
   guint charset = adw_combo_row_get_selected (self->charset_row);
 
+  if (is_web (self))
+    {
+      store_web (self, node);
+      return;
+    }
+  if (bench_node_get_secret (node)[0] != '\0')
+    bench_secrets_save (node, "");
   g_object_freeze_notify (G_OBJECT (node));
   g_object_set (node,
+                "kind", (guint) BENCH_NODE_KIND_DIMSE,
                 "name", name[0] != '\0' ? name : ae_title,
                 "ae-title", ae_title,
                 "host", host,
@@ -226,6 +339,37 @@ add_chooser_button (AdwEntryRow *row)
   adw_entry_row_add_suffix (row, button);
 }
 
+/* ---- where a password goes ---- */
+
+static void
+set_keyring_description (BenchNodeEditor *self, gboolean built_with, gboolean probed)
+{
+  const char *text;
+
+  if (!built_with)
+    text = _("A password or token is kept only until Dimsebench quits: this build has no "
+             "keyring support.");
+  else if (probed)
+    text = _("A password or token is kept only until Dimsebench quits: no keyring answers.");
+  else
+    text = _("A password or token is kept in your keyring, never in the node file.");
+  adw_preferences_group_set_description (self->web_group, text);
+}
+
+static void
+on_keyring_probed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  gboolean available = bench_secrets_probe_finish (result);
+  BenchNodeEditor *self;
+
+  (void) source;
+  if (g_task_had_error (G_TASK (result)))
+    return;
+  self = BENCH_NODE_EDITOR (user_data);
+  if (!available)
+    set_keyring_description (self, TRUE, TRUE);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -234,6 +378,9 @@ bench_node_editor_dispose (GObject *object)
   BenchNodeEditor *self = BENCH_NODE_EDITOR (object);
 
   g_clear_object (&self->node);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BENCH_TYPE_NODE_EDITOR);
   G_OBJECT_CLASS (bench_node_editor_parent_class)->dispose (object);
 }
@@ -249,9 +396,19 @@ bench_node_editor_class_init (BenchNodeEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, window_title);
   gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, name_row);
+  gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, kind_row);
   gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, ae_title_row);
   gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, host_row);
+  gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, port_row);
   gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, port_spin);
+  gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, web_group);
+  gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, url_row);
+  gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, auth_row);
+  gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, username_row);
+  gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, secret_row);
+  gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, web_ca_row);
+  gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, dimse_group);
+  gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, max_pdu_row);
   gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, query_model_row);
   gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, retrieve_method_row);
   gtk_widget_class_bind_template_child (widget_class, BenchNodeEditor, move_destination_row);
@@ -284,6 +441,15 @@ bench_node_editor_init (BenchNodeEditor *self)
   add_chooser_button (self->tls_cert_row);
   add_chooser_button (self->tls_key_row);
   add_chooser_button (self->tls_ca_row);
+  add_chooser_button (self->web_ca_row);
+  set_keyring_description (self, bench_secrets_have_keyring (), FALSE);
+  self->cancellable = g_cancellable_new ();
+  if (bench_secrets_have_keyring ())
+    bench_secrets_probe_async (self->cancellable, on_keyring_probed, self);
+  g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (update_kind), self);
+  g_signal_connect_swapped (self->auth_row, "notify::selected", G_CALLBACK (update_kind), self);
+  g_signal_connect_swapped (self->url_row, "changed", G_CALLBACK (validate), self);
+  g_signal_connect_swapped (self->username_row, "changed", G_CALLBACK (validate), self);
   g_signal_connect_swapped (self->ae_title_row, "changed", G_CALLBACK (validate), self);
   g_signal_connect_swapped (self->host_row, "changed", G_CALLBACK (validate), self);
   g_signal_connect_swapped (self->move_destination_row, "changed", G_CALLBACK (validate), self);
@@ -301,7 +467,7 @@ bench_node_editor_new (GtkWindow *parent, BenchNode *node)
     gtk_editable_set_text (GTK_EDITABLE (self->ae_title_row), "");
   adw_window_title_set_title (self->window_title, node != NULL ? _("Edit Node") : _("New Node"));
   gtk_button_set_label (GTK_BUTTON (self->save_button), node != NULL ? _("_Save") : _("_Add"));
-  validate (self);
+  update_kind (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
   return GTK_WIDGET (self);
 }

@@ -31,6 +31,8 @@ bench_node_describe_address (BenchNode *node)
 {
   const char *host = bench_node_get_host (node);
 
+  if (bench_node_get_kind (node) == BENCH_NODE_KIND_WEB)
+    return g_strdup_printf (_("DICOMweb · %s"), bench_node_get_url (node));
   /* An IPv6 literal in brackets, as in a URL. */
   if (strchr (host, ':') != NULL)
     return g_strdup_printf ("%s@[%s]:%u", bench_node_get_ae_title (node), host,
@@ -63,8 +65,12 @@ update (BenchNodeRow *self)
     name = bench_node_get_ae_title (self->node);
   gtk_label_set_label (self->name_label, name);
   gtk_label_set_label (self->address_label, address);
-  gtk_image_set_from_icon_name (self->icon, bench_node_get_is_demo (self->node)
-                                            ? "starred-symbolic" : "network-server-symbolic");
+  if (bench_node_get_is_demo (self->node))
+    gtk_image_set_from_icon_name (self->icon, "starred-symbolic");
+  else if (bench_node_get_kind (self->node) == BENCH_NODE_KIND_WEB)
+    gtk_image_set_from_icon_name (self->icon, "web-browser-symbolic");
+  else
+    gtk_image_set_from_icon_name (self->icon, "network-server-symbolic");
   label = g_strdup_printf ("%s, %s, %s", name, address, status_words (self->status));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);

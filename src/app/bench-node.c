@@ -30,6 +30,11 @@ struct _BenchNode
   guint timeout;
   guint max_pdu;
   gboolean is_demo;
+  guint kind;
+  char *url;
+  guint auth;
+  char *username;
+  char *secret;
 };
 
 G_DEFINE_FINAL_TYPE (BenchNode, bench_node, G_TYPE_OBJECT)
@@ -52,6 +57,11 @@ enum {
   PROP_TIMEOUT,
   PROP_MAX_PDU,
   PROP_IS_DEMO,
+  PROP_KIND,
+  PROP_URL,
+  PROP_AUTH,
+  PROP_USERNAME,
+  PROP_SECRET,
   N_PROPS
 };
 
@@ -72,6 +82,9 @@ string_field (BenchNode *self, guint prop_id)
     case PROP_TLS_CA: return &self->tls_ca;
     case PROP_MOVE_DESTINATION: return &self->move_destination;
     case PROP_CHARSET: return &self->charset;
+    case PROP_URL: return &self->url;
+    case PROP_USERNAME: return &self->username;
+    case PROP_SECRET: return &self->secret;
     default: return NULL;
     }
 }
@@ -86,6 +99,8 @@ uint_field (BenchNode *self, guint prop_id)
     case PROP_RETRIEVE_METHOD: return &self->retrieve_method;
     case PROP_TIMEOUT: return &self->timeout;
     case PROP_MAX_PDU: return &self->max_pdu;
+    case PROP_KIND: return &self->kind;
+    case PROP_AUTH: return &self->auth;
     default: return NULL;
     }
 }
@@ -222,6 +237,11 @@ bench_node_class_init (BenchNodeClass *klass)
   properties[PROP_TIMEOUT] = uint_pspec ("timeout", 3600, DEFAULT_TIMEOUT_S);
   properties[PROP_MAX_PDU] = uint_pspec ("max-pdu", G_MAXUINT32, DEFAULT_MAX_PDU);
   properties[PROP_IS_DEMO] = boolean_pspec ("is-demo");
+  properties[PROP_KIND] = uint_pspec ("kind", BENCH_NODE_KIND_WEB, BENCH_NODE_KIND_DIMSE);
+  properties[PROP_URL] = string_pspec ("url");
+  properties[PROP_AUTH] = uint_pspec ("auth", BENCH_WEB_AUTH_BEARER, BENCH_WEB_AUTH_NONE);
+  properties[PROP_USERNAME] = string_pspec ("username");
+  properties[PROP_SECRET] = string_pspec ("secret");
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -238,6 +258,9 @@ bench_node_init (BenchNode *self)
   self->tls_ca = g_strdup ("");
   self->move_destination = g_strdup ("");
   self->charset = g_strdup ("");
+  self->url = g_strdup ("");
+  self->username = g_strdup ("");
+  self->secret = g_strdup ("");
   self->timeout = DEFAULT_TIMEOUT_S;
   self->max_pdu = DEFAULT_MAX_PDU;
 }
@@ -284,9 +307,25 @@ const char *bench_node_get_charset (BenchNode *node) { return node->charset; }
 guint bench_node_get_timeout (BenchNode *node) { return node->timeout; }
 guint bench_node_get_max_pdu (BenchNode *node) { return node->max_pdu; }
 gboolean bench_node_get_is_demo (BenchNode *node) { return node->is_demo; }
+BenchNodeKind bench_node_get_kind (BenchNode *node) { return node->kind; }
+const char *bench_node_get_url (BenchNode *node) { return node->url; }
+BenchWebAuth bench_node_get_auth (BenchNode *node) { return node->auth; }
+const char *bench_node_get_username (BenchNode *node) { return node->username; }
+const char *bench_node_get_secret (BenchNode *node) { return node->secret; }
 
-/* JSON: one object per node, members named as the properties; "is-demo"
- * is never stored (the demo archive is made at each start). */
+/* What the node file never holds: the demo flag (the demo archive is
+ * made at each start) and the password or token (the keyring's). */
+static gboolean
+is_stored (guint prop_id)
+{
+  return prop_id != PROP_IS_DEMO && prop_id != PROP_SECRET;
+}
+
+/* JSON: one object per node, members named as the properties, those of
+ * is_stored. A file written before DICOMweb nodes lacks "kind", "url",
+ * "auth" and "username": its nodes read as DIMSE nodes; a DICOMweb node
+ * keeps the DIMSE members at their defaults, so readers of the file that
+ * know only those (dimse's node lookup) still parse it. */
 JsonNode *
 bench_node_to_json (BenchNode *node)
 {
@@ -300,7 +339,7 @@ bench_node_to_json (BenchNode *node)
       guint *u = uint_field (node, i);
       gboolean *b = boolean_field (node, i);
 
-      if (i == PROP_IS_DEMO)
+      if (!is_stored (i))
         continue;
       json_builder_set_member_name (builder, properties[i]->name);
       if (s != NULL)
@@ -366,7 +405,7 @@ bench_node_new_from_json (JsonNode *json, GError **error)
   object = json_node_get_object (json);
   for (guint i = 1; i < N_PROPS; i++)
     {
-      if (i == PROP_IS_DEMO)
+      if (!is_stored (i))
         continue;
       if (!read_member (node, object, i, error))
         return NULL;
@@ -376,7 +415,16 @@ bench_node_new_from_json (JsonNode *json, GError **error)
       g_free (node->id);
       node->id = g_uuid_string_random ();
     }
-  if (node->ae_title[0] == '\0' || node->host[0] == '\0' || node->port == 0)
+  if (node->kind == BENCH_NODE_KIND_WEB)
+    {
+      if (node->url[0] == '\0')
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The DICOMweb node “%s” lacks a URL."), node->name);
+          return NULL;
+        }
+    }
+  else if (node->ae_title[0] == '\0' || node->host[0] == '\0' || node->port == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("The node “%s” lacks an AE title, a host or a port."), node->name);

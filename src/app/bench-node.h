@@ -20,6 +20,17 @@ typedef enum {
   BENCH_RETRIEVE_GET,
 } BenchRetrieveMethod;
 
+typedef enum {
+  BENCH_NODE_KIND_DIMSE,
+  BENCH_NODE_KIND_WEB,         /* DICOMweb (PS3.18): QIDO-RS, WADO-RS */
+} BenchNodeKind;
+
+typedef enum {
+  BENCH_WEB_AUTH_NONE,
+  BENCH_WEB_AUTH_BASIC,        /* RFC 7617: username and password */
+  BENCH_WEB_AUTH_BEARER,       /* RFC 6750: a token */
+} BenchWebAuth;
+
 /* Properties (all read-write, notify on change):
  * "id" (string, stable across renames), "name", "ae-title", "host",
  * "port" (uint), "tls" (boolean), "tls-cert", "tls-key", "tls-ca"
@@ -27,7 +38,11 @@ typedef enum {
  * "retrieve-method" (BenchRetrieveMethod as uint), "move-destination"
  * (AE title; empty: the local AE), "charset" (Specific Character Set term
  * for queries, empty: none), "timeout" (seconds, uint), "max-pdu" (uint),
- * "is-demo" (boolean: the embedded archive, not stored). */
+ * "is-demo" (boolean: the embedded archive, not stored);
+ * "kind" (BenchNodeKind as uint), for DICOMweb nodes "url" (the
+ * service's base URL), "auth" (BenchWebAuth as uint), "username";
+ * "secret" (the password or token: never stored in the node file, see
+ * bench-secrets.h). */
 BenchNode  *bench_node_new (void);
 BenchNode  *bench_node_copy (BenchNode *node);   /* a new id */
 const char *bench_node_get_id (BenchNode *node);
@@ -46,6 +61,11 @@ const char *bench_node_get_charset (BenchNode *node);
 guint       bench_node_get_timeout (BenchNode *node);
 guint       bench_node_get_max_pdu (BenchNode *node);
 gboolean    bench_node_get_is_demo (BenchNode *node);
+BenchNodeKind bench_node_get_kind (BenchNode *node);
+const char *bench_node_get_url (BenchNode *node);
+BenchWebAuth bench_node_get_auth (BenchNode *node);
+const char *bench_node_get_username (BenchNode *node);
+const char *bench_node_get_secret (BenchNode *node);
 
 JsonNode   *bench_node_to_json (BenchNode *node);
 BenchNode  *bench_node_new_from_json (JsonNode *json, GError **error);

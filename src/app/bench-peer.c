@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bench-peer.h"
+#include "bench-secrets.h"
 #include "dcm-uids.h"
 
 static char *
@@ -41,6 +42,20 @@ bench_peer_new (BenchEngine *engine, BenchNode *node)
   peer->max_pdu = bench_node_get_max_pdu (node);
   peer->storage_folder = g_strdup (bench_engine_get_storage_folder (engine));
   peer->engine = engine;
+  peer->kind = bench_node_get_kind (node);
+  if (peer->kind == BENCH_NODE_KIND_WEB)
+    {
+      /* QIDO-RS has no patient level (PS3.18 §10.6) and WADO-RS brings
+       * the instances to us as C-GET does. */
+      peer->query_model = BENCH_QUERY_MODEL_STUDY_ROOT;
+      peer->retrieve_method = BENCH_RETRIEVE_GET;
+      peer->url = g_strdup (bench_node_get_url (node));
+      peer->auth = bench_node_get_auth (node);
+      peer->username = g_strdup (bench_node_get_username (node));
+      if (peer->auth != BENCH_WEB_AUTH_NONE)
+        peer->secret = g_strdup (bench_secrets_lookup (node));
+      peer->web_ca_file = dup_nonempty (bench_node_get_tls_ca (node));
+    }
   return peer;
 }
 
@@ -63,6 +78,10 @@ bench_peer_copy (const BenchPeer *peer)
   copy->move_destination = g_strdup (peer->move_destination);
   copy->charset = g_strdup (peer->charset);
   copy->storage_folder = g_strdup (peer->storage_folder);
+  copy->url = g_strdup (peer->url);
+  copy->username = g_strdup (peer->username);
+  copy->secret = g_strdup (peer->secret);
+  copy->web_ca_file = g_strdup (peer->web_ca_file);
   return copy;
 }
 
@@ -85,6 +104,10 @@ bench_peer_free (BenchPeer *peer)
   g_free (peer->move_destination);
   g_free (peer->charset);
   g_free (peer->storage_folder);
+  g_free (peer->url);
+  g_free (peer->username);
+  g_free (peer->secret);
+  g_free (peer->web_ca_file);
   g_free (peer);
 }
 
@@ -130,4 +153,35 @@ bench_peer_request_async (const BenchPeer *peer, const DimseAssociationParams *p
     }
   bench_engine_request_association (peer->engine, params, peer->name, peer->host, peer->port,
                                     &timeouts, peer->tls, cancellable, callback, user_data);
+}
+
+/* The Traffic page lists associations only; until it lists HTTP requests
+ * too, each one is in the debug log (G_MESSAGES_DEBUG=Dimsebench). */
+static void
+on_exchange (DimseWebClient *client, const char *method, const char *url, guint status,
+             guint64 response_bytes, gint64 duration_us, gpointer user_data)
+{
+  (void) client;
+  (void) user_data;
+  g_debug ("DICOMweb %s %s: HTTP %u, %" G_GUINT64_FORMAT " bytes in %.1f ms", method, url,
+           status, response_bytes, duration_us / 1000.0);
+}
+
+DimseWebClient *
+bench_peer_new_web_client (const BenchPeer *peer, GError **error)
+{
+  g_autoptr(DimseWebClient) client = dimse_web_client_new (peer->url, error);
+
+  if (client == NULL)
+    return NULL;
+  if (peer->auth == BENCH_WEB_AUTH_BASIC)
+    dimse_web_client_set_basic_auth (client, peer->username,
+                                     peer->secret != NULL ? peer->secret : "");
+  else if (peer->auth == BENCH_WEB_AUTH_BEARER && peer->secret != NULL)
+    dimse_web_client_set_bearer_token (client, peer->secret);
+  if (peer->web_ca_file != NULL && !dimse_web_client_set_ca_file (client, peer->web_ca_file, error))
+    return NULL;
+  dimse_web_client_set_timeout (client, peer->timeout_s);
+  g_signal_connect (client, "exchange", G_CALLBACK (on_exchange), NULL);
+  return g_steal_pointer (&client);
 }

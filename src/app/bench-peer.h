@@ -8,6 +8,7 @@
 #include "bench-engine.h"
 #include "bench-node.h"
 #include "dimse-association.h"
+#include "dimse-web-client.h"
 
 G_BEGIN_DECLS
 
@@ -24,7 +25,13 @@ typedef struct {
   char               *charset;           /* Specific Character Set term, or NULL */
   guint               timeout_s;
   guint               max_pdu;
-  char               *storage_folder;    /* the local AE's, for C-GET */
+  char               *storage_folder;    /* the local AE's, for C-GET and WADO-RS */
+  BenchNodeKind       kind;
+  char               *url;               /* DICOMweb: the base URL */
+  BenchWebAuth        auth;
+  char               *username;
+  char               *secret;            /* the password or token, or NULL */
+  char               *web_ca_file;       /* DICOMweb over HTTPS: the CA to trust, or NULL */
   BenchEngine        *engine;            /* not a reference: used on the worker,
                                             which stops before the engine goes */
 } BenchPeer;
@@ -45,5 +52,9 @@ DimseAssociationParams *bench_peer_build_params (const BenchPeer *peer);
 void       bench_peer_request_async (const BenchPeer *peer, const DimseAssociationParams *params,
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
                                      gpointer user_data);
+
+/* On the worker: a DICOMweb client of a web peer with its authentication,
+ * CA and timeout; NULL with the error for a URL it cannot use. */
+DimseWebClient *bench_peer_new_web_client (const BenchPeer *peer, GError **error);
 
 G_END_DECLS

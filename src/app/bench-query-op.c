@@ -27,6 +27,7 @@ typedef struct {
 
   DimseAssociation *assoc;
   DimseFindJob     *job;
+  DimseWebClient   *web_client;
   guint16           status;
   GError           *error;
 
@@ -122,6 +123,7 @@ query_run_clear (gpointer data)
   g_ptr_array_unref (run->pending);
   g_clear_object (&run->assoc);
   g_clear_object (&run->job);
+  g_clear_object (&run->web_client);
   g_clear_error (&run->error);
   g_clear_object (&run->task);
   g_clear_object (&run->op);
@@ -219,6 +221,7 @@ drop_engine_objects (QueryRun *run)
 {
   g_clear_object (&run->job);
   g_clear_object (&run->assoc);
+  g_clear_object (&run->web_client);
   query_run_unref (run);
 }
 
@@ -267,11 +270,64 @@ on_associated (GObject *source, GAsyncResult *result, gpointer user_data)
                     run->job, run->cancellable, on_found, run);
 }
 
+/* ---- a DICOMweb node: one QIDO-RS search (PS3.18 §10.6), every page ---- */
+
+static DimseQrLevel
+qr_level (BenchQueryLevel level)
+{
+  switch (level)
+    {
+    case BENCH_QUERY_LEVEL_SERIES: return DIMSE_QR_LEVEL_SERIES;
+    case BENCH_QUERY_LEVEL_INSTANCE: return DIMSE_QR_LEVEL_IMAGE;
+    case BENCH_QUERY_LEVEL_STUDY:
+    default: return DIMSE_QR_LEVEL_STUDY;
+    }
+}
+
+static void
+on_searched (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  QueryRun *run = user_data;
+  g_autoptr(GPtrArray) matches = NULL;
+
+  matches = dimse_web_client_search_finish (DIMSE_WEB_CLIENT (source), result, &run->error);
+  if (matches != NULL)
+    {
+      for (guint i = 0; i < matches->len; i++)
+        on_result (NULL, matches->pdata[i], run);
+      run->status = 0x0000;
+    }
+  complete (run);
+  drop_engine_objects (run);
+}
+
+static void
+start_search (QueryRun *run)
+{
+  DimseWebSearchOptions opts = { 0, FALSE };
+
+  run->web_client = bench_peer_new_web_client (run->peer, &run->error);
+  if (run->web_client == NULL)
+    {
+      complete (run);
+      return;
+    }
+  dimse_web_client_search_async (run->web_client, qr_level (run->level), run->identifier,
+                                 &opts, run->cancellable, on_searched, query_run_ref (run));
+}
+
 static gboolean
 start_on_worker (gpointer data)
 {
   QueryRun *run = data;
-  g_autoptr(DimseAssociationParams) params = bench_peer_build_params (run->peer);
+  g_autoptr(DimseAssociationParams) params = NULL;
+
+  if (run->peer->kind == BENCH_NODE_KIND_WEB)
+    {
+      start_search (run);
+      return G_SOURCE_REMOVE;
+    }
+  params = bench_peer_build_params (run->peer);
 
   dimse_association_params_add_context (params, bench_peer_model_uid (run->peer, "FIND"), NULL,
                                         DIMSE_ROLE_DEFAULT);

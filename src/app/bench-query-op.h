@@ -1,6 +1,7 @@
 /* bench-query-op.h — one C-FIND against a node, run on the engine's worker
  * (association, query, release) with its matches handed to the UI thread
- * in batches (PS3.4 Annex C.4.1) */
+ * in batches (PS3.4 Annex C.4.1); for a DICOMweb node a QIDO-RS search
+ * of the same keys instead (PS3.18 §10.6), every page followed */
 #pragma once
 
 #include <gio/gio.h>
@@ -31,9 +32,11 @@ BenchQueryOp *bench_query_op_new (BenchEngine *engine, BenchNode *node, DcmDataS
 void          bench_query_op_run_async (BenchQueryOp *op, GCancellable *cancellable,
                                         GAsyncReadyCallback callback, gpointer user_data);
 /* TRUE for a final status of class success, warning or cancel (FE00),
- * given in *out_status (may be NULL); otherwise the error:
- * DIMSE_STATUS_ERROR with the Annex C meaning, DIMSE_ERROR for the
- * association, G_IO_ERROR_CANCELLED when cancelled before the C-FIND. */
+ * given in *out_status (may be NULL; 0000 for a QIDO-RS search);
+ * otherwise the error: DIMSE_STATUS_ERROR with the Annex C meaning,
+ * DIMSE_ERROR for the association, DIMSE_WEB_ERROR for an HTTP failure,
+ * G_IO_ERROR_CANCELLED when cancelled before the C-FIND or during a
+ * QIDO-RS search. */
 gboolean      bench_query_op_run_finish (BenchQueryOp *op, GAsyncResult *result,
                                          guint16 *out_status, GError **error);
 

@@ -13,6 +13,7 @@
 #include "bench-retrieve-job.h"
 #include "dimse-error.h"
 #include "dimse-status.h"
+#include "dimse-web-error.h"
 
 G_DEFINE_FINAL_TYPE (BenchQueryPage, bench_query_page, GTK_TYPE_WIDGET)
 
@@ -66,9 +67,13 @@ show_error (BenchQueryPage *self, const GError *error)
   const char *name = bench_node_get_name (self->node);
   g_autofree char *title = NULL;
   const char *icon = "dialog-error-symbolic";
+  /* The description is markup; a message may quote a URL with "&". */
+  g_autofree char *detail = g_markup_escape_text (error->message, -1);
 
   if (g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_CONNECTION)
-      || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT))
+      || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT)
+      || g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_CONNECTION)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       title = g_strdup_printf (_("Cannot Reach “%s”"), name);
       icon = "network-offline-symbolic";
@@ -84,11 +89,19 @@ show_error (BenchQueryPage *self, const GError *error)
       title = g_strdup_printf (_("“%s” Does Not Answer This Kind of Query"), name);
       icon = "action-unavailable-symbolic";
     }
+  else if (g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_UNAUTHORIZED)
+           || g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_FORBIDDEN))
+    {
+      title = g_strdup_printf (_("“%s” Refused the Credentials"), name);
+      icon = "action-unavailable-symbolic";
+    }
+  else if (g_error_matches (error, DIMSE_WEB_ERROR, DIMSE_WEB_ERROR_NOT_FOUND))
+    title = g_strdup_printf (_("No DICOMweb Service at the URL of “%s”"), name);
   else if (error->domain == DIMSE_STATUS_ERROR)
     title = g_strdup_printf (_("“%s” Refused the Query"), name);
   else
     title = g_strdup (_("The Query Failed"));
-  show_status (self, icon, title, error->message, TRUE);
+  show_status (self, icon, title, detail, TRUE);
 }
 
 static void

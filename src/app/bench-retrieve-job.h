@@ -1,7 +1,8 @@
 /* bench-retrieve-job.h — one retrieve the user started: a C-MOVE (to the
- * local AE or another node) or a C-GET (into the storage folder) run on
- * the engine's worker, its progress from the sub-operation counts
- * (PS3.4 Annex C.4.2, C.4.3) */
+ * local AE or another node), a C-GET or, from a DICOMweb node, a WADO-RS
+ * retrieve (both into the storage folder) run on the engine's worker, its
+ * progress from the sub-operation counts (PS3.4 Annex C.4.2, C.4.3) or
+ * from the instances received against a QIDO-RS count (PS3.18 §10.4) */
 #pragma once
 
 #include <gio/gio.h>

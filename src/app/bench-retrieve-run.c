@@ -1,12 +1,14 @@
 /* bench-retrieve-run.c — the worker side of a retrieve: the association,
  * one C-MOVE or C-GET per identifier in turn (PS3.4 C.4.2, C.4.3), and for
- * a retry the C-FINDs that tell what is missing (PS3.4 C.4.1) */
+ * a retry the C-FINDs that tell what is missing (PS3.4 C.4.1); for a
+ * DICOMweb node one WADO-RS retrieve instead (PS3.18 §10.4) */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "bench-engine-private.h"
 #include "bench-retrieve-job-private.h"
 #include "dimse-find.h"
 #include "dimse-get.h"
@@ -28,7 +30,8 @@ typedef struct {
   gboolean          update_scheduled;
 
   DimseAssociation *assoc;
-  GObject          *operation;        /* DimseMoveJob or DimseGetJob */
+  GObject          *operation;        /* DimseMoveJob, DimseGetJob or DimseWebRetrieveJob */
+  DimseWebClient   *web_client;
   GQueue            requests;         /* DcmDataSet: what is still to retrieve */
   guint             base[BENCH_RETRIEVE_N_COUNTS];  /* the requests done before */
   GQueue            series_to_list;   /* char *: series to list for a retry */
@@ -53,6 +56,7 @@ retrieve_run_clear (gpointer data)
   g_mutex_clear (&run->lock);
   g_clear_object (&run->assoc);
   g_clear_object (&run->operation);
+  g_clear_object (&run->web_client);
   g_queue_clear_full (&run->requests, (GDestroyNotify) dcm_data_set_unref);
   g_queue_clear_full (&run->series_to_list, g_free);
   g_clear_pointer (&run->found, g_ptr_array_unref);
@@ -135,6 +139,7 @@ static void
 finish (RetrieveRun *run)
 {
   g_clear_object (&run->operation);
+  g_clear_object (&run->web_client);
   if (run->assoc != NULL && dimse_association_is_established (run->assoc))
     dimse_association_release_async (run->assoc, NULL, on_released, g_object_ref (run->assoc));
   g_clear_object (&run->assoc);
@@ -374,6 +379,74 @@ start_listing (RetrieveRun *run)
   list_next_series (run);
 }
 
+/* ---- a DICOMweb node: one WADO-RS retrieve (PS3.18 §10.4) into the
+ * storage folder; a retry fetches it all again (files are replaced
+ * whole, never left partial) ---- */
+
+static void
+on_web_progress (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  DimseWebRetrieveJob *job = DIMSE_WEB_RETRIEVE_JOB (object);
+  guint received = dimse_web_retrieve_job_get_n_received (job);
+  guint expected = dimse_web_retrieve_job_get_n_expected (job);
+
+  (void) pspec;
+  post_counts (user_data, expected > received ? expected - received : 0, received, 0, 0);
+}
+
+static void
+on_web_instance_stored (DimseWebRetrieveJob *job, const char *path, const char *sop_instance_uid,
+                        gpointer user_data)
+{
+  RetrieveRun *run = user_data;
+
+  (void) job;
+  (void) sop_instance_uid;
+  _bench_engine_post_instance (run->peer->engine, path, run->peer->name);
+}
+
+static void
+on_web_retrieved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RetrieveRun *run = user_data;
+
+  g_signal_handlers_disconnect_by_data (run->operation, run);
+  if (dimse_web_client_retrieve_finish (DIMSE_WEB_CLIENT (source), result, &run->error))
+    run->status = 0x0000;
+  on_web_progress (run->operation, NULL, run);
+  finish (run);
+}
+
+static void
+start_web (RetrieveRun *run)
+{
+  g_autofree char *level = dcm_data_set_dup_string (run->identifier, DCM_TAG_QUERY_RETRIEVE_LEVEL);
+  g_autofree char *study_uid = dcm_data_set_dup_string (run->identifier,
+                                                        DCM_TAG_STUDY_INSTANCE_UID);
+  g_autofree char *series_uid = NULL;
+  g_autofree char *instance_uid = NULL;
+
+  run->web_client = bench_peer_new_web_client (run->peer, &run->error);
+  if (run->web_client == NULL)
+    {
+      finish (run);
+      return;
+    }
+  if (g_strcmp0 (level, "STUDY") != 0)
+    series_uid = dcm_data_set_dup_string (run->identifier, DCM_TAG_SERIES_INSTANCE_UID);
+  if (g_strcmp0 (level, "IMAGE") == 0)
+    instance_uid = dcm_data_set_dup_string (run->identifier, DCM_TAG_SOP_INSTANCE_UID);
+  g_mkdir_with_parents (run->peer->storage_folder, 0755);
+  run->operation = G_OBJECT (dimse_web_retrieve_job_new ());
+  g_signal_connect (run->operation, "notify::n-received", G_CALLBACK (on_web_progress), run);
+  g_signal_connect (run->operation, "notify::n-expected", G_CALLBACK (on_web_progress), run);
+  g_signal_connect (run->operation, "instance-stored", G_CALLBACK (on_web_instance_stored), run);
+  dimse_web_client_retrieve_async (run->web_client, study_uid, series_uid, instance_uid,
+                                   run->peer->storage_folder,
+                                   DIMSE_WEB_RETRIEVE_JOB (run->operation), run->cancellable,
+                                   on_web_retrieved, run);
+}
+
 /* ---- the start ---- */
 
 static void
@@ -402,8 +475,14 @@ static gboolean
 start_on_worker (gpointer data)
 {
   RetrieveRun *run = data;
-  g_autoptr(DimseAssociationParams) params = bench_peer_build_params (run->peer);
+  g_autoptr(DimseAssociationParams) params = NULL;
 
+  if (run->peer->kind == BENCH_NODE_KIND_WEB)
+    {
+      start_web (run_ref (run));
+      return G_SOURCE_REMOVE;
+    }
+  params = bench_peer_build_params (run->peer);
   if (run->peer->retrieve_method == BENCH_RETRIEVE_GET)
     {
       g_mkdir_with_parents (run->peer->storage_folder, 0755);

@@ -311,6 +311,21 @@ bench_traffic_association_set_peer (BenchTrafficAssociation *self, const char *n
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
 }
 
+void
+bench_traffic_association_set_unconnected (BenchTrafficAssociation *self, gint64 timestamp)
+{
+  if (self->state != BENCH_TRAFFIC_STATE_REQUESTED || self->n_bytes[0] != 0 || self->n_bytes[1] != 0)
+    return;
+  self->ended = timestamp;
+  self->latest = MAX (self->latest, timestamp);
+  set_result (self, BENCH_TRAFFIC_STATE_FAILED,
+              *bench_traffic_association_get_peer_address (self) != '\0'
+              ? g_strdup_printf (_("No connection to %s"), self->peer_address)
+              : g_strdup (_("No connection")));
+  self->revision++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
+}
+
 /* ---- getters ---- */
 
 guint

@@ -34,6 +34,10 @@ void        bench_traffic_association_remove_oldest (BenchTrafficAssociation *se
 /* What the application knows of an association it requested. */
 void        bench_traffic_association_set_peer (BenchTrafficAssociation *self,
                                                 const char *name, const char *address);
+/* Its request failed at timestamp: when nothing went over the wire, the
+ * connection was never made (the recorder has no end for it). */
+void        bench_traffic_association_set_unconnected (BenchTrafficAssociation *self,
+                                                       gint64 timestamp);
 
 guint              bench_traffic_association_get_id (BenchTrafficAssociation *self);
 /* The events (BenchTrafficItem), oldest first. */

@@ -12,11 +12,16 @@
 #include "bench-traffic-model.h"
 
 #define FLUSH_INTERVAL_MS 100
+/* Events applied per turn of the UI's main loop, so that a frame can be
+ * painted between two slices of a large batch. */
+#define EVENTS_PER_SLICE 2000
 
 typedef struct {
   guint id;
   char *name;
   char *address;
+  gboolean request_failed;
+  gint64 timestamp;
 } Annotation;
 
 typedef struct {
@@ -25,6 +30,9 @@ typedef struct {
   GPtrArray *added;           /* BenchTrafficItem */
   GArray *annotations;        /* Annotation */
   guint64 max_raw_bytes;
+  /* UI thread: how far it has been applied */
+  gboolean removed_applied;
+  guint n_applied;
 } Batch;
 
 /* Worker-side state. */
@@ -46,6 +54,8 @@ struct _BenchTrafficModel
   GHashTable *by_id;          /* id → BenchTrafficAssociation (borrowed from the store) */
   GQueue events;              /* BenchTrafficItem, oldest first, owned */
   GQueue with_raw;            /* the items still holding raw bytes, oldest first */
+  GQueue batches;             /* received, not yet wholly applied, oldest first */
+  guint apply_source;
   guint64 raw_bytes_held;
   guint64 max_raw_bytes;
 };
@@ -85,9 +95,9 @@ batch_free (gpointer data)
 {
   Batch *batch = data;
 
-  g_object_unref (batch->model);
-  g_ptr_array_unref (batch->added);
-  g_array_unref (batch->annotations);
+  g_clear_object (&batch->model);
+  g_clear_pointer (&batch->added, g_ptr_array_unref);
+  g_clear_pointer (&batch->annotations, g_array_unref);
   g_free (batch);
 }
 
@@ -160,13 +170,13 @@ enforce_raw_budget (BenchTrafficModel *self)
 
 /* Groups the batch's items by association, keeping their order. */
 static void
-append_items (BenchTrafficModel *self, GPtrArray *added)
+append_items (BenchTrafficModel *self, GPtrArray *added, guint first, guint n)
 {
   g_autoptr(GHashTable) groups = g_hash_table_new_full (NULL, NULL, NULL,
                                                         (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
 
-  for (guint i = 0; i < added->len; i++)
+  for (guint i = first; i < first + n; i++)
     {
       BenchTrafficItem *item = added->pdata[i];
       guint id = bench_traffic_item_get_association_id (item);
@@ -196,26 +206,74 @@ append_items (BenchTrafficModel *self, GPtrArray *added)
     }
 }
 
-static gboolean
-apply_batch (gpointer data)
+static void
+apply_annotations (BenchTrafficModel *self, GArray *annotations)
 {
-  Batch *batch = data;
-  BenchTrafficModel *self = batch->model;
-
-  self->max_raw_bytes = batch->max_raw_bytes;
-  remove_oldest (self, batch->n_removed);
-  append_items (self, batch->added);
-  enforce_raw_budget (self);
-  for (guint i = 0; i < batch->annotations->len; i++)
+  for (guint i = 0; i < annotations->len; i++)
     {
-      Annotation *annotation = &g_array_index (batch->annotations, Annotation, i);
+      Annotation *annotation = &g_array_index (annotations, Annotation, i);
       BenchTrafficAssociation *assoc = g_hash_table_lookup (self->by_id,
                                                             GUINT_TO_POINTER (annotation->id));
 
-      if (assoc != NULL)
+      if (assoc == NULL)
+        continue;
+      if (annotation->request_failed)
+        bench_traffic_association_set_unconnected (assoc, annotation->timestamp);
+      else
         bench_traffic_association_set_peer (assoc, annotation->name, annotation->address);
     }
+}
+
+/* Applies up to EVENTS_PER_SLICE events of the batches received, in order. */
+static gboolean
+apply_slice (gpointer data)
+{
+  BenchTrafficModel *self = data;
+  guint budget = EVENTS_PER_SLICE;
+  Batch *batch;
+
+  while (budget > 0 && (batch = g_queue_peek_head (&self->batches)) != NULL)
+    {
+      guint n = MIN (budget, batch->added->len - batch->n_applied);
+
+      if (!batch->removed_applied)
+        {
+          self->max_raw_bytes = batch->max_raw_bytes;
+          remove_oldest (self, batch->n_removed);
+          batch->removed_applied = TRUE;
+        }
+      append_items (self, batch->added, batch->n_applied, n);
+      batch->n_applied += n;
+      budget -= n;
+      if (batch->n_applied < batch->added->len)
+        break;
+      apply_annotations (self, batch->annotations);
+      batch_free (g_queue_pop_head (&self->batches));
+    }
+  enforce_raw_budget (self);
   g_signal_emit (self, signals[SIGNAL_BATCH_APPLIED], 0);
+  if (!g_queue_is_empty (&self->batches))
+    return G_SOURCE_CONTINUE;
+  self->apply_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* A batch from the worker: taken over (the posted one is left empty, and
+ * freed with the model's reference it holds). */
+static gboolean
+receive_batch (gpointer data)
+{
+  Batch *posted = data;
+  BenchTrafficModel *self = posted->model;
+  Batch *batch = g_memdup2 (posted, sizeof *posted);
+
+  /* The model owns its queue: no reference back. */
+  batch->model = NULL;
+  posted->added = NULL;
+  posted->annotations = NULL;
+  g_queue_push_tail (&self->batches, batch);
+  if (self->apply_source == 0)
+    self->apply_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_slice, self, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -232,7 +290,7 @@ flush (gpointer data)
     {
       batch->max_raw_bytes = dimse_recorder_get_max_raw_bytes (feed->recorder);
       feed->n_ui = feed->n_ui - batch->n_removed + batch->added->len;
-      bench_engine_invoke_ui (apply_batch, batch, batch_free);
+      bench_engine_invoke_ui (receive_batch, batch, batch_free);
     }
   return G_SOURCE_REMOVE;
 }
@@ -337,7 +395,7 @@ void
 bench_traffic_model_annotate (BenchTrafficModel *self, guint association_id, const char *name,
                               const char *host, guint16 port)
 {
-  Annotation annotation = { association_id, g_strdup (name), NULL };
+  Annotation annotation = { association_id, g_strdup (name), NULL, FALSE, 0 };
 
   if (self->feed == NULL)
     {
@@ -348,6 +406,15 @@ bench_traffic_model_annotate (BenchTrafficModel *self, guint association_id, con
     annotation.address = strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, port)
                                                     : g_strdup_printf ("%s:%u", host, port);
   g_array_append_val (pending_batch (self->feed)->annotations, annotation);
+}
+
+void
+bench_traffic_model_request_failed (BenchTrafficModel *self, guint association_id)
+{
+  Annotation annotation = { association_id, NULL, NULL, TRUE, g_get_real_time () };
+
+  if (self->feed != NULL)
+    g_array_append_val (pending_batch (self->feed)->annotations, annotation);
 }
 
 /* ---- the object (UI thread) ---- */
@@ -381,6 +448,8 @@ bench_traffic_model_finalize (GObject *object)
 {
   BenchTrafficModel *self = BENCH_TRAFFIC_MODEL (object);
 
+  g_clear_handle_id (&self->apply_source, g_source_remove);
+  g_queue_clear_full (&self->batches, batch_free);
   g_queue_clear (&self->with_raw);
   g_queue_clear_full (&self->events, g_object_unref);
   g_hash_table_unref (self->by_id);
@@ -405,6 +474,7 @@ bench_traffic_model_init (BenchTrafficModel *self)
   self->max_raw_bytes = DIMSE_RECORDER_DEFAULT_MAX_RAW_BYTES;
   g_queue_init (&self->events);
   g_queue_init (&self->with_raw);
+  g_queue_init (&self->batches);
 }
 
 BenchTrafficModel *

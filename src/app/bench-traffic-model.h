@@ -32,5 +32,9 @@ void               bench_traffic_model_detach (BenchTrafficModel *self);
 void               bench_traffic_model_annotate (BenchTrafficModel *self, guint association_id,
                                                  const char *name, const char *host,
                                                  guint16 port);
+/* On the worker: the request of association_id failed; when no PDU went
+ * over the wire, there was no connection. */
+void               bench_traffic_model_request_failed (BenchTrafficModel *self,
+                                                       guint association_id);
 
 G_END_DECLS

@@ -156,8 +156,11 @@ on_save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
   SaveRequest *request = user_data;
   g_autoptr(GFile) file = NULL;
 
+  /* GtkFileChooserNative is deprecated from GTK 4.10 on; we build for 4.8. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  G_GNUC_END_IGNORE_DEPRECATIONS
   if (file != NULL)
     bench_traffic_export_async (request->page->engine, request->association_id,
                                 request->pcapng, file, NULL, on_exported,
@@ -196,6 +199,7 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
 
   if (!all && assoc == NULL)
     return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   dialog = gtk_file_chooser_native_new (all ? _("Export All Traffic") : _("Export Association"),
                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
@@ -204,6 +208,7 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   gtk_file_filter_set_name (filter, pcapng ? _("Packet captures (pcapng)") : _("JSON lines"));
   gtk_file_filter_add_pattern (filter, pcapng ? "*.pcapng" : "*.jsonl");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  G_GNUC_END_IGNORE_DEPRECATIONS
   request = g_new0 (SaveRequest, 1);
   request->page = g_object_ref (self);
   request->association_id = assoc != NULL ? bench_traffic_association_get_id (assoc) : 0;

@@ -13,7 +13,6 @@ typedef enum {
   COLUMN_AE_TITLES,
   COLUMN_SERVICES,
   COLUMN_RESULT,
-  COLUMN_DURATION,
   COLUMN_SENT,
   COLUMN_RECEIVED,
   COLUMN_STARTED,
@@ -111,11 +110,22 @@ fill_side (GtkWidget *box, BenchTrafficAssociation *assoc, DimseTrafficDirection
   fill_two_lines (box, messages, bytes);
 }
 
+/* When it started, and for how long it has been open or was. */
+static void
+fill_started (GtkWidget *box, BenchTrafficAssociation *assoc)
+{
+  g_autoptr(GDateTime) time =
+    g_date_time_new_from_unix_local (bench_traffic_association_get_started (assoc)
+                                     / G_USEC_PER_SEC);
+  g_autofree char *clock = g_date_time_format (time, "%H:%M:%S");
+  g_autofree char *duration = format_duration (bench_traffic_association_get_duration (assoc));
+
+  fill_two_lines (box, clock, duration);
+}
+
 static char *
 cell_text (Column column, BenchTrafficAssociation *assoc)
 {
-  g_autoptr(GDateTime) time = NULL;
-
   switch (column)
     {
     case COLUMN_AE_TITLES:
@@ -125,12 +135,6 @@ cell_text (Column column, BenchTrafficAssociation *assoc)
       return g_strdup (bench_traffic_association_get_services (assoc));
     case COLUMN_RESULT:
       return g_strdup (bench_traffic_association_get_result (assoc));
-    case COLUMN_DURATION:
-      return format_duration (bench_traffic_association_get_duration (assoc));
-    case COLUMN_STARTED:
-      time = g_date_time_new_from_unix_local (bench_traffic_association_get_started (assoc)
-                                              / G_USEC_PER_SEC);
-      return g_date_time_format (time, "%H:%M:%S");
     default:
       return NULL;
     }
@@ -164,6 +168,9 @@ fill_cell (GtkWidget *cell)
     case COLUMN_RECEIVED:
       fill_side (cell, assoc, column == COLUMN_SENT ? DIMSE_TRAFFIC_DIRECTION_SENT
                                                     : DIMSE_TRAFFIC_DIRECTION_RECEIVED);
+      return;
+    case COLUMN_STARTED:
+      fill_started (cell, assoc);
       return;
     default:
       text = cell_text (column, assoc);
@@ -209,6 +216,7 @@ setup_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer 
     case COLUMN_PEER:
     case COLUMN_SENT:
     case COLUMN_RECEIVED:
+    case COLUMN_STARTED:
       cell = new_two_lines (column == COLUMN_PEER);
       break;
     case COLUMN_RESULT:
@@ -217,10 +225,8 @@ setup_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer 
       gtk_widget_add_css_class (cell, "traffic-pill");
       break;
     default:
-      cell = g_object_new (GTK_TYPE_LABEL, "xalign", column == COLUMN_DURATION ? 1.0f : 0.0f,
-                           "ellipsize", PANGO_ELLIPSIZE_END, NULL);
-      if (column != COLUMN_AE_TITLES && column != COLUMN_SERVICES)
-        gtk_widget_add_css_class (cell, "numeric");
+      cell = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "ellipsize", PANGO_ELLIPSIZE_END,
+                           NULL);
       break;
     }
   g_object_set_data (G_OBJECT (cell), "column", GUINT_TO_POINTER (column));
@@ -270,14 +276,13 @@ static void
 add_columns (BenchTrafficPage *self)
 {
   add_column (self, COLUMN_DIRECTION, "", FALSE, 34);
-  add_column (self, COLUMN_PEER, _("Peer"), FALSE, 180);
-  add_column (self, COLUMN_AE_TITLES, _("Calling → Called"), FALSE, 190);
-  add_column (self, COLUMN_SERVICES, _("Services"), FALSE, 110);
+  add_column (self, COLUMN_PEER, _("Peer"), FALSE, 170);
+  add_column (self, COLUMN_AE_TITLES, _("Calling → Called"), FALSE, 230);
+  add_column (self, COLUMN_SERVICES, _("Services"), FALSE, 120);
   add_column (self, COLUMN_RESULT, _("Result"), TRUE, -1);
-  add_column (self, COLUMN_DURATION, _("Duration"), FALSE, 72);
   add_column (self, COLUMN_SENT, _("Sent"), FALSE, 96);
   add_column (self, COLUMN_RECEIVED, _("Received"), FALSE, 96);
-  add_column (self, COLUMN_STARTED, _("Started"), FALSE, 72);
+  add_column (self, COLUMN_STARTED, _("Started"), FALSE, 80);
 }
 
 /* ---- filtering ---- */
@@ -477,6 +482,7 @@ bench_traffic_page_new (BenchEngine *engine)
                             G_CALLBACK (on_item_selected), self);
   g_signal_connect_swapped (self->model, "batch-applied", G_CALLBACK (on_batch_applied), self);
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_summary), self);
+  on_pdata_toggled (self);
   update_summary (self);
   return GTK_WIDGET (self);
 }

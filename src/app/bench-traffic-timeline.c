@@ -256,18 +256,19 @@ bind_row (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer us
 static void
 update_header (BenchTrafficTimeline *self)
 {
-  const char *local = "", *peer = "";
+  g_autofree char *local = NULL;
+  const char *peer = "";
 
   if (self->assoc != NULL)
     {
       gboolean outgoing = bench_traffic_association_get_outgoing (self->assoc);
 
-      local = outgoing ? bench_traffic_association_get_calling_ae_title (self->assoc)
-                       : bench_traffic_association_get_called_ae_title (self->assoc);
+      local = g_strdup_printf (_("%s (us)"),
+                               outgoing ? bench_traffic_association_get_calling_ae_title (self->assoc)
+                                        : bench_traffic_association_get_called_ae_title (self->assoc));
       peer = bench_traffic_association_get_peer_ae_title (self->assoc);
     }
-  g_autofree char *local_text = g_strdup_printf (_("%s (us)"), local);
-  gtk_label_set_text (self->local_label, self->assoc != NULL ? local_text : "");
+  gtk_label_set_text (self->local_label, local != NULL ? local : "");
   gtk_label_set_text (self->peer_label, peer);
 }
 
@@ -379,7 +380,6 @@ bench_traffic_timeline_init (BenchTrafficTimeline *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->filter = gtk_custom_filter_new (filter_item, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (g_object_ref (self->filter)));
-  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

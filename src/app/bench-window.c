@@ -8,6 +8,7 @@
 #include "bench-local-page.h"
 #include "bench-query-page.h"
 #include "bench-retrieve-job.h"
+#include "bench-tools-page.h"
 #include "bench-traffic-page.h"
 #include "bench-window-private.h"
 
@@ -211,6 +212,12 @@ add_pages (BenchWindow *self)
   page = adw_view_stack_add_titled (self->view_stack, bench_traffic_page_new (self->engine),
                                     "traffic", _("Traffic"));
   adw_view_stack_page_set_icon_name (page, "network-transmit-receive-symbolic");
+
+  page = adw_view_stack_add_titled (self->view_stack,
+                                    bench_tools_page_new (self->engine,
+                                                          G_LIST_MODEL (self->store)),
+                                    "tools", _("Tools"));
+  adw_view_stack_page_set_icon_name (page, "applications-engineering-symbolic");
 }
 
 static void

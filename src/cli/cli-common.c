@@ -134,6 +134,10 @@ cli_common_options_clear (CliCommonOptions *opts)
   g_clear_pointer (&opts->tls_certificate_file, g_free);
   g_clear_pointer (&opts->tls_key_file, g_free);
   g_clear_pointer (&opts->tls_ca_file, g_free);
+  g_clear_pointer (&opts->user, g_free);
+  if (opts->passcode != NULL)
+    memset (opts->passcode, 0, strlen (opts->passcode));
+  g_clear_pointer (&opts->passcode, g_free);
 }
 
 void
@@ -157,6 +161,13 @@ cli_common_options_add (CliCommonOptions *opts, GOptionContext *context)
     { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &opts->tls_ca_file,
       N_("Use TLS and accept only a peer whose certificate these CA certificates (PEM) "
          "sign"), N_("FILE") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &opts->user,
+      N_("Send this username as the User Identity (PS3.7 D.3.3.7)"), N_("NAME") },
+    { "passcode", 0, 0, G_OPTION_ARG_STRING, &opts->passcode,
+      N_("The passcode of --user; sent only over TLS unless --insecure-passcode"),
+      N_("PASSCODE") },
+    { "insecure-passcode", 0, 0, G_OPTION_ARG_NONE, &opts->insecure_passcode,
+      N_("Send --passcode over plain TCP too, readable by anyone on the network"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -238,6 +249,12 @@ cli_common_options_check (CliCommonOptions *opts, GError **error)
                    CLI_MIN_MAX_PDU, G_MAXUINT32);
       return FALSE;
     }
+  if (opts->passcode != NULL && opts->user == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--passcode goes with --user: give the username too."));
+      return FALSE;
+    }
   return check_tls (opts, error);
 }
 
@@ -265,6 +282,32 @@ cli_common_options_get_peer_timeouts (const CliCommonOptions *opts, const CliPee
   cli_common_options_get_timeouts (&merged, timeouts);
 }
 
+/* PS3.15 §B.4: a passcode goes over a secure transport; over plain TCP
+ * only the username is sent, unless the user insists. */
+static void
+set_user_identity (const CliCommonOptions *opts, const CliPeer *peer,
+                   DimseAssociationParams *params)
+{
+  g_autoptr(DimseTlsSettings) tls = NULL;
+  g_autoptr(GBytes) username = NULL;
+  g_autoptr(GBytes) passcode = NULL;
+
+  if (opts->user == NULL)
+    return;
+  username = g_bytes_new (opts->user, strlen (opts->user));
+  tls = cli_common_options_get_tls (opts, peer);
+  if (opts->passcode != NULL && (tls != NULL || opts->insecure_passcode))
+    passcode = g_bytes_new (opts->passcode, strlen (opts->passcode));
+  else if (opts->passcode != NULL)
+    g_printerr (_("dimse: warning: the passcode is not sent over plain TCP, only the username "
+                  "(use TLS, or --insecure-passcode to send it anyway).\n"));
+  dimse_association_params_set_user_identity (params,
+                                              passcode != NULL
+                                              ? DIMSE_USER_IDENTITY_USERNAME_AND_PASSCODE
+                                              : DIMSE_USER_IDENTITY_USERNAME,
+                                              username, passcode, TRUE);
+}
+
 DimseAssociationParams *
 cli_common_options_build_params (const CliCommonOptions *opts, const CliPeer *peer)
 {
@@ -277,6 +320,7 @@ cli_common_options_build_params (const CliCommonOptions *opts, const CliPeer *pe
     params->max_pdu_length = (guint32) opts->max_pdu;
   else if (peer->node_name != NULL && peer->max_pdu >= 0)
     params->max_pdu_length = (guint32) peer->max_pdu;
+  set_user_identity (opts, peer, params);
   return params;
 }
 

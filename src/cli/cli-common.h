@@ -58,6 +58,9 @@ typedef struct {
   char     *tls_certificate_file;  /* --tls-cert */
   char     *tls_key_file;          /* --tls-key */
   char     *tls_ca_file;           /* --tls-ca */
+  char     *user;                  /* --user: User Identity (PS3.7 §D.3.3.7) */
+  char     *passcode;              /* --passcode */
+  gboolean  insecure_passcode;     /* --insecure-passcode: also over plain TCP */
 } CliCommonOptions;
 
 void          cli_common_options_init (CliCommonOptions *opts);

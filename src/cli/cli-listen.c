@@ -28,6 +28,7 @@ typedef struct {
   gint              port;
   char             *out_dir;
   char             *accept;
+  char             *users;
   char             *duplicates;
   GMainLoop        *loop;
   DimseServer      *server;
@@ -210,6 +211,9 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
       N_("DIR") },
     { "accept", 0, 0, G_OPTION_ARG_STRING, &listen->accept,
       N_("The calling AE titles accepted, or any"), N_("AET,…|any") },
+    { "users", 0, 0, G_OPTION_ARG_FILENAME, &listen->users,
+      N_("Require a user identity listed in FILE (lines user:passcode, or JSON)"),
+      N_("FILE") },
     { "duplicates", 0, 0, G_OPTION_ARG_STRING, &listen->duplicates,
       N_("An instance already in the folder is replaced by a new copy (the default) or "
          "kept"), N_("replace|keep") },
@@ -259,12 +263,20 @@ static gboolean
 start (Listen *listen, GError **error)
 {
   g_autoptr(DimseTlsSettings) tls = NULL;
+  g_autoptr(DimseUserList) users = NULL;
+  DimseAcceptorPolicy *policy;
   DimseTimeouts timeouts;
 
   if (!cli_common_options_get_acceptor_tls (&listen->options, &tls, error))
     return FALSE;
+  if (listen->users != NULL
+      && (users = dimse_user_list_new_from_file (listen->users, error)) == NULL)
+    return FALSE;
   cli_common_options_get_timeouts (&listen->options, &timeouts);
-  listen->server = dimse_server_new (build_policy (listen), &timeouts);
+  policy = build_policy (listen);
+  if (users != NULL)
+    dimse_acceptor_policy_set_user_list (policy, g_steal_pointer (&users));
+  listen->server = dimse_server_new (policy, &timeouts);
   dimse_server_set_tls (listen->server, tls);
   listen->store = dimse_store_scp_new (listen->out_dir);
   if (g_strcmp0 (listen->duplicates, "keep") == 0)
@@ -316,6 +328,7 @@ listen_clear (Listen *listen)
   g_clear_pointer (&listen->loop, g_main_loop_unref);
   g_clear_pointer (&listen->out_dir, g_free);
   g_clear_pointer (&listen->accept, g_free);
+  g_clear_pointer (&listen->users, g_free);
   g_clear_pointer (&listen->duplicates, g_free);
   cli_common_options_clear (&listen->options);
 }

@@ -28,6 +28,7 @@ typedef struct {
   char             *bind;
   char            **nodes;
   char             *accept;
+  char             *users;
   gboolean          demo;
   char             *demo_dir;
   char             *folder;
@@ -163,24 +164,128 @@ add_node (Serve *serve, const char *text, GError **error)
   return TRUE;
 }
 
-static void
-set_accept (Serve *serve)
+static gboolean
+is_service_word (const char *word)
 {
-  if (serve->accept == NULL && !serve->demo)
-    g_printerr (_("dimse serve: warning: no --accept given, so any calling AE title is "
-                  "accepted (--accept any says so without this warning).\n"));
-  if (serve->accept == NULL || g_ascii_strcasecmp (serve->accept, "any") == 0)
+  static const char *const words[] = { "echo", "store", "find", "move", "get", "all", NULL };
+
+  return g_strv_contains (words, word);
+}
+
+/* One entry of --accept: AET, AET@ADDRESS, AET:SERVICES or
+ * AET@ADDRESS:SERVICES (brackets around an IPv6 address). */
+static gboolean
+add_accepted (Serve *serve, const char *entry, const char *services_text, GError **error)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *address = NULL;
+  const char *at = strchr (entry, '@');
+  const char *rest = at != NULL ? at + 1 : NULL;
+  DimseArchiveServices services = DIMSE_ARCHIVE_SERVICE_ALL;
+
+  title = g_strndup (entry, at != NULL ? (gsize) (at - entry) : strlen (entry));
+  if (rest != NULL && *rest == '[')
+    {
+      const char *close = strchr (rest, ']');
+
+      if (close != NULL)
+        address = g_strndup (rest + 1, (gsize) (close - rest - 1));
+    }
+  else if (rest != NULL)
+    address = g_strdup (rest);
+  if (*title == '\0' || (rest != NULL && (address == NULL || *address == '\0')))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--accept: “%s” is not AET, AET@ADDRESS, AET:SERVICES or "
+                     "AET@ADDRESS:SERVICES."), entry);
+      return FALSE;
+    }
+  if (services_text != NULL && !dimse_archive_services_parse (services_text, &services, error))
+    return FALSE;
+  return dimse_archive_add_peer (serve->archive, title, address, services, error);
+}
+
+/* Splits "A:find,move,B@10.0.0.7,C" into its entries: a lower-case service
+ * name after an entry with services belongs to it. */
+static gboolean
+parse_accept (Serve *serve, GError **error)
+{
+  g_auto(GStrv) tokens = g_strsplit (serve->accept, ",", -1);
+  g_autofree char *entry = NULL;
+  g_autoptr(GString) services = NULL;
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      char *token = g_strstrip (tokens[i]);
+      char *colon;
+
+      if (*token == '\0')
+        continue;
+      if (services != NULL && is_service_word (token))
+        {
+          g_string_append_printf (services, ",%s", token);
+          continue;
+        }
+      if (entry != NULL
+          && !add_accepted (serve, entry, services != NULL ? services->str : NULL, error))
+        return FALSE;
+      g_clear_pointer (&entry, g_free);
+      if (services != NULL)
+        g_string_free (g_steal_pointer (&services), TRUE);
+      colon = strrchr (token, ':');
+      if (colon != NULL && (strchr (token, ']') == NULL || colon > strchr (token, ']')))
+        {
+          *colon = '\0';
+          services = g_string_new (colon + 1);
+        }
+      entry = g_strdup (token);
+    }
+  return entry == NULL
+         || add_accepted (serve, entry, services != NULL ? services->str : NULL, error);
+}
+
+static gboolean
+is_loopback (const char *bind)
+{
+  g_autoptr(GInetAddress) address = bind != NULL ? g_inet_address_new_from_string (bind) : NULL;
+
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* The calling AE allow-list is on by default: without --accept, an archive
+ * reachable from the network lets in its --node AEs only. On loopback (the
+ * demo's place) any local program may call. */
+static gboolean
+set_accept (Serve *serve, GError **error)
+{
+  if (serve->accept != NULL && g_ascii_strcasecmp (serve->accept, "any") == 0)
     {
       dimse_archive_set_accept_any (serve->archive, TRUE);
-      return;
+      return TRUE;
     }
-  {
-    g_auto(GStrv) titles = g_strsplit (serve->accept, ",", -1);
+  if (serve->accept != NULL)
+    return parse_accept (serve, error);
+  if (serve->demo || is_loopback (serve->bind))
+    {
+      dimse_archive_set_accept_any (serve->archive, TRUE);
+      return TRUE;
+    }
+  if (serve->nodes == NULL || serve->nodes[0] == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Say who may call the archive: --accept AET,… (or AET@ADDRESS, "
+                     "AET:find,move), --node AET=host:port, or --accept any."));
+      return FALSE;
+    }
+  for (guint i = 0; serve->nodes[i] != NULL; i++)
+    {
+      g_autofree char *title = g_strndup (serve->nodes[i],
+                                          strcspn (serve->nodes[i], "="));
 
-    for (guint i = 0; titles[i] != NULL; i++)
-      if (*g_strstrip (titles[i]) != '\0')
-        dimse_archive_add_calling_ae_title (serve->archive, titles[i]);
-  }
+      dimse_archive_add_calling_ae_title (serve->archive, title);
+    }
+  g_printerr (_("dimse serve: only the --node AE titles may call (--accept says otherwise).\n"));
+  return TRUE;
 }
 
 static gboolean
@@ -210,8 +315,13 @@ parse_arguments (Serve *serve, int argc, char **argv, GError **error)
       N_("A C-MOVE destination, as a line of dcmqrscp's HostTable (repeat for more)"),
       N_("AET=host:port") },
     { "accept", 0, 0, G_OPTION_ARG_STRING, &serve->accept,
-      N_("The calling AE titles accepted, or any (the default, with a warning)"),
-      N_("AET,…|any") },
+      N_("The calling AE titles accepted, each optionally bound to an IP address and limited "
+         "to services (echo, store, find, move, get); or any. Default: the --node AE titles, "
+         "or any on loopback"),
+      N_("AET[@ADDRESS][:SERVICE,…],…|any") },
+    { "users", 0, 0, G_OPTION_ARG_FILENAME, &serve->users,
+      N_("Require a user identity listed in FILE (lines user:passcode, or JSON)"),
+      N_("FILE") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &serve->demo,
       N_("Generate the demo archive and serve it on 127.0.0.1 only"), NULL },
     { "demo-dir", 0, 0, G_OPTION_ARG_FILENAME, &serve->demo_dir,
@@ -293,10 +403,14 @@ static gboolean
 start (Serve *serve, GError **error)
 {
   g_autoptr(DimseTlsSettings) tls = NULL;
+  g_autoptr(DimseUserList) users = NULL;
   DimseArchiveIndex *index;
   DimseTimeouts timeouts;
 
   if (!cli_common_options_get_acceptor_tls (&serve->options, &tls, error))
+    return FALSE;
+  if (serve->users != NULL
+      && (users = dimse_user_list_new_from_file (serve->users, error)) == NULL)
     return FALSE;
   if (serve->demo && !generate_demo (serve, error))
     return FALSE;
@@ -306,7 +420,8 @@ start (Serve *serve, GError **error)
   for (guint i = 0; serve->nodes != NULL && serve->nodes[i] != NULL; i++)
     if (!add_node (serve, serve->nodes[i], error))
       return FALSE;
-  set_accept (serve);
+  if (!set_accept (serve, error))
+    return FALSE;
   if (!open_archive (serve, error))
     return FALSE;
   serve->server = dimse_archive_serve (serve->archive, serve->bind, (guint16) serve->port,
@@ -315,6 +430,9 @@ start (Serve *serve, GError **error)
     return FALSE;
   /* Set before the main loop runs: no connection has been taken yet. */
   dimse_server_set_tls (serve->server, tls);
+  if (users != NULL)
+    dimse_acceptor_policy_set_user_list (dimse_server_get_policy (serve->server),
+                                         g_steal_pointer (&users));
   if (serve->options.max_pdu >= 0)
     dimse_acceptor_policy_set_max_pdu_length (dimse_server_get_policy (serve->server),
                                               (guint32) serve->options.max_pdu);
@@ -375,6 +493,7 @@ serve_clear (Serve *serve)
   g_clear_pointer (&serve->bind, g_free);
   g_clear_pointer (&serve->nodes, g_strfreev);
   g_clear_pointer (&serve->accept, g_free);
+  g_clear_pointer (&serve->users, g_free);
   g_clear_pointer (&serve->demo_dir, g_free);
   g_clear_pointer (&serve->folder, g_free);
   cli_common_options_clear (&serve->options);

@@ -286,9 +286,11 @@ find_rejection (const DimseAcceptorPolicy *policy, const DimseAssociate *rq,
   else if (!title_allowed (policy->calling_ae_titles, rq->calling_ae_title))
     set_rj (rj, DIMSE_RJ_RESULT_PERMANENT, DIMSE_RJ_SOURCE_SERVICE_USER,
             DIMSE_RJ_REASON_CALLING_AE_TITLE_NOT_RECOGNIZED);
-  /* PS3.7 §D.3.3.7: a refused identity is a permanent user rejection. */
+  /* A refused identity (PS3.7 §D.3.3.7) is refused by the provider's
+   * ACSE function, whose only reason besides the protocol version is
+   * no-reason-given (PS3.8 Table 9-21): the requestor learns no more. */
   else if (!identity_accepted (policy, rq, server_response))
-    set_rj (rj, DIMSE_RJ_RESULT_PERMANENT, DIMSE_RJ_SOURCE_SERVICE_USER,
+    set_rj (rj, DIMSE_RJ_RESULT_PERMANENT, DIMSE_RJ_SOURCE_SERVICE_PROVIDER_ACSE,
             DIMSE_RJ_REASON_NO_REASON_GIVEN);
   else
     return FALSE;

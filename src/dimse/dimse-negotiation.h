@@ -224,6 +224,33 @@ void dimse_acceptor_policy_set_implementation (DimseAcceptorPolicy *policy,
 void dimse_acceptor_policy_set_refusal (DimseAcceptorPolicy *policy,
                                         DimseRefusal refusal);
 
+/* ---- Users for User Identity Negotiation (PS3.7 §D.3.3.7) ------------ */
+
+typedef struct _DimseUserList DimseUserList;
+
+DimseUserList *dimse_user_list_new (void);
+/* Lines "username:passcode" (a line without a colon: the username alone,
+ * user identity type 1; # starts a comment), or JSON: an array of
+ * {"username", "passcode"} objects, alone or as the member "users". Fails
+ * (G_IO_ERROR_INVALID_DATA) naming origin and the line, never a passcode. */
+DimseUserList *dimse_user_list_new_from_data (const char *text, gsize length,
+                                              const char *origin, GError **error);
+DimseUserList *dimse_user_list_new_from_file (const char *path, GError **error);
+void           dimse_user_list_free (DimseUserList *list);
+/* passcode NULL: the username alone identifies. Replaces an earlier entry. */
+void           dimse_user_list_add (DimseUserList *list, const char *username,
+                                    const char *passcode);
+guint          dimse_user_list_get_n_users (const DimseUserList *list);
+/* TRUE for a listed username with its passcode (compared in constant time)
+ * or, for a user listed without one, the username alone; FALSE for no
+ * identity, any other identity type, or anything else. */
+gboolean       dimse_user_list_verify (const DimseUserList *list,
+                                       const DimseUserIdentity *identity);
+/* Checks every requestor against list (taken over; NULL: none). A refused
+ * identity gets a permanent A-ASSOCIATE-RJ from the ACSE service-provider. */
+void           dimse_acceptor_policy_set_user_list (DimseAcceptorPolicy *policy,
+                                                    DimseUserList *list);
+
 /* Answers an A-ASSOCIATE-RQ: *out_reply is an A-ASSOCIATE-AC or -RJ and
  * *out_result what was agreed (accepted FALSE with the rejection for an
  * -RJ). Fails (DIMSE_ERROR_PDU_UNEXPECTED) only when rq is not an -RQ. */
@@ -236,5 +263,6 @@ gboolean dimse_negotiation_accept (const DimseAcceptorPolicy *policy,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DimseAssociationParams, dimse_association_params_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DimseNegotiationResult, dimse_negotiation_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DimseAcceptorPolicy, dimse_acceptor_policy_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DimseUserList, dimse_user_list_free)
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* dimse-recorder-describe.c — the summary line and the details of a
  * recorded PDU or DIMSE message */
 #include "dimse-recorder-private.h"
+
+#include <string.h>
 #include "dimse-pdu.h"
 #include "dimse-status.h"
 #include "dcm-tags.h"
@@ -158,6 +160,72 @@ describe_malformed (DimseTrafficEvent *event, GBytes *raw_pdu, const GError *err
   return event;
 }
 
+static const guint8 *
+find_bytes (const guint8 *haystack, gsize n_haystack, const guint8 *needle, gsize n_needle)
+{
+  for (gsize i = 0; n_needle <= n_haystack && i <= n_haystack - n_needle; i++)
+    if (memcmp (haystack + i, needle, n_needle) == 0)
+      return haystack + i;
+  return NULL;
+}
+
+static void
+put_u16_be (guint8 *p, gsize n)
+{
+  p[0] = (guint8) (n >> 8);
+  p[1] = (guint8) n;
+}
+
+/* The recorder keeps the raw PDU for the hex view and the capture export;
+ * credentials in a User Identity sub-item (PS3.7 §D.3.3.7.1: the passcode
+ * of type 2, the ticket, assertion or token of types 3 to 5) are
+ * overwritten with '*' there, as they are left out of the text. The item
+ * is found by its exact bytes, rebuilt from the decoded fields. */
+static GBytes *
+redact_credentials (GBytes *raw_pdu, const DimsePdu *pdu)
+{
+  const DimseUserIdentity *ui = pdu->type == DIMSE_PDU_ASSOCIATE_RQ
+                                && pdu->associate->user_info != NULL
+                                ? pdu->associate->user_info->user_identity : NULL;
+  gsize n_raw = 0, n_primary = 0, n_secondary = 0;
+  const guint8 *raw = g_bytes_get_data (raw_pdu, &n_raw);
+  const guint8 *primary, *secondary;
+  g_autoptr(GByteArray) item = NULL;
+  guint8 header[6];
+  guint8 *copy;
+  const guint8 *found;
+  gsize at, mask_from, mask_length;
+
+  if (ui == NULL || ui->user_identity_type == DIMSE_USER_IDENTITY_USERNAME)
+    return g_bytes_ref (raw_pdu);
+  primary = g_bytes_get_data (ui->primary_field, &n_primary);
+  secondary = g_bytes_get_data (ui->secondary_field, &n_secondary);
+  item = g_byte_array_new ();
+  header[0] = DIMSE_ITEM_USER_IDENTITY_RQ;
+  header[1] = 0;
+  put_u16_be (header + 2, 6 + n_primary + n_secondary);
+  header[4] = ui->user_identity_type;
+  header[5] = ui->positive_response_requested ? 1 : 0;
+  g_byte_array_append (item, header, sizeof header);
+  put_u16_be (header, n_primary);
+  g_byte_array_append (item, header, 2);
+  g_byte_array_append (item, primary != NULL ? primary : header, (guint) n_primary);
+  put_u16_be (header, n_secondary);
+  g_byte_array_append (item, header, 2);
+  g_byte_array_append (item, secondary != NULL ? secondary : header, (guint) n_secondary);
+  found = find_bytes (raw, n_raw, item->data, item->len);
+  if (found == NULL)
+    return g_bytes_ref (raw_pdu);
+  at = (gsize) (found - raw);
+  if (ui->user_identity_type == DIMSE_USER_IDENTITY_USERNAME_AND_PASSCODE)
+    mask_from = at + 10 + n_primary, mask_length = n_secondary;
+  else
+    mask_from = at + 8, mask_length = n_primary;
+  copy = g_memdup2 (raw, n_raw);
+  memset (copy + mask_from, '*', mask_length);
+  return g_bytes_new_take (copy, n_raw);
+}
+
 DimseTrafficEvent *
 dimse_recorder_describe_pdu (DimseRecorderAssociation *assoc, guint association_id,
                              DimseTrafficDirection direction, GBytes *raw_pdu)
@@ -168,6 +236,7 @@ dimse_recorder_describe_pdu (DimseRecorderAssociation *assoc, guint association_
                                                       direction, DIMSE_TRAFFIC_KIND_PDU);
   DimsePduLimits limits = { G_MAXUINT32, 0 };
   g_autofree char *text = NULL;
+  g_autoptr(GBytes) shown = NULL;
   GString *details;
 
   /* The recorder shows what went over the wire, whatever limits the
@@ -181,7 +250,8 @@ dimse_recorder_describe_pdu (DimseRecorderAssociation *assoc, guint association_
     remember_abstract_syntaxes (assoc, pdu->associate);
   else if (pdu->type == DIMSE_PDU_ASSOCIATE_AC)
     describe_negotiation (details, assoc, pdu->associate);
-  dimse_traffic_event_set_pdu (event, pdu->type, g_bytes_get_size (raw_pdu), raw_pdu, FALSE);
+  shown = redact_credentials (raw_pdu, pdu);
+  dimse_traffic_event_set_pdu (event, pdu->type, g_bytes_get_size (raw_pdu), shown, FALSE);
   dimse_traffic_event_take_text (event, summarize_pdu (pdu), g_string_free (details, FALSE));
   return event;
 }

@@ -312,6 +312,26 @@ case "$check" in
       || { cat "$tmp/serve.out"; fail "dimse serve did not print the C-GET"; }
     stop_serve
     ;;
+  n-services)
+    # Storage commitment answered from what the archive holds; MPPS kept
+    # with its state rules (PS3.4 Annexes J and F.7)
+    make_archive
+    mkdir -p "$tmp/foreign"
+    instance f1 'DOE^JOHN' P1 1 20200315 1.1 MR 1 9.9.9
+    mv "$tmp/arch/f1.dcm" "$tmp/foreign/"
+    start_serve --accept any "$tmp/arch"
+    expect_exit 0 "$dimse" commit "ARCHIVE@127.0.0.1:$serve_port" "$tmp/arch/1.dcm" "$tmp/arch/3.dcm"
+    grep -q "2 committed, 0 failed" "$tmp/run.out" || { cat "$tmp/run.out"; fail "commit of held instances"; }
+    expect_exit 2 "$dimse" commit "ARCHIVE@127.0.0.1:$serve_port" "$tmp/arch/1.dcm" "$tmp/foreign/f1.dcm"
+    grep -q "1 committed, 1 failed" "$tmp/run.out" || { cat "$tmp/run.out"; fail "commit of an unknown instance"; }
+    expect_exit 0 "$dimse" mpps -q "ARCHIVE@127.0.0.1:$serve_port" create
+    step=$(sed -n 's/^Created step \([0-9.]*\).*/\1/p' "$tmp/run.out")
+    [ -n "$step" ] || { cat "$tmp/run.out"; fail "no step created"; }
+    expect_exit 0 "$dimse" mpps -q "ARCHIVE@127.0.0.1:$serve_port" complete "$step"
+    expect_exit 2 "$dimse" mpps -q "ARCHIVE@127.0.0.1:$serve_port" discontinue "$step"
+    grep -q "0x0110" "$tmp/run.out" "$tmp/run.err" || { cat "$tmp/run.out" "$tmp/run.err"; fail "a change after COMPLETED was not refused with 0110"; }
+    stop_serve
+    ;;
   storescu)
     # stored into the folder and the index: the next C-FIND finds it
     make_archive

@@ -87,8 +87,9 @@ ui_init (int *argc, char ***argv)
   storage = g_build_filename (home, "received", NULL);
   g_settings_set_uint (settings, "local-port", ui_closed_port ());
   g_settings_set_string (settings, "storage-folder", storage);
-  g_settings_set_int (settings, "window-width", 1280);
-  g_settings_set_int (settings, "window-height", 800);
+  /* The screen of xvfb-run in meson.build: wide enough not to fold. */
+  g_settings_set_int (settings, "window-width", 1400);
+  g_settings_set_int (settings, "window-height", 880);
 }
 
 const char *

@@ -631,10 +631,10 @@ test_user_identity_rejected (void)
 
       g_assert_cmpint (rj->type, ==, DIMSE_PDU_ASSOCIATE_RJ);
       g_assert_cmpuint (rj->associate_rj.result, ==, DIMSE_RJ_RESULT_PERMANENT);
-      g_assert_cmpuint (rj->associate_rj.source, ==, DIMSE_RJ_SOURCE_SERVICE_USER);
+      g_assert_cmpuint (rj->associate_rj.source, ==, DIMSE_RJ_SOURCE_SERVICE_PROVIDER_ACSE);
       g_assert_cmpuint (rj->associate_rj.reason, ==, DIMSE_RJ_REASON_NO_REASON_GIVEN);
       words = dimse_associate_rj_describe (&rj->associate_rj);
-      g_assert_cmpstr (words, ==, "Rejected Permanent, Service User, No Reason");
+      g_assert_cmpstr (words, ==, "Rejected Permanent, Service Provider (ACSE Related), No Reason");
       g_assert_false (result->accepted);
       g_assert_cmpuint (result->rejection.reason, ==, DIMSE_RJ_REASON_NO_REASON_GIVEN);
     }

@@ -2,6 +2,8 @@
  * as JSON and back, the node list file, import and export */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "bench-node-store.h"
@@ -38,6 +40,10 @@ assert_nodes_equal (BenchNode *a, BenchNode *b)
   g_assert_cmpstr (bench_node_get_charset (a), ==, bench_node_get_charset (b));
   g_assert_cmpuint (bench_node_get_timeout (a), ==, bench_node_get_timeout (b));
   g_assert_cmpuint (bench_node_get_max_pdu (a), ==, bench_node_get_max_pdu (b));
+  g_assert_cmpint (bench_node_get_kind (a), ==, bench_node_get_kind (b));
+  g_assert_cmpstr (bench_node_get_url (a), ==, bench_node_get_url (b));
+  g_assert_cmpint (bench_node_get_auth (a), ==, bench_node_get_auth (b));
+  g_assert_cmpstr (bench_node_get_username (a), ==, bench_node_get_username (b));
 }
 
 static void
@@ -74,6 +80,78 @@ test_json_refusals (void)
     "{\"ae-title\": 7, \"host\": \"h\"}",                   /* wrong type */
     "{\"ae-title\": \"X\", \"host\": \"h\", \"port\": 70000}", /* out of range */
     "{\"ae-title\": \"\", \"host\": \"h\"}",                /* no AE title */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) json = json_from_string (bad[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BenchNode) node = bench_node_new_from_json (json, &error);
+
+      g_assert_null (node);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    }
+}
+
+/* A DICOMweb node: kind, URL, authentication and user name go to the
+ * file, the password never; the DIMSE members stay there for readers that
+ * know only those (dimse's node lookup). */
+static void
+test_json_web_round_trip (void)
+{
+  g_autoptr(BenchNode) node = bench_node_new ();
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BenchNode) back = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object;
+
+  g_object_set (node, "name", "Orthanc", "kind", (guint) BENCH_NODE_KIND_WEB,
+                "url", "https://pacs.example.org:8042/dicom-web",
+                "auth", (guint) BENCH_WEB_AUTH_BASIC, "username", "alice",
+                "secret", "hunter2", "tls-ca", "/etc/ca.pem", NULL);
+  json = bench_node_to_json (node);
+  text = json_to_string (json, FALSE);
+  g_assert_null (strstr (text, "hunter2"));
+  object = json_node_get_object (json);
+  g_assert_false (json_object_has_member (object, "secret"));
+  g_assert_cmpint (json_object_get_int_member (object, "kind"), ==, BENCH_NODE_KIND_WEB);
+  g_assert_cmpstr (json_object_get_string_member (object, "url"), ==,
+                   "https://pacs.example.org:8042/dicom-web");
+  g_assert_true (json_object_has_member (object, "ae-title"));
+  g_assert_true (json_object_has_member (object, "host"));
+  g_assert_true (json_object_has_member (object, "port"));
+  back = bench_node_new_from_json (json, &error);
+  g_assert_no_error (error);
+  assert_nodes_equal (node, back);
+  g_assert_cmpstr (bench_node_get_secret (back), ==, "");
+}
+
+/* A file from before DICOMweb nodes: every node is a DIMSE node. */
+static void
+test_json_old_file (void)
+{
+  g_autoptr(JsonNode) json = json_from_string ("{\"ae-title\": \"X\", \"host\": \"h\", "
+                                               "\"port\": 11112}", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BenchNode) node = bench_node_new_from_json (json, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (bench_node_get_kind (node), ==, BENCH_NODE_KIND_DIMSE);
+  g_assert_cmpint (bench_node_get_auth (node), ==, BENCH_WEB_AUTH_NONE);
+  g_assert_cmpstr (bench_node_get_url (node), ==, "");
+  g_assert_cmpstr (bench_node_get_username (node), ==, "");
+}
+
+static void
+test_json_web_refusals (void)
+{
+  static const char *const bad[] = {
+    "{\"kind\": 1, \"name\": \"W\"}",                          /* no URL */
+    "{\"kind\": 1, \"url\": \"\"}",                               /* empty URL */
+    "{\"kind\": 9, \"url\": \"http://h/dicom-web\"}",             /* no such kind */
+    "{\"kind\": 1, \"url\": \"http://h/\", \"auth\": 3}",        /* no such auth */
+    "{\"kind\": 1, \"url\": \"http://h/\", \"username\": 5}",    /* wrong type */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -235,6 +313,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/node/json/round-trip", test_json_round_trip);
   g_test_add_func ("/node/json/defaults", test_json_defaults);
   g_test_add_func ("/node/json/refusals", test_json_refusals);
+  g_test_add_func ("/node/json/web/round-trip", test_json_web_round_trip);
+  g_test_add_func ("/node/json/web/old-file-reads-as-dimse", test_json_old_file);
+  g_test_add_func ("/node/json/web/refusals", test_json_web_refusals);
   g_test_add_func ("/node/copy/new-id", test_copy_has_new_id);
   g_test_add_func ("/node-store/save-and-load", test_store_saves_and_loads);
   g_test_add_func ("/node-store/saves-on-change", test_store_saves_on_change);

@@ -61,10 +61,12 @@ dimse_combined_date_time_prepare (DimseCombinedDateTime *c, AttrLevel level)
           || !dimse_match_range_parse (DCM_VR_DA, date, &dates)
           || !dimse_match_range_parse (DCM_VR_TM, time, &times))
         continue;
+      /* An open end leaves its bound unset: there is nothing to scale. */
       c->has_lo[i] = dates.has_lo;
-      c->lo[i] = dates.lo * USEC_PER_DAY + (times.has_lo ? times.lo : 0);
+      c->lo[i] = dates.has_lo ? dates.lo * USEC_PER_DAY + (times.has_lo ? times.lo : 0) : 0;
       c->has_hi[i] = dates.has_hi;
-      c->hi[i] = dates.hi * USEC_PER_DAY + (times.has_hi ? times.hi : USEC_PER_DAY - 1);
+      c->hi[i] = dates.has_hi
+                 ? dates.hi * USEC_PER_DAY + (times.has_hi ? times.hi : USEC_PER_DAY - 1) : 0;
       c->on[i] = TRUE;
     }
 }

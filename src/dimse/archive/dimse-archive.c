@@ -8,12 +8,14 @@
 
 #include "dimse-archive-private.h"
 
+#include "dcm-dict.h"
 #include "dcm-error.h"
 #include "dcm-parser.h"
 #include "dcm-uid.h"
 #include "dimse-echo.h"
 #include "dimse-error.h"
 #include "dimse-find.h"
+#include "dimse-nservice-archive.h"
 #include "dimse-store.h"
 
 #define ARCHIVE_DEFAULT_AE_TITLE "DIMSEBENCH"
@@ -29,9 +31,12 @@ struct _DimseArchive
   DimseStoreScp     *store;
   GHashTable        *nodes;               /* AE title → DimseArchiveNode* */
   GPtrArray         *calling_ae_titles;   /* char* */
+  GPtrArray         *peers;               /* DimseArchivePeer* */
   gboolean           accept_any;
   DimseTimeouts      timeouts;
   DimseRecorder     *recorder;            /* of the C-MOVE associations, or NULL */
+  DimseNProvider    *n_provider;          /* Storage Commitment and MPPS */
+  DimseCommitmentScp *commitment;
 };
 
 G_DEFINE_FINAL_TYPE (DimseArchive, dimse_archive, G_TYPE_OBJECT)
@@ -94,8 +99,11 @@ dimse_archive_finalize (GObject *object)
   g_clear_object (&self->index);
   g_clear_object (&self->store);
   g_clear_object (&self->recorder);
+  g_clear_object (&self->n_provider);
+  g_clear_object (&self->commitment);
   g_hash_table_unref (self->nodes);
   g_ptr_array_unref (self->calling_ae_titles);
+  g_ptr_array_unref (self->peers);
   G_OBJECT_CLASS (dimse_archive_parent_class)->finalize (object);
 }
 
@@ -123,6 +131,7 @@ dimse_archive_init (DimseArchive *self)
   self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) dimse_archive_node_free);
   self->calling_ae_titles = g_ptr_array_new_with_free_func (g_free);
+  self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) dimse_archive_peer_free);
   self->accept_any = TRUE;
   dimse_timeouts_init (&self->timeouts);
 }
@@ -162,6 +171,7 @@ dimse_archive_new (const char *folder, const char *ae_title)
   if (g_mkdir_with_parents (self->folder, 0755) != 0)
     g_debug ("Cannot create the archive folder “%s”: %s.", self->folder, g_strerror (errno));
   self->index = dimse_archive_index_new (self->folder);
+  self->n_provider = dimse_n_archive_provider_new (self->index, &self->commitment);
   self->store = dimse_store_scp_new (self->folder);
   g_signal_connect_object (self->store, "instance-stored", G_CALLBACK (on_instance_stored),
                            self, 0);
@@ -274,6 +284,8 @@ dimse_archive_add_node (DimseArchive *archive, const char *ae_title, const char 
 
   node = node_new (ae_title, host, port);
   g_hash_table_replace (archive->nodes, node->ae_title, node);
+  /* Storage commitment results may go back on a new association. */
+  dimse_commitment_scp_add_node (archive->commitment, ae_title, host, port);
 }
 
 void
@@ -301,6 +313,22 @@ dimse_archive_add_calling_ae_title (DimseArchive *archive, const char *ae_title)
 
   g_ptr_array_add (archive->calling_ae_titles, g_strdup (ae_title));
   archive->accept_any = FALSE;
+}
+
+gboolean
+dimse_archive_add_peer (DimseArchive *archive, const char *calling_ae_title, const char *address,
+                        DimseArchiveServices services, GError **error)
+{
+  DimseArchivePeer *peer;
+
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), FALSE);
+  g_return_val_if_fail (calling_ae_title != NULL, FALSE);
+  peer = dimse_archive_peer_new (calling_ae_title, address, services, error);
+  if (peer == NULL)
+    return FALSE;
+  g_ptr_array_add (archive->peers, peer);
+  dimse_archive_add_calling_ae_title (archive, calling_ae_title);
+  return TRUE;
 }
 
 void
@@ -373,6 +401,7 @@ dimse_archive_new_policy (DimseArchive *archive)
       dimse_acceptor_policy_set_transfer_syntaxes (policy, query_retrieve_sop_classes[i],
                                                    uncompressed_transfer_syntaxes);
     }
+  dimse_n_archive_add_to_policy (policy);
   dimse_acceptor_policy_set_async_window (policy, ARCHIVE_MAX_SUB_OPERATIONS_INVOKED,
                                           ARCHIVE_MAX_OPERATIONS_PERFORMED);
   dimse_acceptor_policy_set_extended_negotiation_func (policy, answer_extended_negotiation,
@@ -394,22 +423,99 @@ dimse_archive_calling_ae_title (DimseAssociation *assoc)
   return result != NULL && result->calling_ae_title != NULL ? result->calling_ae_title : "?";
 }
 
+/* The most bytes one value of a matching key may take: PS3.5 Table 6.2-1's
+ * maximum, doubled with the hyphen of a range (PS3.4 §C.2.2.2.5), four
+ * bytes a character for multi-byte character sets. 0: unbounded (LT, UT,
+ * UR …). */
+static gsize
+key_value_limit (DcmVR vr)
+{
+  gsize max = dcm_vr_max_length (vr);
+
+  return max == 0 ? 0 : 4 * (2 * max + 1);
+}
+
+/* A VR the dictionary does not allow for the tag (UN aside, PS3.5 §6.2.2). */
+static gboolean
+key_vr_allowed (const DcmElement *el)
+{
+  const DcmDictEntry *entry = dcm_dict_lookup (el->tag);
+
+  if (entry == NULL || el->vr == DCM_VR_UN || entry->vr[0] == DCM_VR_NONE)
+    return TRUE;
+  for (guint v = 0; v < G_N_ELEMENTS (entry->vr) && entry->vr[v] != DCM_VR_NONE; v++)
+    if (entry->vr[v] == el->vr)
+      return TRUE;
+  return FALSE;
+}
+
+/* A key no stored value could ever match is a malformed identifier, not a
+ * query to run: a VR the attribute cannot have, a 10 KB Patient Name. */
+static gboolean
+check_key_lengths (DcmDataSet *identifier, GError **error)
+{
+  for (guint i = 0; i < dcm_data_set_n_elements (identifier); i++)
+    {
+      const DcmElement *el = dcm_data_set_nth (identifier, i);
+      gsize limit = key_value_limit (el->vr), n = 0, run = 0;
+      const guint8 *p;
+
+      if (!key_vr_allowed (el))
+        {
+          g_set_error (error, DIMSE_ERROR, DIMSE_ERROR_MESSAGE_INVALID,
+                       "The key (%04X,%04X) %s has the VR %s, which it cannot have.",
+                       el->tag >> 16, el->tag & 0xFFFF, dcm_dict_keyword (el->tag),
+                       dcm_vr_name (el->vr));
+          return FALSE;
+        }
+
+      if (el->kind == DCM_VALUE_ITEMS)
+        {
+          for (guint k = 0; k < el->value.items->len; k++)
+            if (!check_key_lengths (el->value.items->pdata[k], error))
+              return FALSE;
+          continue;
+        }
+      if (el->kind != DCM_VALUE_BYTES || dcm_vr_kind (el->vr) != DCM_VR_KIND_STRING || limit == 0)
+        continue;
+      p = g_bytes_get_data (el->value.bytes, &n);
+      for (gsize b = 0; b < n; b++)
+        {
+          run = dcm_vr_is_multi_valued_string (el->vr) && p[b] == '\\' ? 0 : run + 1;
+          if (run > limit)
+            {
+              g_set_error (error, DIMSE_ERROR, DIMSE_ERROR_MESSAGE_INVALID,
+                           "The key (%04X,%04X) %s holds a value of over %" G_GSIZE_FORMAT
+                           " bytes, more than any %s can hold.", el->tag >> 16, el->tag & 0xFFFF,
+                           dcm_dict_keyword (el->tag) != NULL ? dcm_dict_keyword (el->tag) : "",
+                           limit, dcm_vr_name (el->vr));
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
 DcmDataSet *
 dimse_archive_parse_identifier (DimseMessage *request, GError **error)
 {
   const DcmTransferSyntax *ts = NULL;
+  g_autoptr(DcmDataSet) identifier = NULL;
   GBytes *encoded;
 
   if (dimse_message_get_data_set (request) != NULL)
-    return dcm_data_set_ref (dimse_message_get_data_set (request));
-  encoded = dimse_message_get_encoded_data_set (request, &ts);
-  if (encoded == NULL)
+    identifier = dcm_data_set_ref (dimse_message_get_data_set (request));
+  else if ((encoded = dimse_message_get_encoded_data_set (request, &ts)) == NULL)
     {
       g_set_error (error, DIMSE_ERROR, DIMSE_ERROR_MESSAGE_INVALID,
                    "The %s carries no identifier.", dimse_message_get_name (request));
       return NULL;
     }
-  return dcm_data_set_read_bytes (encoded, ts, NULL, error);
+  else if ((identifier = dcm_data_set_read_bytes (encoded, ts, NULL, error)) == NULL)
+    return NULL;
+  if (!check_key_lengths (identifier, error))
+    return NULL;
+  return g_steal_pointer (&identifier);
 }
 
 /* PS3.5 §6.2: at most 64 characters of the default repertoire, no
@@ -510,13 +616,35 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
 {
   DimseArchive *self = user_data;
   g_autoptr(DimseMessage) rsp = NULL;
+  DimseCommandField field = dimse_message_get_command_field (msg);
+  DimseArchiveServices service = dimse_archive_service_of_command (field);
 
-  switch (dimse_message_get_command_field (msg))
+  if (service != 0 && (dimse_archive_peer_services (self->peers, assoc, NULL) & service) == 0)
+    {
+      g_autofree char *comment = g_strdup_printf ("%s is not allowed for %s.",
+                                                  dimse_message_get_name (msg),
+                                                  dimse_archive_calling_ae_title (assoc));
+
+      rsp = dimse_archive_new_response (msg, ARCHIVE_STATUS_NOT_AUTHORIZED, comment);
+      dimse_association_send_message_async (assoc, pc_id, rsp, NULL, on_unserved_response_sent,
+                                            NULL);
+      if (data_set_file != NULL)
+        g_file_delete (data_set_file, NULL, NULL);
+      return;
+    }
+  switch (field)
     {
     case DIMSE_C_ECHO_RQ:
     case DIMSE_C_STORE_RQ:
     case DIMSE_C_CANCEL_RQ:
       return;   /* the Verification and Storage SCPs' */
+    case DIMSE_N_EVENT_REPORT_RQ:
+    case DIMSE_N_GET_RQ:
+    case DIMSE_N_SET_RQ:
+    case DIMSE_N_ACTION_RQ:
+    case DIMSE_N_CREATE_RQ:
+    case DIMSE_N_DELETE_RQ:
+      return;   /* the DIMSE-N provider's */
     case DIMSE_C_FIND_RQ:
       dimse_archive_handle_find (self, assoc, pc_id, msg);
       break;
@@ -540,11 +668,26 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
 void
 dimse_archive_attach (DimseArchive *archive, DimseAssociation *assoc)
 {
+  g_autofree char *why = NULL;
+  DimseArchiveServices services;
+
   g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
   g_return_if_fail (DIMSE_IS_ASSOCIATION (assoc));
 
-  dimse_echo_scp_attach (assoc);
-  dimse_store_scp_attach (archive->store, assoc);
+  services = dimse_archive_peer_services (archive->peers, assoc, &why);
+  if (services == 0)
+    {
+      g_message ("%s", why);
+      dimse_association_abort (assoc, DIMSE_ABORT_SOURCE_SERVICE_USER,
+                               DIMSE_ABORT_REASON_NOT_SPECIFIED);
+      return;
+    }
+  /* Refused requests are answered by on_request_received instead. */
+  if (services & DIMSE_ARCHIVE_SERVICE_ECHO)
+    dimse_echo_scp_attach (assoc);
+  if (services & DIMSE_ARCHIVE_SERVICE_STORE)
+    dimse_store_scp_attach (archive->store, assoc);
+  dimse_n_provider_attach (archive->n_provider, assoc);
   g_signal_connect_object (assoc, "request-received", G_CALLBACK (on_request_received),
                            archive, 0);
 }

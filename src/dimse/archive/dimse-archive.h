@@ -49,6 +49,30 @@ void     dimse_archive_remove_node (DimseArchive *archive, const char *ae_title)
 void     dimse_archive_add_calling_ae_title (DimseArchive *archive, const char *ae_title);
 void     dimse_archive_set_accept_any (DimseArchive *archive, gboolean accept_any);
 
+/* What a calling AE may ask of the archive. */
+typedef enum {
+  DIMSE_ARCHIVE_SERVICE_ECHO  = 1 << 0,
+  DIMSE_ARCHIVE_SERVICE_STORE = 1 << 1,
+  DIMSE_ARCHIVE_SERVICE_FIND  = 1 << 2,
+  DIMSE_ARCHIVE_SERVICE_MOVE  = 1 << 3,
+  DIMSE_ARCHIVE_SERVICE_GET   = 1 << 4,
+  DIMSE_ARCHIVE_SERVICE_ALL   = 0x1f,
+} DimseArchiveServices;
+
+/* Allows calling_ae_title as _add_calling_ae_title does, and only for
+ * services; with address (an IP address, not NULL) only from there: an
+ * association from elsewhere is aborted as soon as it is established. A
+ * request for another service is refused (0124, Not Authorized). Several
+ * entries for one AE title add up. Fails (G_IO_ERROR_INVALID_ARGUMENT) for
+ * an address that is not an IP address. */
+gboolean dimse_archive_add_peer (DimseArchive *archive, const char *calling_ae_title,
+                                 const char *address, DimseArchiveServices services,
+                                 GError **error);
+/* "find,move": names echo, store, find, move, get, all, without regard to
+ * case. Fails (G_IO_ERROR_INVALID_ARGUMENT) naming the unknown word. */
+gboolean dimse_archive_services_parse (const char *text, DimseArchiveServices *out,
+                                       GError **error);
+
 /* A new acceptor policy for a DimseServer: the called AE title, the
  * calling AE titles, Verification, every storage SOP class as SCP and as
  * SCU (the C-STOREs of a C-GET), Patient and Study Root FIND, MOVE and
