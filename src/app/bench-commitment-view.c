@@ -49,10 +49,14 @@ bench_commitment_view_set_files (BenchCommitmentView *self, const char *const *p
 static char *
 join_or (GPtrArray *lines, const char *none)
 {
+  GString *text;
+
   if (lines == NULL || lines->len == 0)
     return g_strdup (none);
-  g_ptr_array_add (lines, NULL);
-  return g_strjoinv ("\n", (char **) lines->pdata);
+  text = g_string_new (NULL);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", (const char *) lines->pdata[i]);
+  return g_string_free (text, FALSE);
 }
 
 static void

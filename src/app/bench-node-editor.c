@@ -217,7 +217,9 @@ load (BenchNodeEditor *self, BenchNode *node)
 }
 
 /* A DICOMweb node keeps its DIMSE settings as they were (the defaults for
- * a new one), so the node file stays readable by what knows only those. */
+ * a new one), so the node file stays readable by what knows only those;
+ * only the query model becomes Study Root, QIDO-RS having no patient
+ * level (PS3.18 §10.6). */
 static void
 store_web (BenchNodeEditor *self, BenchNode *node)
 {
@@ -231,6 +233,7 @@ store_web (BenchNodeEditor *self, BenchNode *node)
   g_object_freeze_notify (G_OBJECT (node));
   g_object_set (node,
                 "kind", (guint) BENCH_NODE_KIND_WEB,
+                "query-model", (guint) BENCH_QUERY_MODEL_STUDY_ROOT,
                 "name", name[0] != '\0' ? name : url,
                 "url", url,
                 "auth", auth,

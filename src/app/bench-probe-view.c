@@ -59,11 +59,13 @@ static void
 show_result (BenchProbeView *self)
 {
   BenchProbeResult *result = self->result;
-  g_autofree char *extended = result->extended->len > 0
-                              ? g_strjoinv ("\n", (char **) result->extended->pdata) : NULL;
+  g_autoptr(GString) extended = g_string_new (NULL);
   g_autofree char *status = NULL;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (result->rows));
 
+  for (guint i = 0; i < result->extended->len; i++)
+    g_string_append_printf (extended, "%s%s", i > 0 ? "\n" : "",
+                            (const char *) result->extended->pdata[i]);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (result->rows));
   if (result->error != NULL)
     status = g_strdup_printf (_("The probe stopped: %s"), result->error);
@@ -73,7 +75,7 @@ show_result (BenchProbeView *self)
                               n, result->n_associations);
   gtk_label_set_label (self->status, status);
   gtk_label_set_label (self->peer, result->peer != NULL ? result->peer : _("No answer"));
-  gtk_label_set_label (self->extended, extended != NULL ? extended : _("None proposed"));
+  gtk_label_set_label (self->extended, extended->len > 0 ? extended->str : _("None proposed"));
   gtk_label_set_label (self->user_identity, result->user_identity);
 }
 

@@ -2,8 +2,10 @@
  *
  * On the worker (the "feed"): each items-changed of the recorder adds to a
  * pending batch — events removed from the front, events appended — and a
- * timeout posts the batch to the UI thread. There the mirror applies it in
- * one go: one splice per association, one notification per association. */
+ * timeout posts the batch to the UI thread. There the mirror applies the
+ * batches in order, in slices of EVENTS_PER_SLICE events from an idle, so a
+ * frame can be painted between slices: one splice and one notification per
+ * association and slice. */
 #include "config.h"
 
 #include <string.h>

@@ -1,12 +1,13 @@
 /* bench-traffic-page-actions.c — the Traffic page's actions: export one
  * association or all as pcapng (Wireshark's DICOM dissector reads it) or as
- * JSON lines, and clear the recorder */
+ * JSON lines, import a capture made elsewhere, and clear the recorder */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "bench-traffic-page-private.h"
 #include "bench-window.h"
+#include "dimse-pcap-import.h"
 
 /* ---- exporting: the recorder writes into memory on the worker, GIO
  * writes the file ---- */
@@ -217,6 +218,117 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* ---- importing a capture made elsewhere: the recorder takes it in a
+ * thread of its own, and the page shows it as it shows live traffic ---- */
+
+static void
+on_imported (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(BenchTrafficPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  DimsePcapImportStats stats = { 0 };
+
+  if (!dimse_pcap_import_file_finish (result, &stats, &error))
+    {
+      message = g_strdup_printf (_("The capture could not be imported: %s"), error->message);
+      show_toast (self, message, TRUE);
+      return;
+    }
+  if (stats.n_associations == 0)
+    message = g_strdup_printf (_("No DICOM association in the capture on that port "
+                                 "(%" G_GUINT64_FORMAT " packets read)"), stats.n_packets);
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u association imported, %" G_GUINT64_FORMAT " PDUs",
+                                            "%u associations imported, %" G_GUINT64_FORMAT " PDUs",
+                                            stats.n_associations),
+                               stats.n_associations, stats.n_pdus);
+  show_toast (self, message, FALSE);
+}
+
+void
+bench_traffic_page_import (BenchTrafficPage *self, GFile *file, guint16 port)
+{
+  dimse_pcap_import_file_async (bench_engine_get_recorder (self->engine), file, port, NULL,
+                                on_imported, g_object_ref (self));
+}
+
+static void
+on_open_response (GtkNativeDialog *dialog, int response, gpointer user_data)
+{
+  g_autoptr(BenchTrafficPage) self = user_data;
+  g_autoptr(GFile) file = NULL;
+  const char *port = NULL;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      port = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "port");
+    }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  if (file != NULL)
+    bench_traffic_page_import (self, file, (guint16) g_ascii_strtoull (port != NULL ? port : "0",
+                                                                       NULL, 10));
+  g_object_unref (dialog);
+}
+
+/* The ports offered: PS3.8's 104 and 11112, and those this application
+ * listens on. */
+static void
+add_port_choice (BenchTrafficPage *self, GtkFileChooser *chooser)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BenchNode) demo = NULL;
+  guint ports[2] = { bench_engine_get_local_port (self->engine), 0 };
+
+  g_object_get (self->engine, "demo-node", &demo, NULL);
+  if (demo != NULL)
+    ports[1] = bench_node_get_port (demo);
+  g_ptr_array_add (ids, g_strdup ("0"));
+  g_ptr_array_add (labels, g_strdup (_("104 and 11112")));
+  for (guint i = 0; i < G_N_ELEMENTS (ports); i++)
+    if (ports[i] != 0 && ports[i] != 104 && ports[i] != 11112
+        && (i == 0 || ports[i] != ports[0]))
+      {
+        g_ptr_array_add (ids, g_strdup_printf ("%u", ports[i]));
+        g_ptr_array_add (labels, g_strdup_printf ("%u", ports[i]));
+      }
+  g_ptr_array_add (ids, NULL);
+  g_ptr_array_add (labels, NULL);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_file_chooser_add_choice (chooser, "port", _("DICOM port"),
+                               (const char **) ids->pdata, (const char **) labels->pdata);
+  gtk_file_chooser_set_choice (chooser, "port", "0");
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+static void
+import_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  BenchTrafficPage *self = BENCH_TRAFFIC_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *dialog;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  dialog = gtk_file_chooser_native_new (_("Import a Capture"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), NULL);
+  gtk_file_filter_set_name (filter, _("Packet captures (pcap, pcapng)"));
+  gtk_file_filter_add_pattern (filter, "*.pcap");
+  gtk_file_filter_add_pattern (filter, "*.pcapng");
+  gtk_file_filter_add_pattern (filter, "*.cap");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  add_port_choice (self, GTK_FILE_CHOOSER (dialog));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static gboolean
 clear_on_worker (gpointer data)
 {
@@ -239,6 +351,7 @@ bench_traffic_page_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "traffic.export", "s", export_activated);
   gtk_widget_class_install_action (widget_class, "traffic.export-all", "s", export_activated);
   gtk_widget_class_install_action (widget_class, "traffic.clear", NULL, clear_activated);
+  gtk_widget_class_install_action (widget_class, "traffic.import", NULL, import_activated);
 }
 
 void

@@ -52,9 +52,13 @@ BenchTrafficFilterStatus bench_traffic_page_status_class (BenchTrafficAssociatio
 /* The selected association, or NULL. */
 BenchTrafficAssociation *bench_traffic_page_get_selected (BenchTrafficPage *self);
 /* Actions "traffic.export" (s: "pcapng" or "jsonl"; the selected
- * association), "traffic.export-all" (s) and "traffic.clear". */
+ * association), "traffic.export-all" (s), "traffic.import" (a capture
+ * chosen in a dialog) and "traffic.clear". */
 void bench_traffic_page_class_install_actions (GtkWidgetClass *widget_class);
 void bench_traffic_page_update_actions (BenchTrafficPage *self);
+/* Records the DICOM associations of a pcap or pcapng capture on port (0:
+ * 104 and 11112) in the engine's recorder; a toast tells what was found. */
+void bench_traffic_page_import (BenchTrafficPage *self, GFile *file, guint16 port);
 
 /* Writes association_id's events (0: all) as pcapng or JSON lines into
  * file: exported on the worker, written by GIO asynchronously. */

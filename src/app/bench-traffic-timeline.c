@@ -229,7 +229,8 @@ setup_row (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer u
   GtkWidget *lane = g_object_new (BENCH_TYPE_TRAFFIC_LANE, NULL);
 
   gtk_label_set_xalign (GTK_LABEL (time), 1.0f);
-  gtk_label_set_width_chars (GTK_LABEL (time), 9);
+  gtk_label_set_width_chars (GTK_LABEL (time), 11);
+  gtk_label_set_max_width_chars (GTK_LABEL (time), 11);
   gtk_widget_add_css_class (time, "dim-label");
   gtk_widget_add_css_class (time, "numeric");
   gtk_widget_add_css_class (time, "caption");

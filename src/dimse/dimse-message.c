@@ -481,13 +481,29 @@ check_group (DcmDataSet *command, GError **error)
 {
   for (guint i = 0; i < dcm_data_set_n_elements (command); i++)
     {
-      guint32 tag = dcm_data_set_nth (command, i)->tag;
+      const DcmElement *el = dcm_data_set_nth (command, i);
+      guint32 tag = el->tag;
+      guint value_size = dcm_vr_value_size (el->vr);
 
       if (DCM_TAG_GROUP (tag) != 0x0000)
         {
           g_autofree char *name = dcm_describe_tag (tag);
           g_set_error (error, DIMSE_ERROR, DIMSE_ERROR_MESSAGE_INVALID,
                        "The command set holds %s, outside group 0000.", name);
+          return FALSE;
+        }
+      /* PS3.5 §6.2: a binary value is a whole number of values; a US of one
+       * byte would read as absent here and be padded into another value when
+       * sent on. */
+      if (value_size > 1 && el->kind == DCM_VALUE_BYTES
+          && g_bytes_get_size (el->value.bytes) % value_size != 0)
+        {
+          g_autofree char *name = dcm_describe_tag (tag);
+          g_set_error (error, DIMSE_ERROR, DIMSE_ERROR_MESSAGE_INVALID,
+                       "%s of the command set is %" G_GSIZE_FORMAT " bytes long, not a "
+                       "multiple of its %s value size, %u.", name,
+                       g_bytes_get_size (el->value.bytes), dcm_vr_name (el->vr),
+                       value_size);
           return FALSE;
         }
     }

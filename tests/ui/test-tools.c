@@ -22,6 +22,8 @@
 #include "bench-probe-view.h"
 #include "bench-tools-op.h"
 #include "bench-tools-page.h"
+#include "bench-traffic-association.h"
+#include "bench-traffic-model.h"
 #include "dimse-archive-demo.h"
 #include "ui-helpers.h"
 
@@ -433,6 +435,24 @@ mpps_step (GtkWidget *w, const char *button)
                   gtk_label_get_label (GTK_LABEL (ui_find_named (w, "mpps-status"))));
 }
 
+static gboolean
+n_get_recorded (gpointer data)
+{
+  BenchEngine *engine = bench_application_get_engine (ui_get_app ());
+  GListModel *list = bench_traffic_model_get_associations (bench_engine_get_traffic (engine));
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(BenchTrafficAssociation) assoc = g_list_model_get_item (list, i);
+      const char *services = bench_traffic_association_get_services (assoc);
+
+      if (g_strcmp0 (bench_traffic_association_get_peer_ae_title (assoc), "NSCP") == 0
+          && services != NULL && strstr (services, "N-GET") != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 test_mpps (void)
 {
@@ -475,6 +495,8 @@ test_mpps (void)
     g_assert_nonnull (strstr (response, "N-GET-RSP"));
     g_assert_nonnull (strstr (response, "COMPLETED"));
     ui_screenshot (GTK_WIDGET (window), "composer-n-get");
+    /* It went on a recorded association: the Traffic page lists it. */
+    g_assert_true (ui_wait_for (n_get_recorded, NULL, TEST_TIMEOUT_MS));
   }
   stop_n_peer (peer);
 }

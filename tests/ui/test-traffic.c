@@ -4,8 +4,9 @@
  * pane show an event's decoded fields and raw bytes, a rejected
  * association (unknown called AE title) shows the reason in words, the
  * filters narrow the list, the exports decode in tshark's DICOM dissector
- * with no malformed packet, and 10,000 events recorded at once reach the
- * page while the main loop keeps turning. */
+ * with no malformed packet and read back as the same association, and
+ * 10,000 events recorded at once reach the page while the main loop keeps
+ * turning. */
 #include "config.h"
 
 #include <string.h>
@@ -31,6 +32,7 @@ static BenchWindow *window;
 static BenchTrafficPage *page;
 static BenchTrafficModel *model;
 static guint echo_id;
+static char *echo_pcapng;     /* the echo association as exported */
 
 /* ---- finding things ---- */
 
@@ -477,6 +479,7 @@ test_export_pcapng (void)
       return;
     }
   path = export_to (echo_id, TRUE);
+  echo_pcapng = g_strdup (path);
   types = run_tshark (tshark, path, "dicom", "dicom.pdu.type");
   g_strdelimit (types, "\n", ',');
   /* -RQ, -AC, C-ECHO-RQ, C-ECHO-RSP, A-RELEASE-RQ, -RP */
@@ -510,6 +513,85 @@ test_export_jsonl (void)
       g_assert_cmpint (json_object_get_int_member (object, "association"), ==, echo_id);
     }
   g_assert_cmpuint (n, ==, g_list_model_get_n_items (bench_traffic_association_get_items (assoc)));
+}
+
+/* The menu's "Selected Association › As pcapng…": the save dialog offers
+ * a name after the association and its peer, and the file is written. */
+static gboolean
+file_written (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
+static void
+test_export_dialog (void)
+{
+  BenchTrafficAssociation *assoc = bench_traffic_model_find (model, echo_id);
+  g_autofree char *expected_name = g_strdup_printf ("association-%u-DEMO_ARCHIVE.pcapng",
+                                                    echo_id);
+  g_autofree char *path = g_build_filename (ui_get_home (), "from-dialog.pcapng", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  g_autofree char *name = NULL;
+  GtkWindow *dialog;
+
+  select_association (assoc);
+  ui_activate (GTK_WIDGET (page), "traffic.export", g_variant_new_string ("pcapng"));
+  ui_run_for (300);
+  dialog = ui_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  g_assert_nonnull (dialog);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
+  g_assert_cmpstr (name, ==, expected_name);
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "from-dialog.pcapng");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_true (ui_wait_for (file_written, path, TEST_TIMEOUT_MS));
+}
+
+/* The exported capture read back (as a capture made elsewhere would be):
+ * the same association again, from the -RQ to the release. */
+static gboolean
+imported (gpointer data)
+{
+  GListModel *list = bench_traffic_model_get_associations (model);
+  g_autoptr(BenchTrafficAssociation) newest = g_list_model_get_item (list, 0);
+
+  return g_list_model_get_n_items (list) > GPOINTER_TO_UINT (data)
+         && bench_traffic_association_get_state (newest) == BENCH_TRAFFIC_STATE_RELEASED;
+}
+
+static void
+test_import_capture (void)
+{
+  GListModel *list = bench_traffic_model_get_associations (model);
+  guint n_before = g_list_model_get_n_items (list);
+  BenchTrafficAssociation *original = bench_traffic_model_find (model, echo_id);
+  g_autoptr(BenchTrafficAssociation) copy = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (echo_pcapng == NULL)
+    {
+      g_test_skip ("no capture was exported (tshark is not installed)");
+      return;
+    }
+  file = g_file_new_for_path (echo_pcapng);
+  bench_traffic_page_import (page, file, 0);
+  g_assert_true (ui_wait_for (imported, GUINT_TO_POINTER (n_before), TEST_TIMEOUT_MS));
+  copy = g_list_model_get_item (list, 0);
+  g_assert_cmpuint (bench_traffic_association_get_id (copy), !=, echo_id);
+  g_assert_true (bench_traffic_association_get_outgoing (copy));
+  g_assert_cmpstr (bench_traffic_association_get_calling_ae_title (copy), ==, "DIMSEBENCH");
+  g_assert_cmpstr (bench_traffic_association_get_called_ae_title (copy), ==, "DEMO_ARCHIVE");
+  g_assert_cmpstr (bench_traffic_association_get_services (copy), ==, "C-ECHO-RQ");
+  for (DimseTrafficDirection d = DIMSE_TRAFFIC_DIRECTION_SENT; d <= DIMSE_TRAFFIC_DIRECTION_RECEIVED; d++)
+    {
+      g_assert_cmpuint (bench_traffic_association_get_n_messages (copy, d), ==,
+                        bench_traffic_association_get_n_messages (original, d));
+      g_assert_cmpuint (bench_traffic_association_get_n_bytes (copy, d), ==,
+                        bench_traffic_association_get_n_bytes (original, d));
+    }
 }
 
 /* ---- keeping up ---- */
@@ -663,9 +745,12 @@ main (int argc, char **argv)
   g_test_add_func ("/app/traffic/no-connection", test_no_connection);
   g_test_add_func ("/app/traffic/export-pcapng-tshark", test_export_pcapng);
   g_test_add_func ("/app/traffic/export-jsonl", test_export_jsonl);
+  g_test_add_func ("/app/traffic/export-dialog", test_export_dialog);
+  g_test_add_func ("/app/traffic/import-capture", test_import_capture);
   g_test_add_func ("/app/traffic/ten-thousand-events", test_ten_thousand_events);
   g_test_add_func ("/app/traffic/clear", test_clear);
   status = g_test_run ();
   ui_stop_app ();
+  g_free (echo_pcapng);
   return status;
 }

@@ -663,6 +663,20 @@ test_decode_truncated (void)
   g_assert_true (g_str_has_prefix (error->message, "The command set does not read as Implicit VR Little Endian: "));
 }
 
+/* A Command Field one byte long would read as absent and be re-encoded
+ * padded into another command: refused (found by the command fuzz target). */
+static void
+test_decode_odd_us_length (void)
+{
+  g_autoptr(GBytes) bytes = test_util_hex_bytes ("00000001 01000000 30");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DimseMessage) back = dimse_message_decode_command (bytes, &error);
+
+  g_assert_null (back);
+  g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_MESSAGE_INVALID);
+  g_assert_nonnull (strstr (error->message, "is 1 bytes long, not a multiple of its US value size, 2"));
+}
+
 /* Without a group length the message still decodes; the table then
  * misses it. */
 static void
@@ -786,6 +800,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/decode/bad-group-length", test_decode_bad_group_length);
   g_test_add_func ("/message/decode/outside-group", test_decode_outside_group);
   g_test_add_func ("/message/decode/truncated", test_decode_truncated);
+  g_test_add_func ("/message/decode/odd-us-length", test_decode_odd_us_length);
   g_test_add_func ("/message/decode/without-group-length", test_decode_without_group_length);
   g_test_add_func ("/message/data-set/encoded", test_encoded_data_set);
   g_test_add_func ("/message/describe/fields", test_describe_fields);
