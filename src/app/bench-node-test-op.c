@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <libsoup/soup.h>
 
 #include "bench-node-test-op.h"
 #include "bench-peer.h"
@@ -10,6 +11,7 @@
 #include "dimse-echo.h"
 #include "dimse-error.h"
 #include "dimse-status.h"
+#include "dimse-web-client.h"
 
 /* What the test proposes: Verification for the C-ECHO, and the models a
  * query and a retrieve would use, so the answer says what will work. */
@@ -32,6 +34,8 @@ typedef struct {
   DimseAssociation *assoc;
   gint64 started_us;
   BenchNodeTestResult *result;
+  DimseWebClient *web_client;
+  gboolean web_answered;         /* the first request's exchange was seen */
 } NodeTest;
 
 void
@@ -41,6 +45,7 @@ bench_node_test_result_free (BenchNodeTestResult *result)
   g_free (result->echo_error);
   g_free (result->peer_implementation_class_uid);
   g_free (result->peer_implementation_version_name);
+  g_free (result->http_reason);
   g_clear_pointer (&result->contexts, g_ptr_array_unref);
   g_free (result);
 }
@@ -64,6 +69,9 @@ node_test_free (NodeTest *test)
   g_clear_pointer (&test->params, dimse_association_params_free);
   g_clear_pointer (&test->peer, bench_peer_free);
   g_clear_object (&test->assoc);
+  if (test->web_client != NULL)
+    g_signal_handlers_disconnect_by_data (test->web_client, test);
+  g_clear_object (&test->web_client);
   g_clear_pointer (&test->result, bench_node_test_result_free);
   g_free (test);
 }
@@ -178,11 +186,77 @@ on_associated (GObject *source, GAsyncResult *res, gpointer user_data)
   dimse_echo_async (test->assoc, test->cancellable, on_echoed, test);
 }
 
+/* ---- a DICOMweb node ----
+ * QIDO-RS follows "limit" pages to the end; the test wants the first
+ * answer only, so the search is cancelled once it has come. */
+
+static void
+on_web_exchange (DimseWebClient *client, const char *method, const char *url, guint status,
+                 guint64 response_bytes, gint64 duration_us, gpointer user_data)
+{
+  NodeTest *test = user_data;
+
+  if (test->web_answered)
+    return;
+  test->web_answered = TRUE;
+  test->result->http_status = status;
+  test->result->http_reason = g_strdup (soup_status_get_phrase (status));
+  test->result->response_ms = (double) duration_us / 1000.0;
+  test->result->response_bytes = response_bytes;
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    g_cancellable_cancel (test->cancellable);
+}
+
+static void
+on_web_searched (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  NodeTest *test = user_data;
+  GError *error = NULL;
+  g_autoptr(GPtrArray) matches = dimse_web_client_search_finish (DIMSE_WEB_CLIENT (source),
+                                                                 res, &error);
+
+  if (matches == NULL && !(test->web_answered
+                           && SOUP_STATUS_IS_SUCCESSFUL (test->result->http_status)
+                           && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+    {
+      fail (test, error);
+      return;
+    }
+  g_clear_error (&error);
+  finish (test);
+}
+
+static void
+start_web (NodeTest *test)
+{
+  GError *error = NULL;
+  DimseWebSearchOptions opts = { .limit = 1, .fuzzy = FALSE };
+  g_autoptr(DcmDataSet) identifier = dcm_data_set_new ();
+
+  test->web_client = bench_peer_new_web_client (test->peer, &error);
+  if (test->web_client == NULL)
+    {
+      fail (test, error);
+      return;
+    }
+  test->result = g_new0 (BenchNodeTestResult, 1);
+  test->result->contexts = g_ptr_array_new_with_free_func (context_free);
+  test->result->web = TRUE;
+  g_signal_connect (test->web_client, "exchange", G_CALLBACK (on_web_exchange), test);
+  dimse_web_client_search_async (test->web_client, DIMSE_QR_LEVEL_STUDY, identifier, &opts,
+                                 test->cancellable, on_web_searched, test);
+}
+
 static gboolean
 start_on_worker (gpointer data)
 {
   NodeTest *test = data;
 
+  if (test->peer->kind == BENCH_NODE_KIND_WEB)
+    {
+      start_web (test);
+      return G_SOURCE_REMOVE;
+    }
   test->started_us = g_get_monotonic_time ();
   bench_peer_request_async (test->peer, test->params, test->cancellable, on_associated, test);
   return G_SOURCE_REMOVE;
@@ -259,6 +333,17 @@ bench_node_test_error_title (const GError *error)
 {
   if (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_CANCELLED)
     return _("Test cancelled");
+  if (error->domain == DIMSE_WEB_ERROR)
+    switch (error->code)
+      {
+      case DIMSE_WEB_ERROR_CONNECTION: return _("No connection");
+      case DIMSE_WEB_ERROR_UNAUTHORIZED: return _("Not authorized");
+      case DIMSE_WEB_ERROR_FORBIDDEN: return _("Access forbidden");
+      case DIMSE_WEB_ERROR_NOT_FOUND: return _("Not found");
+      case DIMSE_WEB_ERROR_UNAVAILABLE: return _("Service unavailable");
+      case DIMSE_WEB_ERROR_RESPONSE_INVALID: return _("The server broke the protocol");
+      default: return _("Test failed");
+      }
   if (error->domain != DIMSE_ERROR)
     return _("Test failed");
   switch (error->code)

@@ -26,14 +26,22 @@ typedef struct {
   char      *peer_implementation_version_name;   /* may be NULL */
   guint32    peer_max_pdu_length;                /* 0: no maximum */
   GPtrArray *contexts;         /* BenchNodeTestContext* in proposal order */
+  /* A DICOMweb node: a QIDO-RS search of studies with limit=1 instead. */
+  gboolean   web;
+  guint      http_status;      /* of the search's (first) request */
+  char      *http_reason;      /* "OK" */
+  double     response_ms;      /* request to the whole response */
+  guint64    response_bytes;
 } BenchNodeTestResult;
 
 void bench_node_test_result_free (BenchNodeTestResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchNodeTestResult, bench_node_test_result_free)
 
-/* Runs on the engine's worker; the callback runs on the caller's (UI)
+/* Runs on the engine's worker (for a DICOMweb node, a QIDO-RS search of
+ * studies with limit=1, PS3.18 §10.6); the callback runs on the caller's (UI)
  * context. Errors: DIMSE_ERROR (rejected with the -RJ in words, aborted,
- * no connection, timeout), G_IO_ERROR_CANCELLED. */
+ * no connection, timeout), DIMSE_WEB_ERROR (the HTTP status in words, no
+ * connection), G_IO_ERROR_CANCELLED. */
 void                 bench_node_test_run_async (BenchEngine *engine, BenchNode *node,
                                                 GCancellable *cancellable,
                                                 GAsyncReadyCallback callback,
