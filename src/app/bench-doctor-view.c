@@ -179,7 +179,7 @@ field (const char *title, GtkWidget *widget, const char *tooltip)
 static GtkWidget *
 build_form (BenchDoctorView *self, GListModel *nodes)
 {
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *bar = bench_tools_flow_new ();
   GtkWidget *destination = gtk_entry_new ();
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
@@ -202,18 +202,18 @@ build_form (BenchDoctorView *self, GListModel *nodes)
   gtk_widget_set_valign (buttons, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (buttons), self->run_button);
   gtk_box_append (GTK_BOX (buttons), self->cancel_button);
-  gtk_box_append (GTK_BOX (bar), field (_("_Node"), self->node_chooser,
-                                        _("The node asked to move an instance")));
-  gtk_box_append (GTK_BOX (bar), field (_("_Destination AE title"), destination,
-                                        _("The Move Destination sent in the C-MOVE-RQ")));
-  gtk_box_append (GTK_BOX (bar),
+  bench_tools_flow_append (bar, field (_("_Node"), self->node_chooser,
+                                      _("The node asked to move an instance")));
+  bench_tools_flow_append (bar, field (_("_Destination AE title"), destination,
+                                      _("The Move Destination sent in the C-MOVE-RQ")));
+  bench_tools_flow_append (bar,
                   field (_("_Listen on port"), GTK_WIDGET (self->port),
                          _("Where the association back should arrive: the port the peer "
                            "maps the destination to. The local Storage SCP pauses while "
                            "the check listens on its port.")));
-  gtk_box_append (GTK_BOX (bar), field (_("_Wait (seconds)"), GTK_WIDGET (self->wait),
-                                        _("How long to wait for the association back")));
-  gtk_box_append (GTK_BOX (bar), buttons);
+  bench_tools_flow_append (bar, field (_("_Wait (seconds)"), GTK_WIDGET (self->wait),
+                                      _("How long to wait for the association back")));
+  bench_tools_flow_append (bar, buttons);
   g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run), self);
   g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (on_cancel), self);
   return bar;

@@ -61,7 +61,7 @@ bench_hex_view_set_bytes (BenchHexView *self, GBytes *bytes)
   for (gsize offset = 0; offset < self->n_shown; offset += BYTES_PER_LINE)
     append_line (s, data, offset, MIN (BYTES_PER_LINE, self->n_shown - offset));
   if (n > self->n_shown)
-    g_string_append_printf (s, _("… %" G_GSIZE_FORMAT " more bytes (export the association "
+    g_string_append_printf (s, _("… %zu more bytes (export the association "
                                  "to see them all)\n"), n - self->n_shown);
   gtk_text_buffer_set_text (buffer, s->str, (int) s->len);
   for (gsize line = 0; line * BYTES_PER_LINE < self->n_shown; line++)

@@ -85,6 +85,44 @@ add_context_row (BenchNodeTest *self, const BenchNodeTestContext *context)
   g_ptr_array_add (self->context_rows, row);
 }
 
+/* A DICOMweb node: the QIDO-RS search answered (a failed one is an error). */
+static void
+show_web_result (BenchNodeTest *self, const BenchNodeTestResult *result)
+{
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autofree char *address = bench_node_describe_address (self->node);
+  g_autofree char *status = g_strdup_printf (_("Reachable: HTTP %u %s"), result->http_status,
+                                             result->http_reason);
+  g_autofree char *time = g_strdup_printf (_("QIDO-RS search of studies (limit=1) %.1f ms"),
+                                           result->response_ms);
+  g_autofree char *size = g_format_size (result->response_bytes);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), _("HTTP status"));
+  adw_action_row_set_subtitle (self->status_row, status);
+  gtk_image_set_from_icon_name (self->status_icon, "emblem-ok-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "warning");
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "success");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->time_row), _("Response time"));
+  adw_action_row_set_subtitle (self->time_row, time);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->implementation_row),
+                                 _("Service"));
+  adw_action_row_set_subtitle (self->implementation_row, bench_node_get_url (self->node));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->version_row), _("Response size"));
+  adw_action_row_set_subtitle (self->version_row, size);
+  gtk_widget_set_visible (GTK_WIDGET (self->pdu_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->contexts_group), FALSE);
+  clear_contexts (self);
+
+  g_string_append_printf (report, _("Node test of %s\n"), address);
+  g_string_append_printf (report, _("QIDO-RS: %s\n"), status);
+  g_string_append_printf (report, _("Response time: %s\n"), time);
+  g_string_append_printf (report, _("Response size: %s\n"), size);
+  g_free (self->report);
+  self->report = g_string_free (g_steal_pointer (&report), FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "done");
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, TRUE);
+}
+
 static void
 show_result (BenchNodeTest *self, const BenchNodeTestResult *result)
 {
@@ -165,6 +203,8 @@ on_tested (GObject *source, GAsyncResult *res, gpointer user_data)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "test.run", TRUE);
   if (result == NULL)
     show_error (self, error);
+  else if (result->web)
+    show_web_result (self, result);
   else
     show_result (self, result);
 }

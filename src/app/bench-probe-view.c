@@ -1,6 +1,8 @@
 /* bench-probe-view.c — the conformance probe's view */
 #include "config.h"
 
+#include <stdarg.h>
+
 #include <glib/gi18n.h>
 
 #include "bench-probe-op.h"
@@ -206,10 +208,24 @@ build_table (BenchProbeView *self)
 }
 
 static GtkWidget *
+group (GtkWidget *first, ...)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  va_list args;
+
+  va_start (args, first);
+  for (GtkWidget *child = first; child != NULL; child = va_arg (args, GtkWidget *))
+    gtk_box_append (GTK_BOX (box), child);
+  va_end (args);
+  return box;
+}
+
+static GtkWidget *
 build_toolbar (BenchProbeView *self, GListModel *nodes)
 {
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bar = bench_tools_flow_new ();
   GtkWidget *filter_label = gtk_label_new (_("Accepted only"));
+  GtkWidget *filter;
 
   self->node_chooser = bench_tools_node_chooser_new (nodes, "probe-node");
   self->run_button = gtk_button_new_with_mnemonic (_("_Probe"));
@@ -222,20 +238,18 @@ build_toolbar (BenchProbeView *self, GListModel *nodes)
   gtk_widget_set_valign (self->accepted_only, GTK_ALIGN_CENTER);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self->accepted_only),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, filter_label, NULL, -1);
-  gtk_widget_set_margin_start (filter_label, 12);
   self->export_json = gtk_button_new_with_mnemonic (_("Export _JSON…"));
   gtk_widget_set_name (self->export_json, "probe-export-json");
   self->export_csv = gtk_button_new_with_mnemonic (_("Export C_SV…"));
   gtk_widget_set_name (self->export_csv, "probe-export-csv");
-  gtk_box_append (GTK_BOX (bar), self->node_chooser);
-  gtk_box_append (GTK_BOX (bar), self->run_button);
-  gtk_box_append (GTK_BOX (bar), self->cancel_button);
-  gtk_box_append (GTK_BOX (bar), filter_label);
-  gtk_box_append (GTK_BOX (bar), self->accepted_only);
-  gtk_widget_set_hexpand (filter_label, TRUE);
-  gtk_widget_set_halign (filter_label, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (bar), self->export_json);
-  gtk_box_append (GTK_BOX (bar), self->export_csv);
+  bench_tools_flow_append (bar, group (self->node_chooser, self->run_button,
+                                       self->cancel_button, NULL));
+  /* The filter takes the room between, which keeps the exports at the end. */
+  filter = group (filter_label, self->accepted_only, NULL);
+  gtk_widget_set_hexpand (filter, TRUE);
+  gtk_widget_set_halign (filter, GTK_ALIGN_END);
+  bench_tools_flow_append (bar, filter);
+  bench_tools_flow_append (bar, group (self->export_json, self->export_csv, NULL));
   g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run), self);
   g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (on_cancel), self);
   g_signal_connect (self->accepted_only, "notify::active", G_CALLBACK (on_accepted_only), self);

@@ -185,7 +185,7 @@ fill_series (BenchQueryItem *self)
   self->number = get_number (ds, DCM_TAG_SERIES_NUMBER);
   self->count = get_number (ds, DCM_TAG_NUMBER_OF_SERIES_RELATED_INSTANCES);
   self->texts[BENCH_QUERY_COLUMN_NAME] =
-    self->number >= 0 ? g_strdup_printf (_("Series %" G_GINT64_FORMAT), self->number)
+    self->number >= 0 ? g_strdup_printf (_("Series %lld"), (long long) self->number)
                       : g_strdup (_("Series"));
   self->texts[BENCH_QUERY_COLUMN_DATE] = get_date (ds, DCM_TAG_SERIES_DATE);
   self->texts[BENCH_QUERY_COLUMN_DESCRIPTION] = get_text (ds, DCM_TAG_SERIES_DESCRIPTION);
@@ -208,7 +208,7 @@ fill_instance (BenchQueryItem *self)
 
   self->number = get_number (ds, DCM_TAG_INSTANCE_NUMBER);
   self->texts[BENCH_QUERY_COLUMN_NAME] =
-    self->number >= 0 ? g_strdup_printf (_("Instance %" G_GINT64_FORMAT), self->number)
+    self->number >= 0 ? g_strdup_printf (_("Instance %lld"), (long long) self->number)
                       : g_strdup (_("Instance"));
   self->texts[BENCH_QUERY_COLUMN_DESCRIPTION] =
     g_strdup (sop_class != NULL ? dcm_uid_name (sop_class) : "");
@@ -216,8 +216,8 @@ fill_instance (BenchQueryItem *self)
     {
       self->count = rows * columns;
       self->texts[BENCH_QUERY_COLUMN_COUNT] =
-        frames > 1 ? g_strdup_printf (_("%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT ", %"
-                                        G_GINT64_FORMAT " frames"), columns, rows, frames)
+        frames > 1 ? g_strdup_printf (_("%lld × %lld, %lld frames"), (long long) columns,
+                                     (long long) rows, (long long) frames)
                    : g_strdup_printf ("%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT, columns, rows);
     }
   self->sop_instance_uid = dcm_data_set_dup_string (ds, DCM_TAG_SOP_INSTANCE_UID);

@@ -70,6 +70,7 @@ bench_tools_node_chooser_new (GListModel *nodes, const char *widget_name)
   GtkWidget *chooser = gtk_drop_down_new (g_object_ref (nodes), name);
 
   gtk_widget_set_name (chooser, widget_name);
+  bench_tools_drop_down_ellipsize (GTK_DROP_DOWN (chooser));
   gtk_widget_set_tooltip_text (chooser, _("The node to use"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (chooser),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Node"), -1);
@@ -82,6 +83,51 @@ bench_tools_node_chooser_get_node (GtkWidget *chooser)
   return gtk_drop_down_get_selected_item (GTK_DROP_DOWN (chooser));
 }
 
+static void
+setup_item (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (GPOINTER_TO_INT (data))
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_item (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  GtkExpression *expression = gtk_drop_down_get_expression (GTK_DROP_DOWN (data));
+  g_auto(GValue) value = G_VALUE_INIT;
+  const char *text = NULL;
+
+  if (expression != NULL
+      && gtk_expression_evaluate (expression, gtk_list_item_get_item (item), &value))
+    text = g_value_get_string (&value);
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (item), text);
+}
+
+static GtkListItemFactory *
+drop_down_factory (GtkDropDown *drop_down, gboolean ellipsize)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_item), GINT_TO_POINTER (ellipsize));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_item), drop_down);
+  return factory;
+}
+
+void
+bench_tools_drop_down_ellipsize (GtkDropDown *drop_down)
+{
+  g_autoptr(GtkListItemFactory) button = drop_down_factory (drop_down, TRUE);
+  g_autoptr(GtkListItemFactory) list = drop_down_factory (drop_down, FALSE);
+
+  gtk_drop_down_set_factory (drop_down, button);
+  gtk_drop_down_set_list_factory (drop_down, list);
+}
+
 GtkWidget *
 bench_tools_label_new (const char *text, const char *css_class)
 {
@@ -89,10 +135,32 @@ bench_tools_label_new (const char *text, const char *css_class)
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  /* UIDs and paths are long words: break them rather than widen the page. */
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
   return label;
+}
+
+GtkWidget *
+bench_tools_flow_new (void)
+{
+  GtkWidget *flow = gtk_flow_box_new ();
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 16);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
+  return flow;
+}
+
+void
+bench_tools_flow_append (GtkWidget *flow, GtkWidget *child)
+{
+  gtk_flow_box_append (GTK_FLOW_BOX (flow), child);
+  /* The controls take the focus, not the cell around them. */
+  gtk_widget_set_focusable (gtk_widget_get_parent (child), FALSE);
 }
 
 static void

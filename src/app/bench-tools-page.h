@@ -19,8 +19,16 @@ GtkWidget *bench_tools_page_new (BenchEngine *engine, GListModel *nodes);
 GtkWidget *bench_tools_node_chooser_new (GListModel *nodes, const char *widget_name);
 /* The node chosen, or NULL. */
 BenchNode *bench_tools_node_chooser_get_node (GtkWidget *chooser);
+/* Makes drop_down show its chosen item ellipsized, so a long name does not
+ * widen the page; the list it pops up shows the names whole. */
+void       bench_tools_drop_down_ellipsize (GtkDropDown *drop_down);
 /* A label for a heading or a value. */
 GtkWidget *bench_tools_label_new (const char *text, const char *css_class);
+/* A row of controls that wraps onto more lines when the page is narrow;
+ * bench_tools_flow_append () adds a control (or a box of controls kept
+ * together). */
+GtkWidget *bench_tools_flow_new (void);
+void       bench_tools_flow_append (GtkWidget *flow, GtkWidget *child);
 /* Writes bytes to a file the user picks in a save dialog, off the UI thread;
  * the outcome is reported in a toast of the window. */
 void       bench_tools_save_bytes (GtkWidget *parent, const char *title,

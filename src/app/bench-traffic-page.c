@@ -53,12 +53,12 @@ static char *
 format_duration (gint64 us)
 {
   if (us < 1000)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " µs"), us);
+    return g_strdup_printf (_("%lld µs"), (long long) us);
   if (us < 10 * G_USEC_PER_SEC)
     return g_strdup_printf (_("%.1f ms"), us / 1000.0);
   if (us < 600 * G_USEC_PER_SEC)
     return g_strdup_printf (_("%.1f s"), us / (double) G_USEC_PER_SEC);
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " min"), us / (60 * G_USEC_PER_SEC));
+  return g_strdup_printf (_("%lld min"), (long long) (us / (60 * G_USEC_PER_SEC)));
 }
 
 static void

@@ -320,9 +320,8 @@ bench_window_update_actions (BenchWindow *self)
   set_enabled (self, "edit-node", editable);
   set_enabled (self, "duplicate-node", editable);
   set_enabled (self, "delete-node", editable);
-  /* The node test is an association and a C-ECHO: DIMSE nodes only. */
-  set_enabled (self, "test-node",
-               node != NULL && bench_node_get_kind (node) == BENCH_NODE_KIND_DIMSE);
+  /* An association and a C-ECHO, or a QIDO-RS search for a DICOMweb node. */
+  set_enabled (self, "test-node", node != NULL);
 }
 
 void

@@ -98,7 +98,7 @@ print_elements (GString *out, DcmDataSet *ds, guint depth)
       else if (el->tag != DCM_TAG_PIXEL_DATA)
         value = dcm_data_set_get_value_string (ds, el->tag, NULL);
       if (value == NULL && el->kind == DCM_VALUE_BYTES)
-        value = g_strdup_printf (_("(%" G_GSIZE_FORMAT " bytes)"),
+        value = g_strdup_printf (_("(%zu bytes)"),
                                  g_bytes_get_size (el->value.bytes));
       g_string_append_printf (out, "%s%s\n", value != NULL && *value != '\0' ? " " : "",
                               value != NULL ? value : "");

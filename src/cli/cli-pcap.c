@@ -59,11 +59,11 @@ cli_pcap_run (int argc, char **argv)
       cli_print_error ("pcap", error);
       return CLI_EXIT_FAILURE;
     }
-  printf (_("%u associations, %" G_GUINT64_FORMAT " PDUs, %" G_GUINT64_FORMAT " DIMSE "
-            "messages in %" G_GUINT64_FORMAT " packets (%" G_GUINT64_FORMAT " TCP segments, "
-            "%" G_GUINT64_FORMAT " packets not understood, %" G_GUINT64_FORMAT " bytes "
-            "missing from the capture)\n"),
-          stats.n_associations, stats.n_pdus, stats.n_messages, stats.n_packets,
-          stats.n_segments, stats.n_skipped, stats.n_gaps);
+  printf (_("%u associations, %llu PDUs, %llu DIMSE messages in %llu packets (%llu TCP "
+            "segments, %llu packets not understood, %llu bytes missing from the capture)\n"),
+          stats.n_associations, (unsigned long long) stats.n_pdus,
+          (unsigned long long) stats.n_messages, (unsigned long long) stats.n_packets,
+          (unsigned long long) stats.n_segments, (unsigned long long) stats.n_skipped,
+          (unsigned long long) stats.n_gaps);
   return CLI_EXIT_SUCCESS;
 }

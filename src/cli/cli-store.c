@@ -279,7 +279,10 @@ static void
 show_progress (Store *store)
 {
   if (store->show_progress)
-    g_printerr (_("\r%u of %u files sent "), store->n_done, store->files->len);
+    {
+      g_printerr ("\r");
+      g_printerr (_("%u of %u files sent "), store->n_done, store->files->len);
+    }
 }
 
 /* Clears the progress line before a line of its own is printed. */

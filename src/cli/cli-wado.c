@@ -59,8 +59,10 @@ on_retrieved (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else
     {
-      g_printerr (_("WADO-RS retrieve: %u instances (%" G_GUINT64_FORMAT " bytes) stored in %s"),
-                  received, dimse_web_retrieve_job_get_bytes_received (wado->job), wado->out);
+      g_printerr (_("WADO-RS retrieve: %u instances (%llu bytes) stored in %s"),
+                  received,
+                  (unsigned long long) dimse_web_retrieve_job_get_bytes_received (wado->job),
+                  wado->out);
       if (expected > 0 && received != expected)
         g_printerr (_(", but the search counted %u"), expected);
       g_printerr ("\n");
