@@ -194,7 +194,9 @@ bench_commitment_view_new (BenchEngine *engine, GListModel *nodes)
 {
   BenchCommitmentView *self = g_object_new (BENCH_TYPE_COMMITMENT_VIEW, "orientation",
                                             GTK_ORIENTATION_VERTICAL, "spacing", 12, NULL);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bar = bench_tools_flow_new ();
+  GtkWidget *files = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *send = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *local = gtk_button_new_with_mnemonic (_("_Local Folder"));
   GtkWidget *choose = gtk_button_new_with_mnemonic (_("C_hoose Files…"));
   GtkWidget *wait_label = gtk_label_new_with_mnemonic (_("_Wait (seconds)"));
@@ -212,16 +214,17 @@ bench_commitment_view_new (BenchEngine *engine, GListModel *nodes)
   self->wait = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 600, 1));
   gtk_spin_button_set_value (self->wait, 30);
   gtk_label_set_mnemonic_widget (GTK_LABEL (wait_label), GTK_WIDGET (self->wait));
-  gtk_widget_set_margin_start (wait_label, 12);
   self->commit_button = gtk_button_new_with_mnemonic (_("_Commit"));
   gtk_widget_set_name (self->commit_button, "commitment-commit");
   gtk_widget_add_css_class (self->commit_button, "suggested-action");
-  gtk_box_append (GTK_BOX (bar), self->node_chooser);
-  gtk_box_append (GTK_BOX (bar), local);
-  gtk_box_append (GTK_BOX (bar), choose);
-  gtk_box_append (GTK_BOX (bar), wait_label);
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->wait));
-  gtk_box_append (GTK_BOX (bar), self->commit_button);
+  gtk_box_append (GTK_BOX (files), local);
+  gtk_box_append (GTK_BOX (files), choose);
+  gtk_box_append (GTK_BOX (send), wait_label);
+  gtk_box_append (GTK_BOX (send), GTK_WIDGET (self->wait));
+  gtk_box_append (GTK_BOX (send), self->commit_button);
+  bench_tools_flow_append (bar, self->node_chooser);
+  bench_tools_flow_append (bar, files);
+  bench_tools_flow_append (bar, send);
   gtk_box_append (GTK_BOX (self), bar);
   gtk_box_append (GTK_BOX (self), bench_tools_label_new (
     _("Sends an N-ACTION request for the instances of the files and waits for the "

@@ -313,6 +313,7 @@ build_sop_class_names (BenchComposer *self)
     }
   dropdown = gtk_drop_down_new (G_LIST_MODEL (names), expression);
   gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
+  bench_tools_drop_down_ellipsize (GTK_DROP_DOWN (dropdown));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), GTK_INVALID_LIST_POSITION);
   self->sop_class_names = GTK_DROP_DOWN (dropdown);
   g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_sop_class_name_chosen), self);
@@ -345,6 +346,9 @@ build_form (BenchComposer *self, GListModel *nodes)
   self->sop_instance = GTK_EDITABLE (field (grid, 4, _("SOP _Instance UID"), instance,
                                             "composer-sop-instance"));
   gtk_entry_set_placeholder_text (GTK_ENTRY (instance), _("N-CREATE: empty lets the SCP name it"));
+  /* Room for a whole UID (PS3.5 §9.1: at most 64 characters) when there is. */
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (sop_class), 64);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (instance), 64);
   self->type_id = GTK_SPIN_BUTTON (field (grid, 5, _("Event/Action _Type ID"),
                                           gtk_spin_button_new_with_range (0, 65535, 1),
                                           "composer-type-id"));
@@ -379,6 +383,8 @@ build_response (BenchComposer *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_widget_set_hexpand (box, TRUE);
+  /* The form gives way first: the response keeps room for a line. */
+  gtk_widget_set_size_request (box, 180, -1);
   gtk_widget_add_css_class (scrolled, "card");
   gtk_box_append (GTK_BOX (box), bench_tools_label_new (_("Response"), "title-4"));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status));
@@ -419,6 +425,7 @@ bench_composer_new (BenchEngine *engine, GListModel *nodes)
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *command = bench_tools_label_new (NULL, "monospace");
   GtkWidget *command_scroller = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
 
   self->engine = g_object_ref (engine);
   gtk_widget_set_name (GTK_WIDGET (self), "composer-view");
@@ -437,7 +444,11 @@ bench_composer_new (BenchEngine *engine, GListModel *nodes)
   gtk_box_append (GTK_BOX (left), bench_tools_label_new (_("Data Set"), "title-4"));
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->editor));
   gtk_box_append (GTK_BOX (left), self->send_button);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), left);
+  /* As wide as the form wants up to 520 pixels, narrower when the page is. */
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 520);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 520);
+  adw_clamp_set_child (ADW_CLAMP (clamp), left);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   gtk_label_set_wrap (GTK_LABEL (command), FALSE);
@@ -446,7 +457,7 @@ bench_composer_new (BenchEngine *engine, GListModel *nodes)
                                   GTK_POLICY_NEVER);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (command_scroller),
                                                     TRUE);
-  gtk_widget_set_size_request (left, 520, -1);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_widget_set_hexpand (scrolled, FALSE);
   gtk_box_append (GTK_BOX (self), scrolled);
   gtk_box_append (GTK_BOX (self), build_response (self));

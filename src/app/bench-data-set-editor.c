@@ -152,8 +152,11 @@ entry (GtkWidget *row, const char *key, const char *placeholder, const char *tex
   gtk_editable_set_text (GTK_EDITABLE (widget), text != NULL ? text : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   placeholder, -1);
+  /* chars wide when there is room, narrower when the page is narrow;
+   * chars 0: the value, which takes the rest of the line. */
+  gtk_editable_set_width_chars (GTK_EDITABLE (widget), chars > 0 ? MIN (chars, 8) : 6);
   if (chars > 0)
-    gtk_editable_set_width_chars (GTK_EDITABLE (widget), chars);
+    gtk_editable_set_max_width_chars (GTK_EDITABLE (widget), chars);
   else
     gtk_widget_set_hexpand (widget, TRUE);
   g_object_set_data (G_OBJECT (row), key, widget);
@@ -339,7 +342,7 @@ on_add (GtkButton *button, BenchDataSetEditor *self)
 static void
 bench_data_set_editor_init (BenchDataSetEditor *self)
 {
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *buttons = bench_tools_flow_new ();
   GtkWidget *add = gtk_button_new_with_mnemonic (_("_Add Element"));
   GtkWidget *placeholder;
 
@@ -358,9 +361,10 @@ bench_data_set_editor_init (BenchDataSetEditor *self)
   gtk_widget_set_name (add, "composer-add-element");
   self->load_button = gtk_button_new_with_mnemonic (_("_Load JSON…"));
   self->save_button = gtk_button_new_with_mnemonic (_("Sa_ve JSON…"));
-  gtk_box_append (GTK_BOX (buttons), add);
-  gtk_box_append (GTK_BOX (buttons), self->load_button);
-  gtk_box_append (GTK_BOX (buttons), self->save_button);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
+  bench_tools_flow_append (buttons, add);
+  bench_tools_flow_append (buttons, self->load_button);
+  bench_tools_flow_append (buttons, self->save_button);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->rows));
   gtk_box_append (GTK_BOX (self), buttons);
   g_signal_connect (add, "clicked", G_CALLBACK (on_add), self);

@@ -206,11 +206,10 @@ build_form (BenchDoctorView *self, GListModel *nodes)
                                       _("The node asked to move an instance")));
   bench_tools_flow_append (bar, field (_("_Destination AE title"), destination,
                                       _("The Move Destination sent in the C-MOVE-RQ")));
-  bench_tools_flow_append (bar,
-                  field (_("_Listen on port"), GTK_WIDGET (self->port),
-                         _("Where the association back should arrive: the port the peer "
-                           "maps the destination to. The local Storage SCP pauses while "
-                           "the check listens on its port.")));
+  bench_tools_flow_append (bar, field (_("_Listen on port"), GTK_WIDGET (self->port),
+                                      _("Where the association back should arrive: the port "
+                                        "the peer maps the destination to. The local Storage "
+                                        "SCP pauses while the check listens on its port.")));
   bench_tools_flow_append (bar, field (_("_Wait (seconds)"), GTK_WIDGET (self->wait),
                                       _("How long to wait for the association back")));
   bench_tools_flow_append (bar, buttons);

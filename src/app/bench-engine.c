@@ -331,9 +331,49 @@ apply_settings (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+typedef struct {
+  DimseRecorder *recorder;
+  guint64        max_raw_bytes;
+} RawBudget;
+
+static gboolean
+set_raw_budget_on_worker (gpointer data)
+{
+  RawBudget *budget = data;
+
+  dimse_recorder_set_max_raw_bytes (budget->recorder, budget->max_raw_bytes);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+raw_budget_free (gpointer data)
+{
+  RawBudget *budget = data;
+
+  g_object_unref (budget->recorder);
+  g_free (budget);
+}
+
+/* The recorder's setters belong to the worker's context. */
+static void
+apply_raw_budget (BenchEngine *engine)
+{
+  RawBudget *budget = g_new0 (RawBudget, 1);
+
+  budget->recorder = g_object_ref (engine->recorder);
+  budget->max_raw_bytes = (guint64) g_settings_get_uint (engine->settings, "traffic-max-raw-mib")
+                          * 1024 * 1024;
+  bench_engine_invoke (engine, set_raw_budget_on_worker, budget, raw_budget_free);
+}
+
 static void
 on_settings_changed (GSettings *settings, const char *key, BenchEngine *engine)
 {
+  if (g_str_equal (key, "traffic-max-raw-mib"))
+    {
+      apply_raw_budget (engine);
+      return;
+    }
   if (!g_str_equal (key, "local-ae-title") && !g_str_equal (key, "local-port")
       && !g_str_equal (key, "storage-folder") && !g_str_equal (key, "accepted-calling-ae-titles"))
     return;
@@ -595,5 +635,6 @@ bench_engine_new (void)
   bench_engine_invoke (engine, start_local_on_worker, engine, NULL);
   g_signal_connect (engine->settings, "changed", G_CALLBACK (on_settings_changed), engine);
   apply_settings (engine);
+  apply_raw_budget (engine);
   return engine;
 }

@@ -102,6 +102,18 @@ bench_hex_view_set_highlight (BenchHexView *self, gsize offset, gsize length)
       gtk_text_buffer_get_iter_at_line_offset (buffer, &end, line, (int) (ASCII_COLUMN + in_line + 1));
       gtk_text_buffer_apply_tag (buffer, self->highlight_tag, &start, &end);
     }
+  if (offset < last)
+    {
+      GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "highlight-start");
+
+      /* A mark, not an iter: the view scrolls once its lines are laid out. */
+      gtk_text_buffer_get_iter_at_line (buffer, &start, (int) (offset / BYTES_PER_LINE));
+      if (mark == NULL)
+        mark = gtk_text_buffer_create_mark (buffer, "highlight-start", &start, TRUE);
+      else
+        gtk_text_buffer_move_mark (buffer, mark, &start);
+      gtk_text_view_scroll_mark_onscreen (self->text_view, mark);
+    }
 }
 
 static void

@@ -138,7 +138,9 @@ bench_mpps_view_new (BenchEngine *engine, GListModel *nodes)
 {
   BenchMppsView *self = g_object_new (BENCH_TYPE_MPPS_VIEW, "orientation",
                                       GTK_ORIENTATION_VERTICAL, "spacing", 12, NULL);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bar = bench_tools_flow_new ();
+  GtkWidget *start = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *end = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *instance = gtk_entry_new ();
 
   self->engine = g_object_ref (engine);
@@ -153,10 +155,12 @@ bench_mpps_view_new (BenchEngine *engine, GListModel *nodes)
                                   self);
   self->discontinue_button = button (_("_Discontinue"), "mpps-discontinue",
                                      G_CALLBACK (on_discontinue), self);
-  gtk_box_append (GTK_BOX (bar), self->node_chooser);
-  gtk_box_append (GTK_BOX (bar), self->create_button);
-  gtk_box_append (GTK_BOX (bar), self->complete_button);
-  gtk_box_append (GTK_BOX (bar), self->discontinue_button);
+  gtk_box_append (GTK_BOX (start), self->node_chooser);
+  gtk_box_append (GTK_BOX (start), self->create_button);
+  gtk_box_append (GTK_BOX (end), self->complete_button);
+  gtk_box_append (GTK_BOX (end), self->discontinue_button);
+  bench_tools_flow_append (bar, start);
+  bench_tools_flow_append (bar, end);
   gtk_box_append (GTK_BOX (self), bar);
   gtk_box_append (GTK_BOX (self), bench_tools_label_new (
     _("Creates a Modality Performed Procedure Step with N-CREATE, then ends it with N-SET "

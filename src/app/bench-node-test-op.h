@@ -1,6 +1,8 @@
 /* bench-node-test-op.h — the node test: an association proposing
  * Verification and the Query/Retrieve models, a C-ECHO on it (PS3.4
- * Annex A), timed, with what the peer accepted and who it is */
+ * Annex A), timed, with what the peer accepted and who it is; for a
+ * DICOMweb node a QIDO-RS search of studies with limit=1 (PS3.18 §10.6),
+ * timed, with its HTTP status */
 #pragma once
 
 #include <gio/gio.h>

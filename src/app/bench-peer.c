@@ -155,22 +155,41 @@ bench_peer_request_async (const BenchPeer *peer, const DimseAssociationParams *p
                                     &timeouts, peer->tls, cancellable, callback, user_data);
 }
 
-/* The Traffic page lists associations only; until it lists HTTP requests
- * too, each one is in the debug log (G_MESSAGES_DEBUG=Dimsebench). */
+/* One DICOMweb operation (the requests of one client) in the Traffic page. */
+typedef struct {
+  BenchTrafficModel *traffic;
+  guint operation_id;
+  char *name;
+  char *base_url;
+} WebTraffic;
+
+static void
+web_traffic_free (gpointer data, GClosure *closure)
+{
+  WebTraffic *traffic = data;
+
+  g_object_unref (traffic->traffic);
+  g_free (traffic->name);
+  g_free (traffic->base_url);
+  g_free (traffic);
+}
+
 static void
 on_exchange (DimseWebClient *client, const char *method, const char *url, guint status,
              guint64 response_bytes, gint64 duration_us, gpointer user_data)
 {
-  (void) client;
-  (void) user_data;
-  g_debug ("DICOMweb %s %s: HTTP %u, %" G_GUINT64_FORMAT " bytes in %.1f ms", method, url,
-           status, response_bytes, duration_us / 1000.0);
+  WebTraffic *traffic = user_data;
+
+  bench_traffic_model_record_web (traffic->traffic, traffic->operation_id, traffic->name,
+                                  traffic->base_url, method, url, status, response_bytes,
+                                  duration_us);
 }
 
 DimseWebClient *
 bench_peer_new_web_client (const BenchPeer *peer, GError **error)
 {
   g_autoptr(DimseWebClient) client = dimse_web_client_new (peer->url, error);
+  WebTraffic *traffic;
 
   if (client == NULL)
     return NULL;
@@ -182,6 +201,12 @@ bench_peer_new_web_client (const BenchPeer *peer, GError **error)
   if (peer->web_ca_file != NULL && !dimse_web_client_set_ca_file (client, peer->web_ca_file, error))
     return NULL;
   dimse_web_client_set_timeout (client, peer->timeout_s);
-  g_signal_connect (client, "exchange", G_CALLBACK (on_exchange), NULL);
+  traffic = g_new0 (WebTraffic, 1);
+  traffic->traffic = g_object_ref (bench_engine_get_traffic (peer->engine));
+  traffic->operation_id = bench_traffic_model_new_web_operation (traffic->traffic);
+  traffic->name = g_strdup (peer->name);
+  traffic->base_url = g_strdup (peer->url);
+  g_signal_connect_data (client, "exchange", G_CALLBACK (on_exchange), traffic,
+                         web_traffic_free, 0);
   return g_steal_pointer (&client);
 }

@@ -12,6 +12,7 @@ struct _BenchPreferences
 
   AdwEntryRow *ae_title_row;
   GtkSpinButton *port_spin;
+  GtkSpinButton *raw_budget_spin;
   AdwActionRow *folder_row;
   AdwActionRow *state_row;
   GtkImage *state_icon;
@@ -217,6 +218,7 @@ bench_preferences_class_init (BenchPreferencesClass *klass)
                                                "/org/dimsebench/Dimsebench/bench-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, BenchPreferences, ae_title_row);
   gtk_widget_class_bind_template_child (widget_class, BenchPreferences, port_spin);
+  gtk_widget_class_bind_template_child (widget_class, BenchPreferences, raw_budget_spin);
   gtk_widget_class_bind_template_child (widget_class, BenchPreferences, folder_row);
   gtk_widget_class_bind_template_child (widget_class, BenchPreferences, state_row);
   gtk_widget_class_bind_template_child (widget_class, BenchPreferences, state_icon);
@@ -250,6 +252,8 @@ bench_preferences_new (BenchEngine *engine, GSettings *settings)
   update_calling (self);
   g_signal_connect (self->ae_title_row, "apply", G_CALLBACK (on_ae_title_apply), self);
   g_signal_connect (self->port_spin, "value-changed", G_CALLBACK (on_port_changed), self);
+  g_settings_bind (settings, "traffic-max-raw-mib", self->raw_budget_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
   g_signal_connect (self->calling_entry, "apply", G_CALLBACK (on_calling_apply), self);
   g_signal_connect (settings, "changed", G_CALLBACK (on_settings_changed), self);
   g_signal_connect_swapped (engine, "notify::storage-folder", G_CALLBACK (update_folder), self);

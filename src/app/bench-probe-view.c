@@ -225,7 +225,6 @@ build_toolbar (BenchProbeView *self, GListModel *nodes)
 {
   GtkWidget *bar = bench_tools_flow_new ();
   GtkWidget *filter_label = gtk_label_new (_("Accepted only"));
-  GtkWidget *filter;
 
   self->node_chooser = bench_tools_node_chooser_new (nodes, "probe-node");
   self->run_button = gtk_button_new_with_mnemonic (_("_Probe"));
@@ -244,11 +243,7 @@ build_toolbar (BenchProbeView *self, GListModel *nodes)
   gtk_widget_set_name (self->export_csv, "probe-export-csv");
   bench_tools_flow_append (bar, group (self->node_chooser, self->run_button,
                                        self->cancel_button, NULL));
-  /* The filter takes the room between, which keeps the exports at the end. */
-  filter = group (filter_label, self->accepted_only, NULL);
-  gtk_widget_set_hexpand (filter, TRUE);
-  gtk_widget_set_halign (filter, GTK_ALIGN_END);
-  bench_tools_flow_append (bar, filter);
+  bench_tools_flow_append (bar, group (filter_label, self->accepted_only, NULL));
   bench_tools_flow_append (bar, group (self->export_json, self->export_csv, NULL));
   g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run), self);
   g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (on_cancel), self);

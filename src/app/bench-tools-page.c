@@ -29,17 +29,24 @@ static void
 bench_tools_page_init (BenchToolsPage *self)
 {
   GtkWidget *sidebar = gtk_stack_sidebar_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
 
   gtk_widget_set_name (GTK_WIDGET (self), "tools-page");
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->stack), TRUE);
+  /* The tools' wrapping labels ask for much height when narrow: scroll
+   * rather than make the window that tall. */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->stack));
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_widget_set_hexpand (scrolled, TRUE);
   gtk_stack_sidebar_set_stack (GTK_STACK_SIDEBAR (sidebar), self->stack);
   gtk_widget_set_size_request (sidebar, 180, -1);
   gtk_widget_set_name (sidebar, "tools-sidebar");
   gtk_box_append (GTK_BOX (self), sidebar);
   gtk_box_append (GTK_BOX (self), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
+  gtk_box_append (GTK_BOX (self), scrolled);
 }
 
 GtkWidget *

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <libsoup/soup.h>
 
 #include "bench-traffic-association.h"
 #include "dimse-pdu.h"
@@ -38,6 +39,7 @@ struct _BenchTrafficAssociation
   char *services_text;
   gboolean has_status;
   DimseStatusClass worst_status;
+  gboolean web;                 /* a DICOMweb operation: its items are HTTP requests */
   guint revision;
 };
 
@@ -247,6 +249,49 @@ apply_message (BenchTrafficAssociation *self, BenchTrafficItem *item, guint side
     }
 }
 
+/* A DICOMweb request: the operation began when its first request was
+ * sent, and its result is the last response's status (RFC 9110 §15). */
+static void
+apply_web (BenchTrafficAssociation *self, BenchTrafficItem *item)
+{
+  const char *method = NULL;
+  guint status = 0;
+  guint64 response_bytes = 0;
+  gint64 duration_us = 0;
+  gint64 sent;
+  DimseStatusClass status_class;
+
+  bench_traffic_item_get_web (item, &method, NULL, &status, &response_bytes, &duration_us);
+  sent = bench_traffic_item_get_timestamp (item) - duration_us;
+  if (!self->begun)
+    {
+      self->begun = TRUE;
+      self->web = TRUE;
+      self->outgoing = TRUE;
+      self->started = sent;
+    }
+  self->started = MIN (self->started, sent);
+  self->ended = MAX (self->ended, bench_traffic_item_get_timestamp (item));
+  self->n_messages[0]++;
+  if (status != 0)
+    self->n_messages[1]++;
+  self->n_bytes[1] += response_bytes;
+  if (status == 0)
+    set_result (self, BENCH_TRAFFIC_STATE_FAILED, g_strdup (_("No response")));
+  else
+    set_result (self, SOUP_STATUS_IS_SUCCESSFUL (status) ? BENCH_TRAFFIC_STATE_RELEASED
+                                                         : BENCH_TRAFFIC_STATE_FAILED,
+                g_strdup_printf ("HTTP %u %s", status, soup_status_get_phrase (status)));
+  status_class = SOUP_STATUS_IS_SUCCESSFUL (status) ? DIMSE_STATUS_SUCCESS : DIMSE_STATUS_FAILURE;
+  if (!self->has_status || status_rank (status_class) > status_rank (self->worst_status))
+    self->worst_status = status_class;
+  self->has_status = TRUE;
+  g_free (self->services_text);
+  self->services_text = self->n_messages[0] > 1
+                        ? g_strdup_printf ("DICOMweb %s ×%u", method, self->n_messages[0])
+                        : g_strdup_printf ("DICOMweb %s", method);
+}
+
 void
 bench_traffic_association_add_items (BenchTrafficAssociation *self, BenchTrafficItem **items,
                                      guint n_items)
@@ -260,6 +305,11 @@ bench_traffic_association_add_items (BenchTrafficAssociation *self, BenchTraffic
       guint side = direction == DIMSE_TRAFFIC_DIRECTION_RECEIVED ? 1 : 0;
 
       self->latest = MAX (self->latest, bench_traffic_item_get_timestamp (item));
+      if (bench_traffic_item_get_web (item, NULL, NULL, NULL, NULL, NULL))
+        {
+          apply_web (self, item);
+          continue;
+        }
       switch (bench_traffic_item_get_kind (item))
         {
         case DIMSE_TRAFFIC_KIND_NOTE:
@@ -338,6 +388,12 @@ GListModel *
 bench_traffic_association_get_items (BenchTrafficAssociation *self)
 {
   return G_LIST_MODEL (self->items);
+}
+
+gboolean
+bench_traffic_association_get_is_web (BenchTrafficAssociation *self)
+{
+  return self->web;
 }
 
 gboolean
@@ -455,6 +511,23 @@ folded_contains (const char *text, const char *folded_needle)
   return strstr (folded, folded_needle) != NULL;
 }
 
+static gboolean
+urls_contain (BenchTrafficAssociation *self, const char *folded_text)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BenchTrafficItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      const char *url = NULL;
+
+      if (bench_traffic_item_get_web (item, NULL, &url, NULL, NULL, NULL)
+          && folded_contains (url, folded_text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 bench_traffic_association_matches (BenchTrafficAssociation *self, const char *folded_text)
 {
@@ -464,7 +537,8 @@ bench_traffic_association_matches (BenchTrafficAssociation *self, const char *fo
          || folded_contains (self->peer_address, folded_text)
          || folded_contains (self->local_address, folded_text)
          || folded_contains (self->result, folded_text)
-         || folded_contains (self->services_text, folded_text);
+         || folded_contains (self->services_text, folded_text)
+         || (self->web && urls_contain (self, folded_text));
 }
 
 /* ---- GObject ---- */

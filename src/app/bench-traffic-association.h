@@ -42,6 +42,11 @@ void        bench_traffic_association_set_unconnected (BenchTrafficAssociation *
 guint              bench_traffic_association_get_id (BenchTrafficAssociation *self);
 /* The events (BenchTrafficItem), oldest first. */
 GListModel        *bench_traffic_association_get_items (BenchTrafficAssociation *self);
+/* A DICOMweb operation (a search with its pages, a retrieve …): its items
+ * are HTTP requests, its peer address the service's base URL, its result
+ * the last response's status, its messages requests sent and responses
+ * received. */
+gboolean           bench_traffic_association_get_is_web (BenchTrafficAssociation *self);
 gboolean           bench_traffic_association_get_outgoing (BenchTrafficAssociation *self);
 const char        *bench_traffic_association_get_calling_ae_title (BenchTrafficAssociation *self);
 const char        *bench_traffic_association_get_called_ae_title (BenchTrafficAssociation *self);
@@ -71,7 +76,7 @@ const char        *bench_traffic_association_get_services (BenchTrafficAssociati
 gboolean           bench_traffic_association_get_worst_status (BenchTrafficAssociation *self,
                                                                DimseStatusClass *status_class);
 /* Whether text (case-folded, already) occurs in its AE titles, addresses,
- * node name, result or services. */
+ * node name, result or services, or a DICOMweb request's URL. */
 gboolean           bench_traffic_association_matches (BenchTrafficAssociation *self,
                                                       const char *folded_text);
 

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bench-data-set-tree.h"
 #include "bench-hex-view.h"
 #include "bench-traffic-detail.h"
 #include "dimse-pdu.h"
@@ -20,6 +21,8 @@ struct _BenchTrafficDetail
   GtkStack *raw_stack;
   BenchHexView *hex_view;
   GtkLabel *raw_label;
+  BenchDataSetTree *data_set_tree;
+  BenchHexView *data_set_hex;
 
   BenchTrafficItem *item;
 };
@@ -92,6 +95,57 @@ show_status (BenchTrafficDetail *self, DimseTrafficEvent *event)
   gtk_widget_set_visible (label, TRUE);
 }
 
+/* A message's data set as a tree over its bytes, as recorded. */
+static gboolean
+show_data_set (BenchTrafficDetail *self, DimseTrafficEvent *event)
+{
+  const DcmTransferSyntax *ts = NULL;
+  g_autoptr(GBytes) encoded = dimse_traffic_event_dup_data_set (event, &ts);
+  g_autoptr(GError) error = NULL;
+
+  if (encoded == NULL)
+    return FALSE;
+  bench_hex_view_set_bytes (self->data_set_hex, encoded);
+  if (!bench_data_set_tree_set_encoded (self->data_set_tree, encoded, ts, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The data set does not decode: %s"),
+                                               error->message);
+
+      gtk_label_set_text (self->raw_label, text);
+      gtk_stack_set_visible_child_name (self->raw_stack, "none");
+      return TRUE;
+    }
+  gtk_stack_set_visible_child_name (self->raw_stack, "data-set");
+  return TRUE;
+}
+
+static void
+on_element_selected (BenchDataSetTree *tree, guint64 offset, guint64 length,
+                     BenchTrafficDetail *self)
+{
+  bench_hex_view_set_highlight (self->data_set_hex, offset, length);
+}
+
+static void
+add_data_set_page (BenchTrafficDetail *self)
+{
+  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+
+  self->data_set_tree = BENCH_DATA_SET_TREE (bench_data_set_tree_new ());
+  self->data_set_hex = BENCH_HEX_VIEW (bench_hex_view_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->data_set_tree), "traffic-data-set");
+  gtk_widget_set_size_request (GTK_WIDGET (self->data_set_tree), -1, 120);
+  gtk_widget_set_size_request (GTK_WIDGET (self->data_set_hex), -1, 60);
+  gtk_paned_set_start_child (GTK_PANED (paned), GTK_WIDGET (self->data_set_tree));
+  gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (self->data_set_hex));
+  gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_resize_end_child (GTK_PANED (paned), FALSE);
+  gtk_stack_add_named (self->raw_stack, paned, "data-set");
+  g_signal_connect (self->data_set_tree, "element-selected", G_CALLBACK (on_element_selected),
+                    self);
+}
+
 static void
 show_raw (BenchTrafficDetail *self, DimseTrafficEvent *event)
 {
@@ -109,6 +163,8 @@ show_raw (BenchTrafficDetail *self, DimseTrafficEvent *event)
   switch (dimse_traffic_event_get_kind (event))
     {
     case DIMSE_TRAFFIC_KIND_MESSAGE:
+      if (show_data_set (self, event))
+        return;
       gtk_label_set_text (self->raw_label, _("A DIMSE message travels in the P-DATA-TF PDUs "
                                              "around it; select one of those for its bytes."));
       break;
@@ -123,6 +179,52 @@ show_raw (BenchTrafficDetail *self, DimseTrafficEvent *event)
       break;
     }
   gtk_stack_set_visible_child_name (self->raw_stack, "none");
+}
+
+/* A DICOMweb request: its request and status lines in the details, no
+ * raw bytes (the client keeps none, and never its Authorization header). */
+static void
+show_web (BenchTrafficDetail *self, BenchTrafficItem *item)
+{
+  GtkWidget *label = GTK_WIDGET (self->status_label);
+  gint64 timestamp = bench_traffic_item_get_timestamp (item);
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (timestamp / G_USEC_PER_SEC);
+  g_autofree char *clock = g_date_time_format (time, "%H:%M:%S");
+  g_autofree char *subtitle = NULL;
+  g_autofree char *size = NULL;
+  const char *method = NULL;
+  guint status = 0;
+  guint64 response_bytes = 0;
+  gint64 duration_us = 0;
+  gboolean ok;
+
+  bench_traffic_item_get_web (item, &method, NULL, &status, &response_bytes, &duration_us);
+  ok = status >= 200 && status <= 299;
+  size = g_format_size_full (response_bytes, G_FORMAT_SIZE_LONG_FORMAT);
+  subtitle = g_strdup_printf (_("%s.%03d · DICOMweb %s · %s · %.1f ms"), clock,
+                              (int) (timestamp % G_USEC_PER_SEC / 1000), method, size,
+                              duration_us / 1000.0);
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_widget_remove_css_class (label, "success");
+  gtk_widget_remove_css_class (label, "warning");
+  gtk_widget_remove_css_class (label, "error");
+  if (status != 0)
+    {
+      g_autofree char *text = g_strdup_printf ("HTTP %u", status);
+
+      gtk_label_set_text (self->status_label, text);
+    }
+  else
+    gtk_label_set_text (self->status_label, _("No response"));
+  gtk_widget_add_css_class (label, ok ? "success" : "error");
+  gtk_widget_set_visible (label, TRUE);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->details_view),
+                            bench_traffic_item_get_details (item), -1);
+  bench_hex_view_set_bytes (self->hex_view, NULL);
+  gtk_label_set_text (self->raw_label, _("An HTTP request: the bytes of DICOMweb requests "
+                                         "are not recorded."));
+  gtk_stack_set_visible_child_name (self->raw_stack, "none");
+  gtk_stack_set_visible_child_name (self->stack, "item");
 }
 
 void
@@ -141,6 +243,11 @@ bench_traffic_detail_set_item (BenchTrafficDetail *self, BenchTrafficItem *item)
     }
   event = bench_traffic_item_get_event (item);
   gtk_label_set_text (self->title_label, bench_traffic_item_get_summary (item));
+  if (event == NULL)
+    {
+      show_web (self, item);
+      return;
+    }
   subtitle = describe_subtitle (event);
   gtk_label_set_text (self->subtitle_label, subtitle);
   show_status (self, event);
@@ -191,6 +298,7 @@ static void
 bench_traffic_detail_init (BenchTrafficDetail *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_data_set_page (self);
 }
 
 GtkWidget *

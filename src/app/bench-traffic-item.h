@@ -14,8 +14,21 @@ G_DECLARE_FINAL_TYPE (BenchTrafficItem, bench_traffic_item, BENCH, TRAFFIC_ITEM,
 
 /* On the recorder's (worker) context, as the event is appended. */
 BenchTrafficItem      *bench_traffic_item_new (DimseTrafficEvent *event);
+/* One DICOMweb request and its response (no recorder event behind it):
+ * the URL with any password in it left out, never the headers that
+ * carry credentials. timestamp is when the response was whole. */
+BenchTrafficItem      *bench_traffic_item_new_web (guint association_id, gint64 timestamp,
+                                                   const char *method, const char *url,
+                                                   guint status, guint64 response_bytes,
+                                                   gint64 duration_us);
 
+/* NULL for a DICOMweb request. */
 DimseTrafficEvent     *bench_traffic_item_get_event (BenchTrafficItem *self);
+/* A DICOMweb request: its method, URL, HTTP status, response size and time. */
+gboolean               bench_traffic_item_get_web (BenchTrafficItem *self, const char **method,
+                                                   const char **url, guint *status,
+                                                   guint64 *response_bytes,
+                                                   gint64 *duration_us);
 guint                  bench_traffic_item_get_association_id (BenchTrafficItem *self);
 DimseTrafficDirection  bench_traffic_item_get_direction (BenchTrafficItem *self);
 DimseTrafficKind       bench_traffic_item_get_kind (BenchTrafficItem *self);

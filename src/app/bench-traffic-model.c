@@ -5,7 +5,10 @@
  * timeout posts the batch to the UI thread. There the mirror applies the
  * batches in order, in slices of EVENTS_PER_SLICE events from an idle, so a
  * frame can be painted between slices: one splice and one notification per
- * association and slice. */
+ * association and slice.
+ *
+ * DICOMweb requests reach the same batches from the web client's
+ * "exchange" signal (bench-peer.c), outside the recorder's event count. */
 #include "config.h"
 
 #include <string.h>
@@ -17,6 +20,10 @@
 /* Events applied per turn of the UI's main loop, so that a frame can be
  * painted between two slices of a large batch. */
 #define EVENTS_PER_SLICE 2000
+/* DICOMweb operations have no recorder behind them: the mirror keeps the
+ * newest ones, their ids above any the recorder gives. */
+#define MAX_WEB_OPERATIONS 500
+#define FIRST_WEB_OPERATION_ID 0x80000000u
 
 typedef struct {
   guint id;
@@ -31,6 +38,7 @@ typedef struct {
   guint n_removed;            /* from the front of what the UI holds */
   GPtrArray *added;           /* BenchTrafficItem */
   GArray *annotations;        /* Annotation */
+  GPtrArray *web_added;       /* BenchTrafficItem of DICOMweb requests */
   guint64 max_raw_bytes;
   /* UI thread: how far it has been applied */
   gboolean removed_applied;
@@ -60,6 +68,8 @@ struct _BenchTrafficModel
   guint apply_source;
   guint64 raw_bytes_held;
   guint64 max_raw_bytes;
+  GQueue web_operations;      /* BenchTrafficAssociation of DICOMweb, oldest first (borrowed) */
+  guint next_web_id;          /* any thread, atomically */
 };
 
 G_DEFINE_FINAL_TYPE (BenchTrafficModel, bench_traffic_model, G_TYPE_OBJECT)
@@ -89,6 +99,7 @@ batch_new (BenchTrafficModel *model)
   batch->added = g_ptr_array_new_with_free_func (g_object_unref);
   batch->annotations = g_array_new (FALSE, TRUE, sizeof (Annotation));
   g_array_set_clear_func (batch->annotations, annotation_clear);
+  batch->web_added = g_ptr_array_new_with_free_func (g_object_unref);
   return batch;
 }
 
@@ -100,6 +111,7 @@ batch_free (gpointer data)
   g_clear_object (&batch->model);
   g_clear_pointer (&batch->added, g_ptr_array_unref);
   g_clear_pointer (&batch->annotations, g_array_unref);
+  g_clear_pointer (&batch->web_added, g_ptr_array_unref);
   g_free (batch);
 }
 
@@ -208,6 +220,26 @@ append_items (BenchTrafficModel *self, GPtrArray *added, guint first, guint n)
     }
 }
 
+/* DICOMweb requests are not among the recorder's events: each goes to its
+ * operation, the oldest operations leaving over MAX_WEB_OPERATIONS. */
+static void
+append_web_items (BenchTrafficModel *self, GPtrArray *web_added)
+{
+  for (guint i = 0; i < web_added->len; i++)
+    {
+      BenchTrafficItem *item = web_added->pdata[i];
+      guint id = bench_traffic_item_get_association_id (item);
+      gboolean known = g_hash_table_contains (self->by_id, GUINT_TO_POINTER (id));
+      BenchTrafficAssociation *assoc = ensure_association (self, id);
+
+      if (!known)
+        g_queue_push_tail (&self->web_operations, assoc);
+      bench_traffic_association_add_items (assoc, &item, 1);
+    }
+  while (self->web_operations.length > MAX_WEB_OPERATIONS)
+    remove_association (self, g_queue_pop_head (&self->web_operations));
+}
+
 static void
 apply_annotations (BenchTrafficModel *self, GArray *annotations)
 {
@@ -249,6 +281,7 @@ apply_slice (gpointer data)
       budget -= n;
       if (batch->n_applied < batch->added->len)
         break;
+      append_web_items (self, batch->web_added);
       apply_annotations (self, batch->annotations);
       batch_free (g_queue_pop_head (&self->batches));
     }
@@ -273,6 +306,7 @@ receive_batch (gpointer data)
   batch->model = NULL;
   posted->added = NULL;
   posted->annotations = NULL;
+  posted->web_added = NULL;
   g_queue_push_tail (&self->batches, batch);
   if (self->apply_source == 0)
     self->apply_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_slice, self, NULL);
@@ -419,6 +453,51 @@ bench_traffic_model_request_failed (BenchTrafficModel *self, guint association_i
     g_array_append_val (pending_batch (self->feed)->annotations, annotation);
 }
 
+guint
+bench_traffic_model_new_web_operation (BenchTrafficModel *self)
+{
+  return FIRST_WEB_OPERATION_ID + (guint) g_atomic_int_add (&self->next_web_id, 1);
+}
+
+void
+bench_traffic_model_record_web (BenchTrafficModel *self, guint operation_id,
+                                const char *name, const char *base_url, const char *method,
+                                const char *url, guint status, guint64 response_bytes,
+                                gint64 duration_us)
+{
+  Annotation annotation = { operation_id, g_strdup (name), NULL, FALSE, 0 };
+  Batch *batch;
+
+  if (self->feed == NULL)
+    {
+      annotation_clear (&annotation);
+      return;
+    }
+  batch = pending_batch (self->feed);
+  g_ptr_array_add (batch->web_added,
+                   bench_traffic_item_new_web (operation_id, g_get_real_time (), method, url,
+                                               status, response_bytes, duration_us));
+  if (base_url != NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+
+      annotation.address = uri != NULL
+                           ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO)
+                           : g_strdup (base_url);
+    }
+  g_array_append_val (batch->annotations, annotation);
+}
+
+void
+bench_traffic_model_clear_web (BenchTrafficModel *self)
+{
+  BenchTrafficAssociation *assoc;
+
+  while ((assoc = g_queue_pop_head (&self->web_operations)) != NULL)
+    remove_association (self, assoc);
+  g_signal_emit (self, signals[SIGNAL_BATCH_APPLIED], 0);
+}
+
 /* ---- the object (UI thread) ---- */
 
 GListModel *
@@ -453,6 +532,7 @@ bench_traffic_model_finalize (GObject *object)
   g_clear_handle_id (&self->apply_source, g_source_remove);
   g_queue_clear_full (&self->batches, batch_free);
   g_queue_clear (&self->with_raw);
+  g_queue_clear (&self->web_operations);
   g_queue_clear_full (&self->events, g_object_unref);
   g_hash_table_unref (self->by_id);
   g_clear_object (&self->associations);
@@ -477,6 +557,7 @@ bench_traffic_model_init (BenchTrafficModel *self)
   g_queue_init (&self->events);
   g_queue_init (&self->with_raw);
   g_queue_init (&self->batches);
+  g_queue_init (&self->web_operations);
 }
 
 BenchTrafficModel *

@@ -37,4 +37,21 @@ void               bench_traffic_model_annotate (BenchTrafficModel *self, guint 
 void               bench_traffic_model_request_failed (BenchTrafficModel *self,
                                                        guint association_id);
 
+/* DICOMweb (PS3.18) beside the recorder's associations: each operation
+ * (a QIDO-RS search with its pages, a WADO-RS retrieve …) is one
+ * association-like row whose items are its HTTP requests. Any thread: an
+ * id for a new operation. */
+guint              bench_traffic_model_new_web_operation (BenchTrafficModel *self);
+/* On the worker: one request of operation_id to the node name (may be
+ * NULL) at base_url; reaches the mirror with the next batch. status 0:
+ * no response. */
+void               bench_traffic_model_record_web (BenchTrafficModel *self, guint operation_id,
+                                                   const char *name, const char *base_url,
+                                                   const char *method, const char *url,
+                                                   guint status, guint64 response_bytes,
+                                                   gint64 duration_us);
+/* UI thread: forgets the DICOMweb operations (the recorder's clear does
+ * not reach them). */
+void               bench_traffic_model_clear_web (BenchTrafficModel *self);
+
 G_END_DECLS

@@ -341,6 +341,7 @@ clear_activated (GtkWidget *widget, const char *action_name, GVariant *parameter
 {
   BenchTrafficPage *self = BENCH_TRAFFIC_PAGE (widget);
 
+  bench_traffic_model_clear_web (bench_engine_get_traffic (self->engine));
   bench_engine_invoke (self->engine, clear_on_worker, g_object_ref (self->engine),
                        g_object_unref);
 }
@@ -360,8 +361,13 @@ bench_traffic_page_update_actions (BenchTrafficPage *self)
   gboolean any = self->model != NULL
                  && g_list_model_get_n_items (bench_traffic_model_get_associations (self->model)) > 0;
 
+  BenchTrafficAssociation *selected = bench_traffic_page_get_selected (self);
+
+  /* pcapng and JSON lines are the recorder's: a DICOMweb operation has
+   * no DICOM PDUs to write. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.export",
-                                 bench_traffic_page_get_selected (self) != NULL);
+                                 selected != NULL
+                                 && !bench_traffic_association_get_is_web (selected));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.export-all", any);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.clear", any);
 }

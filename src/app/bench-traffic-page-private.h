@@ -22,6 +22,7 @@ typedef enum {
   BENCH_TRAFFIC_FILTER_BOTH,
   BENCH_TRAFFIC_FILTER_OUTGOING,
   BENCH_TRAFFIC_FILTER_INCOMING,
+  BENCH_TRAFFIC_FILTER_WEB,           /* DICOMweb operations only */
 } BenchTrafficFilterDirection;
 
 struct _BenchTrafficPage

@@ -93,6 +93,11 @@ fill_peer (GtkWidget *box, BenchTrafficAssociation *assoc)
   const char *address = bench_traffic_association_get_peer_address (assoc);
   g_autofree char *sub = NULL;
 
+  if (bench_traffic_association_get_is_web (assoc))
+    {
+      fill_two_lines (box, name != NULL ? name : _("DICOMweb"), address);
+      return;
+    }
   if (name != NULL && *address != '\0')
     sub = g_strdup_printf ("%s · %s", name, address);
   fill_two_lines (box, bench_traffic_association_get_peer_ae_title (assoc),
@@ -103,8 +108,12 @@ static void
 fill_side (GtkWidget *box, BenchTrafficAssociation *assoc, DimseTrafficDirection direction)
 {
   guint n = bench_traffic_association_get_n_messages (assoc, direction);
-  g_autofree char *messages = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u message",
-                                                            "%u messages", n), n);
+  gboolean web = bench_traffic_association_get_is_web (assoc);
+  g_autofree char *messages =
+    !web ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u message", "%u messages", n), n)
+    : direction == DIMSE_TRAFFIC_DIRECTION_SENT
+    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u request", "%u requests", n), n)
+    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u response", "%u responses", n), n);
   g_autofree char *bytes = g_format_size (bench_traffic_association_get_n_bytes (assoc, direction));
 
   fill_two_lines (box, messages, bytes);
@@ -129,6 +138,8 @@ cell_text (Column column, BenchTrafficAssociation *assoc)
   switch (column)
     {
     case COLUMN_AE_TITLES:
+      if (bench_traffic_association_get_is_web (assoc))
+        return g_strdup (_("DICOMweb (HTTP)"));
       return g_strdup_printf ("%s → %s", bench_traffic_association_get_calling_ae_title (assoc),
                               bench_traffic_association_get_called_ae_title (assoc));
     case COLUMN_SERVICES:
@@ -297,7 +308,8 @@ filter_association (gpointer item, gpointer user_data)
   gboolean outgoing = bench_traffic_association_get_outgoing (assoc);
 
   if ((direction == BENCH_TRAFFIC_FILTER_OUTGOING && !outgoing)
-      || (direction == BENCH_TRAFFIC_FILTER_INCOMING && outgoing))
+      || (direction == BENCH_TRAFFIC_FILTER_INCOMING && outgoing)
+      || (direction == BENCH_TRAFFIC_FILTER_WEB && !bench_traffic_association_get_is_web (assoc)))
     return FALSE;
   if (status != BENCH_TRAFFIC_FILTER_ANY && status != GTK_INVALID_LIST_POSITION
       && bench_traffic_page_status_class (assoc) != status)

@@ -21,6 +21,7 @@ struct _BenchTrafficLane
 
   GtkWidget *label;
   DimseTrafficDirection direction;
+  gboolean move_sub_operation;
 };
 
 G_DEFINE_FINAL_TYPE (BenchTrafficLane, bench_traffic_lane, GTK_TYPE_WIDGET)
@@ -102,6 +103,15 @@ lane_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                        2 + 2 * (ARROW_HEAD - i) * 0.7f);
         }
     }
+  if (self->move_sub_operation)
+    {
+      /* The link to the C-MOVE-RQ: a mark on the lifeline of its sender. */
+      static const GdkRGBA accent = { 0.21f, 0.52f, 0.89f, 1.0f };
+      float x = self->direction == DIMSE_TRAFFIC_DIRECTION_RECEIVED ? width - LANE_INSET - 2
+                                                                     : LANE_INSET - 2;
+
+      append_rect (snapshot, &accent, x, 2, 4, height - 4);
+    }
   gtk_widget_snapshot_child (widget, self->label, snapshot);
 }
 
@@ -142,8 +152,23 @@ lane_set (BenchTrafficLane *self, BenchTrafficItem *item)
   DimseTrafficEvent *event = bench_traffic_item_get_event (item);
   DimseTrafficKind kind = bench_traffic_item_get_kind (item);
 
+  const char *move_ae_title = NULL;
+  guint16 move_message_id = 0;
+  g_autofree char *text = NULL;
+
   self->direction = bench_traffic_item_get_direction (item);
-  gtk_label_set_text (label, bench_traffic_item_get_summary (item));
+  /* PS3.7 §9.3.1.1: a C-STORE-RQ made for a C-MOVE names the C-MOVE-RQ. */
+  self->move_sub_operation = event != NULL
+                             && dimse_traffic_event_get_move_originator (event, &move_ae_title,
+                                                                         &move_message_id);
+  if (self->move_sub_operation)
+    /* Translators: a C-STORE-RQ, then the C-MOVE-RQ it is a sub-operation of */
+    text = g_strdup_printf (_("%s\n↳ for C-MOVE-RQ msg %u from %s"),
+                            bench_traffic_item_get_summary (item), move_message_id,
+                            move_ae_title);
+  else
+    text = g_strdup (bench_traffic_item_get_summary (item));
+  gtk_label_set_text (label, text);
   gtk_label_set_xalign (label, self->direction == DIMSE_TRAFFIC_DIRECTION_RECEIVED ? 1.0f
                                : self->direction == DIMSE_TRAFFIC_DIRECTION_SENT ? 0.0f : 0.5f);
   gtk_widget_remove_css_class (widget, "message");
@@ -160,7 +185,15 @@ lane_set (BenchTrafficLane *self, BenchTrafficItem *item)
     gtk_widget_add_css_class (widget, "sent");
   else if (self->direction == DIMSE_TRAFFIC_DIRECTION_RECEIVED)
     gtk_widget_add_css_class (widget, "received");
-  if (dimse_traffic_event_get_malformed (event))
+  if (event == NULL)
+    {
+      guint status = 0;
+
+      bench_traffic_item_get_web (item, NULL, NULL, &status, NULL, NULL);
+      if (status < 200 || status > 299)
+        gtk_widget_add_css_class (widget, "failure");
+    }
+  else if (dimse_traffic_event_get_malformed (event))
     gtk_widget_add_css_class (widget, "failure");
   else if (dimse_traffic_event_get_has_status (event))
     {
@@ -171,7 +204,7 @@ lane_set (BenchTrafficLane *self, BenchTrafficItem *item)
       else if (status_class == DIMSE_STATUS_FAILURE || status_class == DIMSE_STATUS_CANCEL)
         gtk_widget_add_css_class (widget, "failure");
     }
-  gtk_widget_set_tooltip_text (widget, bench_traffic_item_get_summary (item));
+  gtk_widget_set_tooltip_text (widget, text);
   gtk_widget_queue_draw (widget);
 }
 
@@ -260,7 +293,15 @@ update_header (BenchTrafficTimeline *self)
   g_autofree char *local = NULL;
   const char *peer = "";
 
-  if (self->assoc != NULL)
+  if (self->assoc != NULL && bench_traffic_association_get_is_web (self->assoc))
+    {
+      const char *name = bench_traffic_association_get_peer_name (self->assoc);
+
+      /* A DICOMweb operation: the HTTP client and the service. */
+      local = g_strdup (_("DICOMweb client (us)"));
+      peer = name != NULL ? name : bench_traffic_association_get_peer_address (self->assoc);
+    }
+  else if (self->assoc != NULL)
     {
       gboolean outgoing = bench_traffic_association_get_outgoing (self->assoc);
 

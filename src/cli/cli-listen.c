@@ -30,6 +30,7 @@ typedef struct {
   char             *accept;
   char             *users;
   char             *duplicates;
+  gint64            max_instance_size;  /* bytes of a data set; 0: no limit */
   GMainLoop        *loop;
   DimseServer      *server;
   DimseStoreScp    *store;
@@ -217,6 +218,9 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
     { "duplicates", 0, 0, G_OPTION_ARG_STRING, &listen->duplicates,
       N_("An instance already in the folder is replaced by a new copy (the default) or "
          "kept"), N_("replace|keep") },
+    { "max-instance-size", 0, 0, G_OPTION_ARG_INT64, &listen->max_instance_size,
+      N_("Refuse (A700) a data set of more than this many bytes; the association goes on "
+         "(default 0: no limit)"), N_("BYTES") },
     G_OPTION_ENTRY_NULL
   };
   gboolean any_called;
@@ -242,6 +246,13 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("--duplicates must be replace or keep, not “%s”."), listen->duplicates);
+      return FALSE;
+    }
+  if (listen->max_instance_size < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--max-instance-size must be a number of bytes, or 0 for no limit, "
+                     "not %lld."), (long long) listen->max_instance_size);
       return FALSE;
     }
   if (!g_file_test (listen->out_dir, G_FILE_TEST_IS_DIR))
@@ -281,6 +292,7 @@ start (Listen *listen, GError **error)
   listen->store = dimse_store_scp_new (listen->out_dir);
   if (g_strcmp0 (listen->duplicates, "keep") == 0)
     dimse_store_scp_set_duplicate_policy (listen->store, DIMSE_STORE_DUPLICATE_KEEP_FIRST);
+  dimse_store_scp_set_max_instance_size (listen->store, (guint64) listen->max_instance_size);
   if (listen->options.verbose)
     listen->traffic = cli_traffic_new ();
   g_signal_connect (listen->server, "association-started",

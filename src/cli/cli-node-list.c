@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cli-private.h"
+#include "cli-web.h"
 
 /* The application's nodes.json: an object with "version" and "nodes", or
  * (older files) the array alone; each node an object whose members are
@@ -18,6 +19,11 @@
 #define NODE_LIST_FILE "nodes.json"
 /* PS3.8 §9.3.2: an AE title is 1 to 16 characters. */
 #define NODE_MAX_AE_TITLE 16
+/* "kind" as the application writes it (BenchNodeKind); absent in files
+ * written before DICOMweb nodes, whose nodes are all DIMSE nodes. */
+#define NODE_KIND_DIMSE 0
+#define NODE_KIND_WEB 1
+#define NODE_KIND_ANY -1
 
 char *
 cli_node_list_path (void)
@@ -110,18 +116,20 @@ fill_peer (JsonObject *node, const char *path, const char *name, CliPeer *peer,
   return TRUE;
 }
 
+/* The names of the nodes of kind (NODE_KIND_ANY: all), quoted, with commas. */
 static char *
-list_names (JsonArray *nodes)
+list_names (JsonArray *nodes, gint64 kind)
 {
   g_autoptr(GString) names = g_string_new (NULL);
 
   for (guint i = 0; i < json_array_get_length (nodes); i++)
     {
       JsonNode *element = json_array_get_element (nodes, i);
-      const char *name = JSON_NODE_HOLDS_OBJECT (element)
-                         ? string_member (json_node_get_object (element), "name") : NULL;
+      JsonObject *node = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *name = node != NULL ? string_member (node, "name") : NULL;
 
-      if (name == NULL || *name == '\0')
+      if (name == NULL || *name == '\0'
+          || (kind != NODE_KIND_ANY && int_member (node, "kind", NODE_KIND_DIMSE) != kind))
         continue;
       g_string_append_printf (names, "%s“%s”", names->len > 0 ? ", " : "", name);
     }
@@ -162,11 +170,94 @@ cli_node_list_lookup (const char *path, const char *name, CliPeer *peer, GError 
 
       if (folded == NULL || strcmp (folded, wanted) != 0)
         continue;
+      if (int_member (json_node_get_object (element), "kind", NODE_KIND_DIMSE) == NODE_KIND_WEB)
+        return bad_node (error, path, node_name,
+                         _("it is a DICOMweb node, for dimse qido, wado and stow"));
       return fill_peer (json_node_get_object (element), path, node_name, peer, error);
     }
-  names = list_names (nodes);
+  names = list_names (nodes, NODE_KIND_ANY);
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                _("The peer “%s” is neither AET@host:port nor the name of a node in %s, "
                  "whose nodes are: %s."), name, path, *names != '\0' ? names : _("none"));
   return FALSE;
+}
+
+/* ---- DICOMweb nodes, for dimse qido, wado and stow ---- */
+
+static gboolean
+fill_web_node (JsonObject *node, const char *path, const char *name, CliWebNode *web,
+               GError **error)
+{
+  const char *url = string_member (node, "url");
+  const char *username = string_member (node, "username");
+  gint64 auth = int_member (node, "auth", CLI_WEB_AUTH_NONE);
+
+  if (url == NULL || *url == '\0')
+    return bad_node (error, path, name, _("it has no URL"));
+  if (auth < CLI_WEB_AUTH_NONE || auth > CLI_WEB_AUTH_BEARER)
+    return bad_node (error, path, name, _("its “auth” is not 0 (none), 1 (basic) or 2 (bearer)"));
+  memset (web, 0, sizeof *web);
+  web->name = g_strdup (name);
+  web->url = g_strdup (url);
+  web->auth = (CliWebAuth) auth;
+  web->username = username != NULL && *username != '\0' ? g_strdup (username) : NULL;
+  web->tls_ca = dup_file_member (node, "tls-ca");
+  return TRUE;
+}
+
+gboolean
+cli_node_list_lookup_web (const char *path, const char *name, CliWebNode *node, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *wanted = g_utf8_validate (name, -1, NULL) ? g_utf8_casefold (name, -1)
+                                                              : g_strdup (name);
+  JsonArray *nodes;
+
+  if (!json_parser_load_from_file (parser, path, &local_error))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is neither a URL nor the name of a DICOMweb node: the node list "
+                     "%s cannot be read (%s)."), name, path, local_error->message);
+      return FALSE;
+    }
+  nodes = node_array (json_parser_get_root (parser));
+  if (nodes == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is neither a URL nor the name of a DICOMweb node: %s holds no "
+                     "list of nodes."), name, path);
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonNode *element = json_array_get_element (nodes, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element)
+                                                            : NULL;
+      const char *node_name = object != NULL ? string_member (object, "name") : NULL;
+      g_autofree char *folded = node_name != NULL ? g_utf8_casefold (node_name, -1) : NULL;
+
+      if (folded == NULL || strcmp (folded, wanted) != 0)
+        continue;
+      if (int_member (object, "kind", NODE_KIND_DIMSE) != NODE_KIND_WEB)
+        return bad_node (error, path, node_name,
+                         _("it is a DIMSE node, not a DICOMweb one (give it to dimse echo, "
+                           "find, move, get or store)"));
+      return fill_web_node (object, path, node_name, node, error);
+    }
+  names = list_names (nodes, NODE_KIND_WEB);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("“%s” is neither a URL nor the name of a DICOMweb node in %s, whose "
+                 "DICOMweb nodes are: %s."), name, path, *names != '\0' ? names : _("none"));
+  return FALSE;
+}
+
+void
+cli_web_node_clear (CliWebNode *node)
+{
+  g_clear_pointer (&node->name, g_free);
+  g_clear_pointer (&node->url, g_free);
+  g_clear_pointer (&node->username, g_free);
+  g_clear_pointer (&node->tls_ca, g_free);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli-common.h"
 #include "cli-private.h"
 
 void
@@ -22,6 +23,8 @@ cli_web_options_clear (CliWebOptions *opts)
 void
 cli_web_options_add (CliWebOptions *opts, GOptionContext *context)
 {
+  g_autofree char *node_list = cli_node_list_path ();
+  g_autofree char *description = NULL;
   const GOptionEntry entries[] = {
     { "timeout", 0, 0, G_OPTION_ARG_INT, &opts->timeout_s,
       N_("Seconds to wait for the connection and for each read (default 60)"), N_("SECONDS") },
@@ -41,6 +44,13 @@ cli_web_options_add (CliWebOptions *opts, GOptionContext *context)
   };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  description = g_strdup_printf (_("URL may also be the name of a DICOMweb node of the "
+                                   "application's node list (%s): its URL, authentication, "
+                                   "user name and CA are used, the options given overriding "
+                                   "them. The node's password or token is not in that file: "
+                                   "give it with $%s or $%s (or --password, --token)."),
+                                 node_list, CLI_WEB_PASSWORD_ENV, CLI_WEB_TOKEN_ENV);
+  g_option_context_set_description (context, description);
 }
 
 static void
@@ -85,6 +95,66 @@ apply_options (CliWebOptions *opts, DimseWebClient *client, GError **error)
   return TRUE;
 }
 
+static gboolean
+missing_secret (const CliWebNode *node, const char *what, const char *env, const char *option,
+                GError **error)
+{
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("The DICOMweb node “%s” uses %s, which the node list does not hold: give it "
+                 "in $%s or with %s."), node->name, what, env, option);
+  return FALSE;
+}
+
+/* The node's settings where the command line gives none; its secret only
+ * from the command line or the environment. */
+static gboolean
+apply_node (CliWebOptions *opts, const CliWebNode *node, GError **error)
+{
+  const char *password = opts->password != NULL ? opts->password
+                                                : g_getenv (CLI_WEB_PASSWORD_ENV);
+  const char *token = opts->token != NULL ? opts->token : g_getenv (CLI_WEB_TOKEN_ENV);
+
+  if (opts->ca == NULL && node->tls_ca != NULL)
+    opts->ca = g_strdup (node->tls_ca);
+  if (opts->user != NULL || opts->token != NULL)
+    return TRUE;
+  switch (node->auth)
+    {
+    case CLI_WEB_AUTH_BASIC:
+      if (node->username == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("The DICOMweb node “%s” uses HTTP basic authentication but has no "
+                         "user name: give --user."), node->name);
+          return FALSE;
+        }
+      if (password == NULL)
+        return missing_secret (node, _("a password"), CLI_WEB_PASSWORD_ENV, "--password", error);
+      opts->user = g_strdup (node->username);
+      return TRUE;
+    case CLI_WEB_AUTH_BEARER:
+      if (token == NULL || *token == '\0')
+        return missing_secret (node, _("a bearer token"), CLI_WEB_TOKEN_ENV, "--token", error);
+      return TRUE;
+    case CLI_WEB_AUTH_NONE:
+    default:
+      return TRUE;
+    }
+}
+
+static DimseWebClient *
+client_for_node (CliWebOptions *opts, const char *name, GError **error)
+{
+  g_autofree char *path = cli_node_list_path ();
+  CliWebNode node = { 0 };
+  DimseWebClient *client = NULL;
+
+  if (cli_node_list_lookup_web (path, name, &node, error) && apply_node (opts, &node, error))
+    client = dimse_web_client_new (node.url, error);
+  cli_web_node_clear (&node);
+  return client;
+}
+
 DimseWebClient *
 cli_web_client_new (CliWebOptions *opts, int argc, char **argv, gboolean rest_ok,
                     GError **error)
@@ -95,10 +165,14 @@ cli_web_client_new (CliWebOptions *opts, int argc, char **argv, gboolean rest_ok
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                    _("Give the DICOMweb service's base URL, such as "
-                     "http://127.0.0.1:8042/dicom-web (see --help)."));
+                     "http://127.0.0.1:8042/dicom-web, or the name of a DICOMweb node "
+                     "(see --help)."));
       return NULL;
     }
-  client = dimse_web_client_new (argv[1], error);
+  if (strstr (argv[1], "://") != NULL)
+    client = dimse_web_client_new (argv[1], error);
+  else
+    client = client_for_node (opts, argv[1], error);
   if (client == NULL || !apply_options (opts, client, error))
     return NULL;
   return g_steal_pointer (&client);

@@ -22,11 +22,38 @@ typedef struct {
   char     *ca;         /* --ca */
 } CliWebOptions;
 
+/* A DICOMweb node of the application's node list (cli_node_list_path ()):
+ * what the file holds; the password or token is never in it (the
+ * application keeps them in the keyring). */
+typedef enum {
+  CLI_WEB_AUTH_NONE,
+  CLI_WEB_AUTH_BASIC,   /* RFC 7617: username and password */
+  CLI_WEB_AUTH_BEARER,  /* RFC 6750: a token */
+} CliWebAuth;
+
+typedef struct {
+  char       *name;
+  char       *url;
+  CliWebAuth  auth;
+  char       *username;  /* NULL: none */
+  char       *tls_ca;    /* NULL: the system's trust store */
+} CliWebNode;
+
+/* Fills node from the DICOMweb node called name (case-insensitive) in the
+ * node list at path. Fails (G_OPTION_ERROR_BAD_VALUE) naming path and
+ * listing its DICOMweb nodes when there is none by that name, or saying
+ * so when name is a DIMSE node. */
+gboolean        cli_node_list_lookup_web (const char *path, const char *name, CliWebNode *node,
+                                          GError **error);
+void            cli_web_node_clear (CliWebNode *node);
+
 void            cli_web_options_clear (CliWebOptions *opts);
 /* Adds --timeout, -v, --user, --password, --token and --ca. */
 void            cli_web_options_add (CliWebOptions *opts, GOptionContext *context);
 /* After the options: exactly one URL left in argv (then the rest, when
- * rest_ok), and a client for it with the options applied. */
+ * rest_ok), and a client for it with the options applied. A URL without
+ * "://" names a DICOMweb node of the node list: its URL, authentication,
+ * user name and CA, the options given overriding them. */
 DimseWebClient *cli_web_client_new (CliWebOptions *opts, int argc, char **argv,
                                     gboolean rest_ok, GError **error);
 /* Prints error (with what to give for a 401) and returns the exit status:

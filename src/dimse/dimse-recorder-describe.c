@@ -7,6 +7,7 @@
 #include "dimse-status.h"
 #include "dcm-tags.h"
 #include "dcm-uid.h"
+#include "dcm-writer.h"
 
 #define HEX_DUMP_LIMIT 256
 
@@ -312,6 +313,29 @@ message_length (DimseMessage *msg)
   return length;
 }
 
+/* Encoded as it travels, or, for a data set the caller built, in Explicit
+ * VR Little Endian, which any reader of the event can decode. */
+static void
+keep_data_set (DimseTrafficEvent *event, DimseMessage *msg)
+{
+  const DcmTransferSyntax *ts = NULL;
+  GBytes *encoded = dimse_message_get_encoded_data_set (msg, &ts);
+  DcmDataSet *data_set;
+  g_autoptr(GBytes) written = NULL;
+
+  if (encoded != NULL)
+    {
+      dimse_traffic_event_set_data_set (event, encoded, ts);
+      return;
+    }
+  data_set = dimse_message_get_data_set (msg);
+  if (data_set == NULL)
+    return;
+  written = dcm_data_set_write_bytes (data_set, &dcm_ts_explicit_le, DCM_WRITE_DEFAULT, NULL);
+  if (written != NULL)
+    dimse_traffic_event_set_data_set (event, written, &dcm_ts_explicit_le);
+}
+
 DimseTrafficEvent *
 dimse_recorder_describe_message (guint association_id, DimseTrafficDirection direction,
                                  guint8 presentation_context_id, DimseMessage *msg)
@@ -337,6 +361,7 @@ dimse_recorder_describe_message (guint association_id, DimseTrafficDirection dir
           && dimse_message_get_us (msg, DCM_TAG_MOVE_ORIGINATOR_MESSAGE_ID, &originator_id))
         dimse_traffic_event_set_move_originator (event, originator, originator_id);
     }
+  keep_data_set (event, msg);
   dimse_traffic_event_take_text (event,
                                  summarize_message (msg, message_id, has_status, status),
                                  describe_message (msg, presentation_context_id, has_status,

@@ -23,7 +23,13 @@ void    dimse_traffic_event_set_timestamp (DimseTrafficEvent *event, gint64 time
 /* A note that closes its association. */
 void     dimse_traffic_event_mark_end (DimseTrafficEvent *event);
 gboolean dimse_traffic_event_is_end (DimseTrafficEvent *event);
-/* Drops the raw bytes (notifying raw-bytes); returns how many were held. */
+/* A message's data set as encoded in ts; counts against the byte budget. */
+void    dimse_traffic_event_set_data_set (DimseTrafficEvent *event, GBytes *data_set,
+                                          const DcmTransferSyntax *ts);
+/* The raw bytes and the data set together. */
+gsize   dimse_traffic_event_get_held_bytes (DimseTrafficEvent *event);
+/* Drops the raw bytes (notifying raw-bytes) and the data set; returns how
+ * many bytes both held. */
 gsize   dimse_traffic_event_drop_raw_bytes (DimseTrafficEvent *event);
 
 /* What the recorder knows of an association. The addresses and flags are

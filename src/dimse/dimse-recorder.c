@@ -134,14 +134,11 @@ ring_grow (DimseRecorder *rec)
 static void
 ring_push (DimseRecorder *rec, DimseTrafficEvent *event)
 {
-  GBytes *raw = dimse_traffic_event_get_raw_bytes (event);
-
   if (rec->n_events == rec->capacity)
     ring_grow (rec);
   rec->events[(rec->head + rec->n_events) % rec->capacity] = event;
   rec->n_events++;
-  if (raw != NULL)
-    rec->raw_bytes_held += g_bytes_get_size (raw);
+  rec->raw_bytes_held += dimse_traffic_event_get_held_bytes (event);
 }
 
 /* Removes the n oldest events without telling anyone. */
@@ -151,10 +148,8 @@ ring_pop (DimseRecorder *rec, guint n)
   for (guint i = 0; i < n; i++)
     {
       DimseTrafficEvent *event = ring_at (rec, 0);
-      GBytes *raw = dimse_traffic_event_get_raw_bytes (event);
 
-      if (raw != NULL)
-        rec->raw_bytes_held -= g_bytes_get_size (raw);
+      rec->raw_bytes_held -= dimse_traffic_event_get_held_bytes (event);
       rec->events[rec->head] = NULL;
       rec->head = (rec->head + 1) % rec->capacity;
       rec->n_events--;

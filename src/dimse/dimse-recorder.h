@@ -55,6 +55,13 @@ const char            *dimse_traffic_event_get_details (DimseTrafficEvent *event
 /* The whole PDU as it went over the wire; NULL for messages and notes, and
  * once the recorder's byte budget has dropped it. */
 GBytes                *dimse_traffic_event_get_raw_bytes (DimseTrafficEvent *event);
+/* A message's data set as it was sent or received, encoded in *out_ts (a
+ * data set built in memory: Explicit VR Little Endian); NULL for PDUs,
+ * notes, messages without one, and once the recorder's byte budget has
+ * dropped it (it counts against that budget with the raw bytes). Safe from
+ * any thread; the caller owns the reference. */
+GBytes                *dimse_traffic_event_dup_data_set (DimseTrafficEvent *event,
+                                                          const DcmTransferSyntax **out_ts);
 /* A PDU that did not decode; the summary gives the reason. */
 gboolean               dimse_traffic_event_get_malformed (DimseTrafficEvent *event);
 DimseCommandField      dimse_traffic_event_get_command_field (DimseTrafficEvent *event);

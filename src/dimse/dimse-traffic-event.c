@@ -22,6 +22,8 @@ struct _DimseTrafficEvent {
   guint8                 presentation_context_id;
   char                  *move_originator_ae_title;
   guint16                move_originator_message_id;
+  GBytes                *data_set;
+  const DcmTransferSyntax *data_set_ts;
 };
 
 G_DEFINE_FINAL_TYPE (DimseTrafficEvent, dimse_traffic_event, G_TYPE_OBJECT)
@@ -120,6 +122,7 @@ dimse_traffic_event_finalize (GObject *object)
   g_free (self->summary);
   g_free (self->details);
   g_clear_pointer (&self->raw_bytes, g_bytes_unref);
+  g_clear_pointer (&self->data_set, g_bytes_unref);
   g_free (self->move_originator_ae_title);
   G_OBJECT_CLASS (dimse_traffic_event_parent_class)->finalize (object);
 }
@@ -270,14 +273,38 @@ dimse_traffic_event_is_end (DimseTrafficEvent *event)
   return event->ends_association;
 }
 
+/* The recorder drops a data set on its own context while the UI thread may
+ * be taking it: the data set changes, and is read, under this lock. */
+G_LOCK_DEFINE_STATIC (data_set);
+
+void
+dimse_traffic_event_set_data_set (DimseTrafficEvent *event, GBytes *data_set,
+                                  const DcmTransferSyntax *ts)
+{
+  g_autoptr(GBytes) old = NULL;
+
+  G_LOCK (data_set);
+  old = g_steal_pointer (&event->data_set);
+  event->data_set = data_set != NULL ? g_bytes_ref (data_set) : NULL;
+  event->data_set_ts = data_set != NULL ? ts : NULL;
+  G_UNLOCK (data_set);
+}
+
+gsize
+dimse_traffic_event_get_held_bytes (DimseTrafficEvent *event)
+{
+  return (event->raw_bytes != NULL ? g_bytes_get_size (event->raw_bytes) : 0)
+         + (event->data_set != NULL ? g_bytes_get_size (event->data_set) : 0);
+}
+
 gsize
 dimse_traffic_event_drop_raw_bytes (DimseTrafficEvent *event)
 {
-  gsize size;
+  gsize size = dimse_traffic_event_get_held_bytes (event);
 
+  dimse_traffic_event_set_data_set (event, NULL, NULL);
   if (event->raw_bytes == NULL)
-    return 0;
-  size = g_bytes_get_size (event->raw_bytes);
+    return size;
   g_clear_pointer (&event->raw_bytes, g_bytes_unref);
   g_object_notify_by_pspec (G_OBJECT (event), properties[PROP_RAW_BYTES]);
   return size;
@@ -346,6 +373,20 @@ dimse_traffic_event_get_raw_bytes (DimseTrafficEvent *event)
 {
   g_return_val_if_fail (DIMSE_IS_TRAFFIC_EVENT (event), NULL);
   return event->raw_bytes;
+}
+
+GBytes *
+dimse_traffic_event_dup_data_set (DimseTrafficEvent *event, const DcmTransferSyntax **out_ts)
+{
+  GBytes *data_set;
+
+  g_return_val_if_fail (DIMSE_IS_TRAFFIC_EVENT (event), NULL);
+  G_LOCK (data_set);
+  data_set = event->data_set != NULL ? g_bytes_ref (event->data_set) : NULL;
+  if (out_ts != NULL)
+    *out_ts = event->data_set_ts;
+  G_UNLOCK (data_set);
+  return data_set;
 }
 
 gboolean

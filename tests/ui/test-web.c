@@ -11,7 +11,9 @@
 #include <glib/gstdio.h>
 
 #include "bench-node-editor.h"
+#include "bench-node-test.h"
 #include "bench-query-page-private.h"
+#include "bench-traffic-page-private.h"
 #include "bench-retrieve-job.h"
 #include "dcm-tags.h"
 #include "dimse-archive-demo.h"
@@ -413,6 +415,154 @@ test_wrong_url (void)
   ui_screenshot (GTK_WIDGET (window), "web-wrong-url");
 }
 
+/* ---- the Traffic page and the node test ---- */
+
+/* The DICOMweb operation of the Traffic page with a GET answered 200. */
+static BenchTrafficAssociation *
+find_web_operation (BenchTrafficPage *traffic)
+{
+  GListModel *operations = bench_traffic_model_get_associations (traffic->model);
+
+  for (guint i = 0; i < g_list_model_get_n_items (operations); i++)
+    {
+      g_autoptr(BenchTrafficAssociation) assoc = g_list_model_get_item (operations, i);
+      GListModel *items = bench_traffic_association_get_items (assoc);
+
+      if (!bench_traffic_association_get_is_web (assoc))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (items); j++)
+        {
+          g_autoptr(BenchTrafficItem) item = g_list_model_get_item (items, j);
+          const char *method = NULL;
+          guint status = 0;
+
+          if (bench_traffic_item_get_web (item, &method, NULL, &status, NULL, NULL)
+              && g_str_equal (method, "GET") && status == 200)
+            return assoc;
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+web_operation_listed (gpointer data)
+{
+  return find_web_operation (data) != NULL;
+}
+
+/* After the QIDO-RS searches above: a DICOMweb row, outgoing to the node,
+ * whose timeline holds the GET and its 200, shown under the DICOMweb
+ * filter and found by a search for a part of the URL. */
+static void
+test_traffic_lists_web (void)
+{
+  BenchTrafficPage *traffic =
+    BENCH_TRAFFIC_PAGE (ui_find_of_type (GTK_WIDGET (window), BENCH_TYPE_TRAFFIC_PAGE));
+  g_autofree char *url = dimse_web_server_get_base_url (server);
+  BenchTrafficAssociation *assoc;
+  g_autoptr(BenchTrafficItem) item = NULL;
+
+  g_assert_nonnull (web_node);
+  show_page ("traffic");
+  g_assert_true (ui_wait_for (web_operation_listed, traffic, TEST_TIMEOUT_MS));
+  assoc = find_web_operation (traffic);
+  g_assert_true (bench_traffic_association_get_outgoing (assoc));
+  g_assert_cmpstr (bench_traffic_association_get_peer_name (assoc), ==,
+                   "Demo archive by DICOMweb");
+  g_assert_cmpstr (bench_traffic_association_get_peer_address (assoc), ==, url);
+  g_assert_cmpstr (bench_traffic_association_get_result (assoc), ==, "HTTP 200 OK");
+  g_assert_cmpuint (bench_traffic_association_get_n_messages (assoc,
+                                                              DIMSE_TRAFFIC_DIRECTION_SENT), >, 0);
+  g_assert_cmpuint (bench_traffic_association_get_n_bytes (assoc,
+                                                           DIMSE_TRAFFIC_DIRECTION_RECEIVED), >, 0);
+  item = g_list_model_get_item (bench_traffic_association_get_items (assoc), 0);
+  g_assert_nonnull (strstr (bench_traffic_item_get_summary (item), "/studies"));
+  g_assert_nonnull (strstr (bench_traffic_item_get_details (item), "GET /"));
+  g_assert_nonnull (strstr (bench_traffic_item_get_details (item), "HTTP/1.1 200 OK"));
+
+  gtk_drop_down_set_selected (traffic->direction_dropdown, BENCH_TRAFFIC_FILTER_WEB);
+  ui_run_for (200);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (traffic->filtered)), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (traffic->filtered)); i++)
+    {
+      g_autoptr(BenchTrafficAssociation) shown =
+        g_list_model_get_item (G_LIST_MODEL (traffic->filtered), i);
+
+      g_assert_true (bench_traffic_association_get_is_web (shown));
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (traffic->filtered)); i++)
+    {
+      g_autoptr(BenchTrafficAssociation) shown =
+        g_list_model_get_item (G_LIST_MODEL (traffic->filtered), i);
+
+      if (shown == assoc)
+        gtk_single_selection_set_selected (traffic->selection, i);
+    }
+  ui_run_for (300);
+  bench_traffic_timeline_select (traffic->timeline, 0);
+  ui_run_for (300);
+  g_assert_true (ui_has_text (GTK_WIDGET (traffic), "HTTP 200 OK"));
+  g_assert_true (ui_has_text (GTK_WIDGET (traffic->detail), "HTTP 200"));
+  ui_screenshot (GTK_WIDGET (window), "web-traffic");
+  gtk_drop_down_set_selected (traffic->direction_dropdown, BENCH_TRAFFIC_FILTER_BOTH);
+  ui_type (GTK_WIDGET (traffic->search_entry), "patientname=");
+  ui_run_for (300);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (traffic->filtered)), >, 0);
+  ui_type (GTK_WIDGET (traffic->search_entry), "");
+  ui_run_for (200);
+  show_page ("query");
+}
+
+static gboolean
+node_test_finished (gpointer data)
+{
+  return g_strcmp0 (bench_node_test_get_state (data), "running") != 0;
+}
+
+static BenchNodeTest *
+run_node_test (BenchNode *node)
+{
+  BenchTrafficPage *traffic =
+    BENCH_TRAFFIC_PAGE (ui_find_of_type (GTK_WIDGET (window), BENCH_TYPE_TRAFFIC_PAGE));
+  BenchNodeTest *test = BENCH_NODE_TEST (bench_node_test_new (GTK_WINDOW (window),
+                                                              traffic->engine, node));
+
+  gtk_window_present (GTK_WINDOW (test));
+  g_assert_true (ui_wait_for (node_test_finished, test, TEST_TIMEOUT_MS));
+  ui_run_for (200);
+  g_test_message ("%s", bench_node_test_get_report (test));
+  return test;
+}
+
+/* A QIDO-RS search of studies with limit=1: reachable, HTTP 200; a wrong
+ * path: the 404 in words. */
+static void
+test_node_test_web (void)
+{
+  g_autoptr(BenchNode) wrong_path = bench_node_new ();
+  g_autofree char *base = dimse_web_server_get_base_url (server);
+  g_autofree char *wrong_url = g_strconcat (base, "/not-here", NULL);
+  BenchNodeTest *test;
+
+  g_assert_nonnull (web_node);
+  test = run_node_test (web_node);
+  g_assert_cmpstr (bench_node_test_get_state (test), ==, "done");
+  g_assert_nonnull (strstr (bench_node_test_get_report (test), "Reachable: HTTP 200 OK"));
+  g_assert_nonnull (strstr (bench_node_test_get_report (test), "Response time"));
+  ui_screenshot (GTK_WIDGET (test), "web-node-test");
+  gtk_window_destroy (GTK_WINDOW (test));
+
+  g_object_set (wrong_path, "name", "Wrong path", "kind", (guint) BENCH_NODE_KIND_WEB,
+                "url", wrong_url, "timeout", 5u, NULL);
+  test = run_node_test (wrong_path);
+  g_assert_cmpstr (bench_node_test_get_state (test), ==, "failed");
+  g_assert_nonnull (strstr (bench_node_test_get_report (test), "Not found"));
+  g_assert_nonnull (strstr (bench_node_test_get_report (test), "404"));
+  ui_screenshot (GTK_WIDGET (test), "web-node-test-404");
+  gtk_window_destroy (GTK_WINDOW (test));
+  ui_run_for (200);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -426,6 +576,8 @@ main (int argc, char **argv)
   g_test_add_func ("/app/web/expand-loads-series", test_expand_loads_series);
   g_test_add_func ("/app/web/retrieve-study-reaches-100", test_retrieve_study);
   g_test_add_func ("/app/web/wrong-url-in-words", test_wrong_url);
+  g_test_add_func ("/app/web/traffic-lists-requests", test_traffic_lists_web);
+  g_test_add_func ("/app/web/node-test", test_node_test_web);
   g_test_add_func ("/app/web/editor-adds-node", test_editor_adds_web_node);
   status = g_test_run ();
   ui_stop_app ();

@@ -45,6 +45,7 @@ struct _DimseStoreScp {
   GHashTable   *arriving;
   int           folder_fd;  /* for its syncs; -1 until the first file */
   gboolean      background; /* files always finished by the writer thread */
+  guint64       max_instance_size;  /* data set bytes; 0: no limit */
   gint          sync_cost;  /* µs, the moving average (atomic: the writer sets it) */
   guint         n_in_writer; /* jobs given to the writer, not yet answered */
   /* StoreJob* for the writer thread, or writer_stop */
@@ -64,6 +65,8 @@ struct _DimseStoreFileStream {
   GOutputStream parent_instance;
   int           fd;
   char         *path;
+  guint64       max_size;   /* 0: no limit */
+  guint64       n_counted;  /* written since the limit was set */
 };
 
 G_DEFINE_FINAL_TYPE (DimseStoreFileStream, dimse_store_file_stream, G_TYPE_OUTPUT_STREAM)
@@ -172,11 +175,22 @@ dimse_store_file_stream_write (GOutputStream *stream, const void *buffer, gsize 
   gssize n;
 
   (void) cancellable;
+  /* Failing the write drops the rest of the data set; the request is
+   * answered Out of Resources, as for a full disk (PS3.4 §B.2.3). */
+  if (self->max_size > 0 && count > self->max_size - self->n_counted)
+    {
+      g_set_error (error, DCM_ERROR, DCM_ERROR_IO,
+                   "Cannot write “%s”: over the size limit of %" G_GUINT64_FORMAT " bytes.",
+                   self->path, self->max_size);
+      return -1;
+    }
   do
     n = write (self->fd, buffer, count);
   while (n < 0 && errno == EINTR);
   if (n < 0)
     fail_errno (error, errno, "write", self->path);
+  else
+    self->n_counted += (guint64) n;
   return n;
 }
 
@@ -344,6 +358,13 @@ dimse_store_scp_set_background_sync (DimseStoreScp *scp, gboolean background)
 {
   g_return_if_fail (DIMSE_IS_STORE_SCP (scp));
   scp->background = background;
+}
+
+void
+dimse_store_scp_set_max_instance_size (DimseStoreScp *scp, guint64 max_bytes)
+{
+  g_return_if_fail (DIMSE_IS_STORE_SCP (scp));
+  scp->max_instance_size = max_bytes;
 }
 
 /* Preamble, "DICM" and the File Meta Information (PS3.10 §7.1). */
@@ -746,6 +767,8 @@ data_set_sink (DimseAssociation *assoc, guint8 pc_id, DimseMessage *command,
   job->stream = dimse_store_file_stream_new (fd, job->temporary_path);
   if (!g_output_stream_write_all (job->stream, header->data, header->len, NULL, NULL, error))
     return NULL;
+  DIMSE_STORE_FILE_STREAM (job->stream)->max_size = self->max_instance_size;
+  DIMSE_STORE_FILE_STREAM (job->stream)->n_counted = 0;
   return g_object_ref (job->stream);
 }
 

@@ -68,6 +68,11 @@ DimseStoreDuplicatePolicy dimse_store_scp_get_duplicate_policy (DimseStoreScp *s
  * average; TRUE sends them all to the writer thread (a folder known to be
  * on a slow disk). */
 void           dimse_store_scp_set_background_sync (DimseStoreScp *scp, gboolean background);
+/* A data set of more than max_bytes (0: no limit, the default) is not
+ * stored: once that many have arrived the rest is dropped, the temporary
+ * file deleted and the request answered Out of Resources (A700) with an
+ * Error Comment giving the limit; the association goes on (issue #9). */
+void           dimse_store_scp_set_max_instance_size (DimseStoreScp *scp, guint64 max_bytes);
 /* TRUE when uid may name a file in the folder: 1 to 64 digits and dots,
  * no empty component (so neither "." nor ".." nor a leading dot). Leading
  * zeros, which PS3.5 §9.1 forbids but some devices send, are accepted. */
