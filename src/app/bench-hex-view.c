@@ -19,6 +19,9 @@ struct _BenchHexView
   GtkTextTag *offset_tag;
   GtkTextTag *highlight_tag;
   gsize n_shown;
+  int highlight_line;     /* the line to bring into view */
+  guint scroll_tick;
+  guint scroll_frames;
 };
 
 G_DEFINE_FINAL_TYPE (BenchHexView, bench_hex_view, GTK_TYPE_WIDGET)
@@ -81,6 +84,29 @@ hex_column (gsize byte_in_line)
   return (int) (HEX_COLUMN + byte_in_line * 3 + (byte_in_line >= BYTES_PER_LINE / 2 ? 1 : 0));
 }
 
+/* The text view lays its lines out in the background: wait (a few frames
+ * at most) until the highlighted line has its place, then show it. */
+static gboolean
+scroll_to_highlight (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  BenchHexView *self = data;
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (widget));
+  GtkTextIter iter;
+  int y, height;
+
+  gtk_text_buffer_get_iter_at_line (gtk_text_view_get_buffer (self->text_view), &iter,
+                                    self->highlight_line);
+  gtk_text_view_get_line_yrange (self->text_view, &iter, &y, &height);
+  if ((height == 0 || y + height > gtk_adjustment_get_upper (vadjustment))
+      && self->scroll_frames++ < 60)
+    return G_SOURCE_CONTINUE;
+  /* Line ranges are in buffer coordinates, the adjustment counts the margin. */
+  y += gtk_text_view_get_top_margin (self->text_view);
+  gtk_adjustment_clamp_page (vadjustment, y, y + height);
+  self->scroll_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 void
 bench_hex_view_set_highlight (BenchHexView *self, gsize offset, gsize length)
 {
@@ -104,15 +130,11 @@ bench_hex_view_set_highlight (BenchHexView *self, gsize offset, gsize length)
     }
   if (offset < last)
     {
-      GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "highlight-start");
-
-      /* A mark, not an iter: the view scrolls once its lines are laid out. */
-      gtk_text_buffer_get_iter_at_line (buffer, &start, (int) (offset / BYTES_PER_LINE));
-      if (mark == NULL)
-        mark = gtk_text_buffer_create_mark (buffer, "highlight-start", &start, TRUE);
-      else
-        gtk_text_buffer_move_mark (buffer, mark, &start);
-      gtk_text_view_scroll_mark_onscreen (self->text_view, mark);
+      self->highlight_line = (int) (offset / BYTES_PER_LINE);
+      self->scroll_frames = 0;
+      if (self->scroll_tick == 0)
+        self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view),
+                                                          scroll_to_highlight, self, NULL);
     }
 }
 
@@ -121,6 +143,9 @@ bench_hex_view_dispose (GObject *object)
 {
   BenchHexView *self = BENCH_HEX_VIEW (object);
 
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->text_view), self->scroll_tick);
+  self->scroll_tick = 0;
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   G_OBJECT_CLASS (bench_hex_view_parent_class)->dispose (object);
 }

@@ -156,7 +156,11 @@ on_query_done (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   g_clear_object (&self->op);
   set_running (self, FALSE);
-  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* A cancel that reached the peer ends with its Cancel status (0xFE00)
+   * rather than an error: what arrived before it stays on show. */
+  if ((!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      || (ok && status == 0xFE00
+          && g_list_model_get_n_items (G_LIST_MODEL (self->studies)) == 0))
     {
       show_ready (self);
       return;

@@ -261,6 +261,30 @@ test_find_data_set_tree (void)
   g_assert_cmphex (data[marked.offset + 1], ==, 0x00);
   g_assert_cmphex (data[marked.offset + 2], ==, 0x10);
   g_assert_cmphex (data[marked.offset + 3], ==, 0x00);
+  /* The hex dump beside the tree marks those bytes: line offset / 16,
+   * column 10 + 3 × (offset % 16) (plus one past the eighth byte). */
+  {
+    GtkWidget *hex = ui_find_named (gtk_widget_get_parent (GTK_WIDGET (tree)), "traffic-hex");
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (hex));
+    GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer),
+                                                 "highlight");
+    GtkTextIter iter;
+    guint column = 10 + 3 * (marked.offset % 16) + (marked.offset % 16 >= 8);
+    GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (hex));
+    GdkRectangle visible;
+    int y, height;
+
+    gtk_text_buffer_get_iter_at_line_offset (buffer, &iter, (int) (marked.offset / 16), (int) column);
+    g_assert_true (gtk_text_iter_has_tag (&iter, tag));
+    /* … and scrolls them into view. */
+    ui_run_for (500);
+    gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (hex), &visible);
+    gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (hex), &iter, &y, &height);
+    g_test_message ("marked line at %d, %d high; shown from %d, %d high (scrolled %g)", y, height,
+                    visible.y, visible.height, gtk_adjustment_get_value (vadjustment));
+    g_assert_cmpint (y, >=, visible.y);
+    g_assert_cmpint (y + height, <=, visible.y + visible.height);
+  }
   ui_run_for (300);
   ui_screenshot (GTK_WIDGET (window), "traffic-data-set");
 }
