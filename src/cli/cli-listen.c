@@ -220,7 +220,7 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
          "kept"), N_("replace|keep") },
     { "max-instance-size", 0, 0, G_OPTION_ARG_INT64, &listen->max_instance_size,
       N_("Refuse (A700) a data set of more than this many bytes; the association goes on "
-         "(default 0: no limit)"), N_("BYTES") },
+         "(default 4 GiB; 0: no limit)"), N_("BYTES") },
     G_OPTION_ENTRY_NULL
   };
   gboolean any_called;
@@ -348,7 +348,7 @@ listen_clear (Listen *listen)
 int
 cli_listen_run (int argc, char **argv)
 {
-  Listen listen = { 0 };
+  Listen listen = { .max_instance_size = (gint64) DIMSE_STORE_DEFAULT_MAX_INSTANCE_SIZE };
   g_autoptr(GError) error = NULL;
   guint sigint_id, sigterm_id;
 

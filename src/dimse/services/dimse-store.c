@@ -326,6 +326,7 @@ dimse_store_scp_new (const char *folder)
 
   self = g_object_new (DIMSE_TYPE_STORE_SCP, NULL);
   self->folder = g_strdup (folder);
+  self->max_instance_size = DIMSE_STORE_DEFAULT_MAX_INSTANCE_SIZE;
   sweep_stale (folder);
   return self;
 }

@@ -68,7 +68,12 @@ DimseStoreDuplicatePolicy dimse_store_scp_get_duplicate_policy (DimseStoreScp *s
  * average; TRUE sends them all to the writer thread (a folder known to be
  * on a slow disk). */
 void           dimse_store_scp_set_background_sync (DimseStoreScp *scp, gboolean background);
-/* A data set of more than max_bytes (0: no limit, the default) is not
+/* No limit is infinite (issue #9): 4 GiB, the most one data set element
+ * can declare (PS3.5 §7.1.1), unless set otherwise. */
+#define DIMSE_STORE_DEFAULT_MAX_INSTANCE_SIZE ((guint64) 4 * 1024 * 1024 * 1024)
+
+/* A data set of more than max_bytes (0: no limit; the default is
+ * DIMSE_STORE_DEFAULT_MAX_INSTANCE_SIZE) is not
  * stored: once that many have arrived the rest is dropped, the temporary
  * file deleted and the request answered Out of Resources (A700) with an
  * Error Comment giving the limit; the association goes on (issue #9). */
