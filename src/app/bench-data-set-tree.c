@@ -77,13 +77,16 @@ bench_data_set_row_init (BenchDataSetRow *self)
 {
 }
 
+/* Takes text. */
 static char *
 cut (char *text)
 {
-  if (g_utf8_strlen (text, -1) <= MAX_VALUE_CHARS)
-    return text;
-  *g_utf8_offset_to_pointer (text, MAX_VALUE_CHARS) = '\0';
-  return g_strconcat (g_steal_pointer (&text), "…", NULL);
+  g_autofree char *whole = text;
+
+  if (g_utf8_strlen (whole, -1) <= MAX_VALUE_CHARS)
+    return g_steal_pointer (&whole);
+  *g_utf8_offset_to_pointer (whole, MAX_VALUE_CHARS) = '\0';
+  return g_strconcat (whole, "…", NULL);
 }
 
 static char *
@@ -97,11 +100,11 @@ describe_value (DcmDataSet *ds, const DcmElement *el)
     case DCM_VALUE_EMPTY:
       return g_strdup ("");
     case DCM_VALUE_ITEMS:
-      return g_strdup_printf (g_dngettext (NULL, "%u item", "%u items", el->value.items->len),
+      return g_strdup_printf (ngettext ("%u item", "%u items", el->value.items->len),
                               el->value.items->len);
     case DCM_VALUE_FRAGMENTS:
-      return g_strdup_printf (g_dngettext (NULL, "%u fragment", "%u fragments",
-                                           el->value.fragments->len),
+      return g_strdup_printf (ngettext ("%u fragment", "%u fragments",
+                                        el->value.fragments->len),
                               el->value.fragments->len);
     case DCM_VALUE_BULK:
       return g_format_size_full (el->value.bulk->length, G_FORMAT_SIZE_LONG_FORMAT);
@@ -145,7 +148,7 @@ row_new_item (DcmDataSet *item, guint index)
   /* Translators: an item of a sequence, counted from 1 */
   row->name = g_strdup_printf (_("Item %u"), index + 1);
   row->vr = g_strdup ("");
-  row->value = g_strdup_printf (g_dngettext (NULL, "%u element", "%u elements", n), n);
+  row->value = g_strdup_printf (ngettext ("%u element", "%u elements", n), n);
   return row;
 }
 

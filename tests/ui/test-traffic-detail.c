@@ -155,6 +155,12 @@ query_done (gpointer data)
   return ((BenchQueryPage *) data)->op == NULL;
 }
 
+static gboolean
+drawable (gpointer data)
+{
+  return gtk_widget_is_drawable (data);
+}
+
 static BenchQueryPage *
 run_query (const char *patient_name)
 {
@@ -163,6 +169,8 @@ run_query (const char *patient_name)
 
   g_assert_true (ui_wait_for (demo_listed, NULL, DEMO_TIMEOUT_MS));
   show ("query");
+  g_assert_true (ui_wait_for (drawable, ui_find_named (GTK_WIDGET (query), "search"),
+                              TEST_TIMEOUT_MS));
   ui_type (ui_find_named (GTK_WIDGET (query), "patient-name"), patient_name);
   ui_click (ui_find_named (GTK_WIDGET (query), "search"));
   g_assert_true (ui_wait_for (query_done, query, TEST_TIMEOUT_MS));
