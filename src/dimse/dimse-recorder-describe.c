@@ -142,17 +142,70 @@ append_hex_dump (GString *s, const guint8 *data, gsize n)
     g_string_append_printf (s, "  … %" G_GSIZE_FORMAT " more bytes\n", n - shown);
 }
 
+/* A User Identity sub-item could start at data[i] (PS3.7 Table D.3-14):
+ * item type 58H, a reserved 00, an identity type of 1 to 5. */
+static gboolean
+looks_like_user_identity (const guint8 *data, gsize n, gsize i)
+{
+  return i + 8 <= n && data[i] == DIMSE_ITEM_USER_IDENTITY_RQ && data[i + 1] == 0
+         && data[i + 4] >= 1 && data[i + 4] <= 5 && data[i + 5] <= 1;
+}
+
+/* An A-ASSOCIATE-RQ that does not decode still may carry a passcode,
+ * ticket or token: every place that looks like a User Identity sub-item
+ * has its credential overwritten with '*', up to the end of the bytes
+ * when its lengths run past them. Erring towards masking is the point. */
+static GBytes *
+redact_malformed_associate_rq (GBytes *raw_pdu)
+{
+  gsize n = 0;
+  const guint8 *data = g_bytes_get_data (raw_pdu, &n);
+  guint8 *copy = NULL;
+
+  for (gsize i = 6; i < n; i++)
+    {
+      gsize n_primary, from, length;
+
+      if (!looks_like_user_identity (data, n, i))
+        continue;
+      n_primary = ((gsize) data[i + 6] << 8) | data[i + 7];
+      if (data[i + 4] == DIMSE_USER_IDENTITY_USERNAME)
+        continue;
+      if (data[i + 4] == DIMSE_USER_IDENTITY_USERNAME_AND_PASSCODE)
+        {
+          gsize at = i + 8 + n_primary;
+
+          from = at + 2;
+          length = at + 2 <= n ? ((gsize) data[at] << 8) | data[at + 1] : n;
+          if (at + 2 > n)
+            from = MIN (at, n);
+        }
+      else
+        from = i + 8, length = n_primary;
+      if (from >= n)
+        continue;
+      length = MIN (length, n - from);
+      if (copy == NULL)
+        copy = g_memdup2 (data, n);
+      memset (copy + from, '*', length);
+    }
+  return copy != NULL ? g_bytes_new_take (copy, n) : g_bytes_ref (raw_pdu);
+}
+
 static DimseTrafficEvent *
 describe_malformed (DimseTrafficEvent *event, GBytes *raw_pdu, const GError *error)
 {
   gsize n = 0;
-  const guint8 *data = g_bytes_get_data (raw_pdu, &n);
-  guint8 type = n > 0 ? data[0] : 0;
+  const guint8 *original = g_bytes_get_data (raw_pdu, &n);
+  guint8 type = n > 0 ? original[0] : 0;
+  g_autoptr(GBytes) shown = type == DIMSE_PDU_ASSOCIATE_RQ
+                            ? redact_malformed_associate_rq (raw_pdu) : g_bytes_ref (raw_pdu);
+  const guint8 *data = g_bytes_get_data (shown, NULL);
   GString *details = g_string_new (NULL);
 
   g_string_append_printf (details, "%s\n%" G_GSIZE_FORMAT " bytes:\n", error->message, n);
   append_hex_dump (details, data, n);
-  dimse_traffic_event_set_pdu (event, type, n, raw_pdu, TRUE);
+  dimse_traffic_event_set_pdu (event, type, n, shown, TRUE);
   dimse_traffic_event_take_text (event,
                                  g_strdup_printf ("Malformed %s (%" G_GSIZE_FORMAT
                                                   " bytes): %s", dimse_pdu_type_to_string (type),

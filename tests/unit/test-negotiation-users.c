@@ -348,6 +348,49 @@ test_credentials_never_shown (void)
     }
 }
 
+/* An A-ASSOCIATE-RQ that does not decode is kept whole for the hex view,
+ * but not its passcode: the last byte cut off (the PDU length follows)
+ * leaves a User Identity item that still looks like one. */
+static void
+test_credentials_masked_when_malformed (void)
+{
+  g_autoptr (DimsePdu) rq = rq_for (DIMSE_USER_IDENTITY_USERNAME_AND_PASSCODE, "alice",
+                                    "Hunter2Secret");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) raw = dimse_pdu_encode (rq, &error);
+  gsize n = 0;
+  const guint8 *data = g_bytes_get_data (raw, &n);
+  g_autofree guint8 *cut = g_memdup2 (data, n - 1);
+  g_autoptr (GBytes) malformed = NULL;
+  g_autoptr (DimseRecorder) rec = dimse_recorder_new ();
+  g_autoptr (DimseTrafficEvent) event = NULL;
+  guint32 length = (guint32) (n - 1 - 6);
+  guint id;
+
+  g_assert_no_error (error);
+  cut[2] = (guint8) (length >> 24);
+  cut[3] = (guint8) (length >> 16);
+  cut[4] = (guint8) (length >> 8);
+  cut[5] = (guint8) length;
+  malformed = g_bytes_new (cut, n - 1);
+  g_assert_true (bytes_contain (malformed, "Hunter2Secre"));
+  id = dimse_recorder_begin_association (rec, NULL, NULL, "MODALITY", "ARCHIVE", FALSE);
+  dimse_recorder_record_pdu (rec, id, DIMSE_TRAFFIC_DIRECTION_RECEIVED, malformed);
+  for (guint e = 0; e < g_list_model_get_n_items (G_LIST_MODEL (rec)); e++)
+    {
+      g_autoptr (DimseTrafficEvent) ev = g_list_model_get_item (G_LIST_MODEL (rec), e);
+
+      if (dimse_traffic_event_get_kind (ev) == DIMSE_TRAFFIC_KIND_PDU)
+        event = g_steal_pointer (&ev);
+    }
+  g_assert_nonnull (event);
+  g_assert_true (dimse_traffic_event_get_malformed (event));
+  g_assert_cmpuint (g_bytes_get_size (dimse_traffic_event_get_raw_bytes (event)), ==, n - 1);
+  g_assert_false (bytes_contain (dimse_traffic_event_get_raw_bytes (event), "Hunter"));
+  g_assert_true (bytes_contain (dimse_traffic_event_get_raw_bytes (event), "alice"));
+  g_assert_null (strstr (dimse_traffic_event_get_details (event), "Hunter"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -360,5 +403,7 @@ main (int argc, char **argv)
   g_test_add_func ("/negotiation-users/policy/accepts", test_policy_accepts);
   g_test_add_func ("/negotiation-users/policy/rejects", test_policy_rejects);
   g_test_add_func ("/negotiation-users/credentials-never-shown", test_credentials_never_shown);
+  g_test_add_func ("/negotiation-users/credentials-masked-when-malformed",
+                   test_credentials_masked_when_malformed);
   return g_test_run ();
 }
