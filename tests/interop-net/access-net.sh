@@ -41,6 +41,7 @@ fail () {
 
 # Starts `dimse SUBCOMMAND --port 0 …` and sets port from what it prints.
 start_dimse () {
+  rm -f "$tmp/server.out"   # not an earlier server's "Listening" line
   "$dimse" "$@" > "$tmp/server.out" 2> "$tmp/server.err" &
   pids+=($!)
   for _ in $(seq 1 100); do

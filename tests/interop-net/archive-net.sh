@@ -77,6 +77,7 @@ expect_exit () {
 # given options and folder; sets serve_port and serve_pid, its output in
 # $tmp/serve.out and .err. The line it prints once listening gives the port.
 start_serve () {
+  rm -f "$tmp/serve.out"   # not an earlier serve's "Listening" line
   "$dimse" serve --port 0 --bind 127.0.0.1 --aet ARCHIVE "$@" > "$tmp/serve.out" 2> "$tmp/serve.err" &
   serve_pid=$!
   pids+=("$serve_pid")
@@ -452,6 +453,7 @@ case "$check" in
   demo)
     # the generated archive, on loopback only
     start_demo () {
+      rm -f "$tmp/serve.out"
       "$dimse" serve --demo --demo-dir "$tmp/demo" --port 0 > "$tmp/serve.out" 2> "$tmp/serve.err" &
       serve_pid=$!
       pids+=("$serve_pid")

@@ -78,6 +78,9 @@ wait_for_port () {
 # Starts `dimse listen` with the given options; sets listen_port and
 # listen_pid, the output in $tmp/listen.out and .err.
 start_listen () {
+  # An earlier listen's "Listening on port" line must not be read for this
+  # one's before the new process truncates the file.
+  rm -f "$tmp/listen.out"
   "$dimse" listen --port 0 "$@" > "$tmp/listen.out" 2> "$tmp/listen.err" &
   listen_pid=$!
   pids+=("$listen_pid")

@@ -124,6 +124,7 @@ start_storescp () {
 
 # `dimse listen` or `dimse serve` with the given arguments; sets port.
 start_dimse () {
+  rm -f "$tmp/server.out"   # not an earlier server's "Listening" line
   "$dimse" "$@" > "$tmp/server.out" 2> "$tmp/server.err" &
   server_pid=$!
   pids+=("$server_pid")

@@ -232,6 +232,7 @@ compare_files () {
 # the system picks; sets our_base.
 start_serve () {
   mkdir -p "$tmp/ours"
+  rm -f "$tmp/serve.out"   # not an earlier serve's line
   "$dimse" serve --port 0 --bind 127.0.0.1 --http-port 0 --accept any "$tmp/ours" \
     > "$tmp/serve.out" 2> "$tmp/serve.err" &
   pids+=($!)
