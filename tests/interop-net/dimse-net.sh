@@ -4,6 +4,7 @@
 # Usage: dimse-net.sh CHECK DIMSE CORPUS_DIR STORE_SCU
 # Exit 0 pass, 1 fail, 77 skip (DCMTK missing).
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/net-lib.sh"
 
 check=$1
 dimse=$2
@@ -44,36 +45,6 @@ cleanup_listen_first () {
   pids=()
 }
 trap 'exit 1' INT TERM
-
-fail () {
-  echo "FAIL: $*"
-  exit 1
-}
-
-# A port nobody listens on right now.
-free_port () {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
-# Waits until pid listens on port; fails at once when pid has exited
-# (another test may have taken the port first).
-wait_for_port () {
-  local port=$1 pid=$2
-  for _ in $(seq 1 100); do
-    (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && return 0
-    kill -0 "$pid" 2> /dev/null || return 1
-    sleep 0.1
-  done
-  fail "nothing listens on port $port after 10 s"
-}
 
 # Starts `dimse listen` with the given options; sets listen_port and
 # listen_pid, the output in $tmp/listen.out and .err.
@@ -138,23 +109,6 @@ CFG
   done
   cat "$tmp/qr.log"
   fail "dcmqrscp did not start"
-}
-
-# Runs a command bounded in time, its output in $tmp/run.out and .err.
-run () {
-  local rc=0
-  timeout 60 "$@" > "$tmp/run.out" 2> "$tmp/run.err" || rc=$?
-  return $rc
-}
-
-expect_exit () {
-  local want=$1 rc=0
-  shift
-  run "$@" || rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    cat "$tmp/run.out" "$tmp/run.err"
-    fail "$* exited with $rc, expected $want"
-  fi
 }
 
 # "Result: Rejected Permanent, Source: Service User" + "Reason: …" from

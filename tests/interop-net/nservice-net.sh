@@ -7,6 +7,7 @@
 # Usage: nservice-net.sh CHECK DIMSE NSERVICE_SCP
 # Exit 0 pass, 1 fail, 77 skip (DCMTK missing).
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/net-lib.sh"
 
 check=$1
 dimse=$2
@@ -38,28 +39,6 @@ fail () {
     [ -s "$f" ] && { echo "--- $f"; tail -n 40 "$f"; }
   done
   exit 1
-}
-
-free_port () {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
-wait_for_port () {
-  local port=$1 pid=$2
-  for _ in $(seq 1 100); do
-    (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && return 0
-    kill -0 "$pid" 2> /dev/null || return 1
-    sleep 0.1
-  done
-  fail "nothing listens on port $port after 10 s"
 }
 
 # Runs the command bounded in time; $tmp/run.out and .err; checks the exit status.

@@ -9,6 +9,7 @@
 # Usage: tools-net.sh CHECK DIMSE
 # Exit 0 pass, 1 fail, 77 skip (DCMTK, Wireshark's dumpcap or root missing).
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/net-lib.sh"
 
 check=$1
 dimse=$2
@@ -32,34 +33,6 @@ cleanup () {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-fail () {
-  echo "FAIL: $*"
-  exit 1
-}
-
-# A port nobody listens on right now.
-free_port () {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
-wait_for_port () {
-  local port=$1 pid=$2
-  for _ in $(seq 1 100); do
-    (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && return 0
-    kill -0 "$pid" 2> /dev/null || return 1
-    sleep 0.1
-  done
-  fail "nothing listens on port $port after 10 s"
-}
 
 # Runs a command bounded in time; its output in $tmp/run.out and .err,
 # its exit status in $rc.

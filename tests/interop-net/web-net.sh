@@ -7,6 +7,7 @@
 # of `dimse serve --http-port` give the same matches)
 # Exit 0 pass, 1 fail, 77 skip (Orthanc, its DICOMweb plugin or DCMTK missing).
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/net-lib.sh"
 
 check=$1
 dimse=$2
@@ -36,35 +37,8 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-fail () {
-  echo "FAIL: $*"
-  exit 1
-}
-
-free_port () {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
 run () {
   timeout 120 "$@" > "$tmp/run.out" 2> "$tmp/run.err"
-}
-
-expect_exit () {
-  local want=$1 rc=0
-  shift
-  run "$@" || rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    cat "$tmp/run.out" "$tmp/run.err"
-    fail "$* exited with $rc, expected $want"
-  fi
 }
 
 # Starts Orthanc with its DICOMweb plugin on free ports of 127.0.0.1; sets

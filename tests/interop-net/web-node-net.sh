@@ -6,6 +6,7 @@
 # Usage: web-node-net.sh DIMSE
 # Exit 0 pass, 1 fail.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/net-lib.sh"
 
 dimse=$1
 
@@ -24,23 +25,8 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-fail () {
-  echo "FAIL: $*"
-  exit 1
-}
-
 run () {
   timeout 120 "$@" > "$tmp/run.out" 2> "$tmp/run.err"
-}
-
-expect_exit () {
-  local want=$1 rc=0
-  shift
-  run "$@" || rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    cat "$tmp/run.out" "$tmp/run.err"
-    fail "$* exited with $rc, expected $want"
-  fi
 }
 
 expect_error () {
