@@ -47,7 +47,17 @@ fail () {
 }
 
 free_port () {
-  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  # below the ephemeral range, so no outgoing connection can take it meanwhile
+  /usr/bin/python3 -c '
+import random, socket
+for _ in range(200):
+    p = random.randrange(10000, 32000)
+    try:
+        socket.socket().bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    print(p)
+    break'
 }
 
 rss_mb () {

@@ -10,7 +10,7 @@ fail () {
 free_port () {
   local port
   for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((10000 + RANDOM % 22000))
     if ! (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
       echo "$port"
       return 0

@@ -197,20 +197,6 @@ test_interop_echoscu (Fixture *f, gconstpointer data)
   g_clear_object (&f->peer);
 }
 
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static gboolean
 on_retry (gpointer user_data)
 {
@@ -269,7 +255,7 @@ test_interop_storescp (Fixture *f, gconstpointer data)
   dimse_association_params_add_context (params, DCM_UID_VERIFICATION, NULL, DIMSE_ROLE_DEFAULT);
   dimse_association_params_add_context (params, DCM_UID_CT_IMAGE_STORAGE, NULL,
                                         DIMSE_ROLE_DEFAULT);
-  port_number = free_port ();
+  port_number = test_util_free_port ();
   port = g_strdup_printf ("%u", port_number);
   {
     const char *argv[] = { storescp, "-aet", "STORESCP", "-od", f->tmpdir, port, NULL };

@@ -203,3 +203,23 @@ test_util_make_certificate (const char *cert, const char *key)
   g_assert_no_error (error);
   g_assert_cmpint (status, ==, 0);
 }
+
+guint16
+test_util_free_port (void)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+
+  for (guint attempt = 0; attempt < 200; attempt++)
+    {
+      guint16 port = (guint16) g_random_int_range (10000, 32000);
+      g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL);
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+
+      g_assert_nonnull (socket);
+      if (g_socket_bind (socket, address, TRUE, NULL))
+        return port;
+    }
+  g_error ("no free loopback port between 10000 and 32000");
+  return 0;
+}

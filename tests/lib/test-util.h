@@ -47,6 +47,12 @@ void     test_util_assert_value (DcmDataSet *ds, guint32 tag, const void *expect
 GBytes  *test_util_make_ct_data_set (const DcmTransferSyntax *ts, const char *instance_uid,
                                      gsize pixel_size);
 
+/* A loopback TCP port that nothing listens on now, chosen at random below
+ * the kernel's ephemeral range (32768 and up) so that no outgoing
+ * connection of a test running beside this one can take it as its source
+ * port before the caller binds it. */
+guint16  test_util_free_port (void);
+
 /* TRUE when TLS can be tested here (openssl, a GIO TLS backend, no
  * AddressSanitizer); otherwise marks the running test as skipped. */
 gboolean test_util_require_tls (void);

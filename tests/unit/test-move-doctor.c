@@ -62,21 +62,6 @@ on_opened (GObject *source, GAsyncResult *result, gpointer user_data)
   *(gboolean *) user_data = TRUE;
 }
 
-/* A port nothing listens on: bound, then closed. */
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
@@ -91,11 +76,11 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
   write_instance (folder, 1);
   write_instance (folder, 2);
-  f->doctor_port = free_port ();
+  f->doctor_port = test_util_free_port ();
   f->archive = dimse_archive_new (folder, "ARCHIVE");
   /* the right port, and a port where nothing listens */
   dimse_archive_add_node (f->archive, "DOCTOR", "127.0.0.1", f->doctor_port);
-  dimse_archive_add_node (f->archive, "NOWHERE", "127.0.0.1", free_port ());
+  dimse_archive_add_node (f->archive, "NOWHERE", "127.0.0.1", test_util_free_port ());
   dimse_archive_open_async (f->archive, NULL, on_opened, &opened);
   test_wait_until (&opened, "the archive's scan");
   f->server = dimse_archive_serve (f->archive, "127.0.0.1", 0, &error);
@@ -266,7 +251,7 @@ static void
 test_peer_unavailable (Fixture *f, gconstpointer data)
 {
   g_autoptr(DimseMoveDoctor) doctor = dimse_move_doctor_new ("SCU", "ARCHIVE", "127.0.0.1",
-                                                             free_port (), "DOCTOR",
+                                                             test_util_free_port (), "DOCTOR",
                                                              f->doctor_port);
 
   dimse_move_doctor_set_listen_address (doctor, "127.0.0.1");
