@@ -69,6 +69,7 @@ struct _DimseAssociation
   gboolean                in_read_loop;   /* handling PDUs already buffered */
   gboolean                read_again;     /* the PDU handled asked for the next */
   guint32                 max_associate_length;  /* of an -RQ or -AC; 0 = default */
+  gint64                  rq_deadline;    /* acceptor: monotonic time; 0: ARTIM */
   gboolean                hold_reading;
   DimsePdu               *rx_pdu;         /* P-DATA-TF being processed */
   guint                   rx_index;       /* next PDV in it */

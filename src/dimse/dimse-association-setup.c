@@ -103,6 +103,7 @@ reject_rq (DimseAssociation *self, DimsePdu *reply)
 }
 
 static gboolean at_local_limit (DimseAssociation *self);
+static gboolean peer_refused (DimseAssociation *self, const DimsePdu *rq);
 
 void
 dimse_association_on_associate_rq (DimseAssociation *self, DimsePdu *pdu)
@@ -116,6 +117,9 @@ dimse_association_on_associate_rq (DimseAssociation *self, DimsePdu *pdu)
     reply = dimse_pdu_new_associate_rj (DIMSE_RJ_RESULT_TRANSIENT,
                                         DIMSE_RJ_SOURCE_SERVICE_PROVIDER_PRESENTATION,
                                         DIMSE_RJ_REASON_LOCAL_LIMIT_EXCEEDED);
+  else if (peer_refused (self, pdu))
+    reply = dimse_pdu_new_associate_rj (DIMSE_RJ_RESULT_PERMANENT, DIMSE_RJ_SOURCE_SERVICE_USER,
+                                        DIMSE_RJ_REASON_CALLING_AE_TITLE_NOT_RECOGNIZED);
   else if (self->policy == NULL
            || !dimse_negotiation_accept (self->policy, pdu, &result, &reply, &error))
     {
@@ -148,6 +152,8 @@ typedef struct {
   gulong               cancel_handler;
   DimseAcceptLimitFunc limit_func;  /* the acceptor's */
   gpointer             limit_data;
+  DimseAcceptPeerFunc  peer_func;
+  gpointer             peer_data;
 } RequestData;
 
 static void
@@ -283,6 +289,7 @@ dimse_association_request_full_async (const DimseAssociationParams *params,
     }
   self = dimse_association_new_internal (timeouts);
   self->rq = g_steal_pointer (&rq);
+  self->max_associate_length = params->max_associate_ac_length;
   self->peer_name = strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, port)
                                                : g_strdup_printf ("%s:%u", host, port);
   self->establish_task = g_object_ref (task);
@@ -338,6 +345,22 @@ at_local_limit (DimseAssociation *self)
   return data->limit_func != NULL && data->limit_func (data->limit_data);
 }
 
+/* Asked once, when the -RQ has arrived, as at_local_limit. */
+static gboolean
+peer_refused (DimseAssociation *self, const DimsePdu *rq)
+{
+  RequestData *data;
+  GInetSocketAddress *remote;
+
+  if (self->establish_task == NULL)
+    return FALSE;
+  data = g_task_get_task_data (self->establish_task);
+  if (data->peer_func == NULL)
+    return FALSE;
+  remote = self->transport != NULL ? dimse_transport_get_remote_address (self->transport) : NULL;
+  return !data->peer_func (rq->associate->calling_ae_title, remote, data->peer_data);
+}
+
 static void
 accept_start (DimseTransport *transport, const DimseAcceptorPolicy *policy,
               const DimseTimeouts *timeouts, gboolean refuse_local_limit,
@@ -362,7 +385,10 @@ accept_start (DimseTransport *transport, const DimseAcceptorPolicy *policy,
     {
       data->limit_func = options->limit_func;
       data->limit_data = options->limit_data;
+      data->peer_func = options->peer_func;
+      data->peer_data = options->peer_data;
       self->max_associate_length = options->max_associate_rq_length;
+      self->rq_deadline = options->rq_deadline;
     }
   g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
   if (!dimse_association_drive (self, DIMSE_EVT5_TRANSPORT_CONNECT_INDICATION, NULL, NULL, &step))
@@ -396,7 +422,7 @@ dimse_association_accept_full_async (DimseTransport *transport,
                                      GCancellable *cancellable,
                                      GAsyncReadyCallback callback, gpointer user_data)
 {
-  DimseAcceptOptions options = { limit_func, limit_data, 0 };
+  DimseAcceptOptions options = { .limit_func = limit_func, .limit_data = limit_data };
 
   g_return_if_fail (DIMSE_IS_TRANSPORT (transport));
   accept_start (transport, policy, timeouts, FALSE, &options, cancellable, callback, user_data);

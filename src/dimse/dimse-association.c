@@ -281,9 +281,19 @@ dimse_association_drive (DimseAssociation *self, DimseUlEvent event, const Dimse
     }
   if (step.start_artim)
     {
+      guint ms = self->timeouts.artim_timeout_ms;
+
+      /* The wait for the -RQ ends with what is left of ARTIM since the
+       * connection came (a TLS handshake used the rest). */
+      if (self->fsm.state == DIMSE_STA2_TRANSPORT_OPEN_AWAITING_A_ASSOCIATE_RQ
+          && self->rq_deadline != 0)
+        {
+          gint64 left = (self->rq_deadline - g_get_monotonic_time ()) / 1000;
+
+          ms = (guint) CLAMP (left, 1, (gint64) ms);
+        }
       dimse_association_clear_source (&self->artim);
-      self->artim = dimse_association_add_timeout (self, self->timeouts.artim_timeout_ms,
-                                                   artim_expired);
+      self->artim = dimse_association_add_timeout (self, ms, artim_expired);
     }
   if (step.close_transport)
     close_transport (self);

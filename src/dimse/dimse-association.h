@@ -121,10 +121,24 @@ void              dimse_association_accept_full_async (DimseTransport *transport
                                                        GCancellable *cancellable,
                                                        GAsyncReadyCallback callback,
                                                        gpointer user_data);
+/* Asked once the A-ASSOCIATE-RQ has arrived, after the local limit and
+ * before the policy: the calling AE title it names and the address it came
+ * from (NULL when unknown). FALSE to answer it with A-ASSOCIATE-RJ
+ * (rejected permanent, service user, calling AE title not recognized), for
+ * instance for an AE title bound to another address. */
+typedef gboolean (*DimseAcceptPeerFunc) (const char *calling_ae_title,
+                                         GInetSocketAddress *remote,
+                                         gpointer user_data);
 /* What else an acceptor may be told; zero-initialised, the defaults. */
 typedef struct {
   DimseAcceptLimitFunc limit_func;   /* as for dimse_association_accept_full_async */
   gpointer             limit_data;
+  DimseAcceptPeerFunc  peer_func;    /* may be NULL: any peer the policy lets in */
+  gpointer             peer_data;
+  /* g_get_monotonic_time () by which the A-ASSOCIATE-RQ must have arrived,
+   * so that ARTIM bounds the TLS handshake and the -RQ together; 0: ARTIM
+   * from the call. */
+  gint64               rq_deadline;
   /* The largest A-ASSOCIATE-RQ (PDU length) read; a longer one is
    * answered with A-ABORT before its body is read (PS3.8 sets no maximum:
    * this bounds what a peer can make us hold). 0 =

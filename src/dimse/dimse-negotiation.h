@@ -49,6 +49,10 @@ typedef struct {
   guint16     max_operations_performed;
   GPtrArray  *contexts;                  /* DimseProposedContext* */
   DimseUserIdentity *user_identity;      /* NULL: no User Identity item */
+  /* The largest A-ASSOCIATE-AC (PDU length) read in answer; a longer one
+   * is answered with A-ABORT before its body is read. 0 (the default) =
+   * DIMSE_PDU_DEFAULT_MAX_ASSOCIATE_LENGTH, 64 KiB. */
+  guint32     max_associate_ac_length;
 } DimseAssociationParams;
 
 /* Defaults: max PDU DIMSE_NEGOTIATION_DEFAULT_MAX_PDU_LENGTH, the project's

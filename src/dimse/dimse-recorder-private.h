@@ -26,6 +26,8 @@ gboolean dimse_traffic_event_is_end (DimseTrafficEvent *event);
 /* A message's data set as encoded in ts; counts against the byte budget. */
 void    dimse_traffic_event_set_data_set (DimseTrafficEvent *event, GBytes *data_set,
                                           const DcmTransferSyntax *ts);
+/* What carried the event's association; tls NULL for plain TCP. */
+void    dimse_traffic_event_set_transport (DimseTrafficEvent *event, DimseTlsInfo *tls);
 /* The raw bytes and the data set together. */
 gsize   dimse_traffic_event_get_held_bytes (DimseTrafficEvent *event);
 /* Drops the raw bytes (notifying raw-bytes) and the data set; returns how
@@ -43,6 +45,8 @@ typedef struct {
   char               *called_ae_title;
   gboolean            is_requestor;
   GHashTable         *abstract_syntaxes;
+  gboolean            transport_known;
+  DimseTlsInfo       *tls;             /* NULL: plain TCP, or not known */
 } DimseRecorderAssociation;
 
 /* Building events (dimse-recorder-describe.c). assoc is locked by the caller

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 #include "dimse-message.h"
+#include "dimse-tls-info.h"
 
 G_BEGIN_DECLS
 
@@ -62,6 +63,12 @@ GBytes                *dimse_traffic_event_get_raw_bytes (DimseTrafficEvent *eve
  * any thread; the caller owns the reference. */
 GBytes                *dimse_traffic_event_dup_data_set (DimseTrafficEvent *event,
                                                           const DcmTransferSyntax **out_ts);
+/* What carried the association, for its A-ASSOCIATE-RQ, -AC and -RJ
+ * recorded once that was known: TRUE with *tls NULL for plain TCP, with
+ * the TLS facts (owned by the event) for TLS. FALSE for other events and
+ * for traffic whose transport the recorder was not told. */
+gboolean               dimse_traffic_event_get_transport (DimseTrafficEvent *event,
+                                                          DimseTlsInfo **tls);
 /* A PDU that did not decode; the summary gives the reason. */
 gboolean               dimse_traffic_event_get_malformed (DimseTrafficEvent *event);
 DimseCommandField      dimse_traffic_event_get_command_field (DimseTrafficEvent *event);
@@ -109,6 +116,17 @@ guint          dimse_recorder_begin_association (DimseRecorder *rec,
                                                  const char *calling_ae_title,
                                                  const char *called_ae_title,
                                                  gboolean is_requestor);
+/* What carries association_id: tls NULL for plain TCP (referenced, not
+ * copied). The A-ASSOCIATE PDUs recorded after it carry it in their
+ * details and as dimse_traffic_event_get_transport(). */
+void           dimse_recorder_set_transport (DimseRecorder *rec, guint association_id,
+                                             DimseTlsInfo *tls);
+/* TRUE once the transport of association_id is known, with *tls a new
+ * reference to its TLS facts or NULL for plain TCP; FALSE (and *tls NULL)
+ * for an association the recorder does not know or was not told of. Safe
+ * from any thread. */
+gboolean       dimse_recorder_dup_transport (DimseRecorder *rec, guint association_id,
+                                             DimseTlsInfo **tls);
 /* raw_pdu is the whole PDU, header included. A PDU that does not decode is
  * recorded as malformed, with the decoder's error as its summary. */
 void           dimse_recorder_record_pdu (DimseRecorder *rec, guint association_id,
@@ -126,7 +144,11 @@ void           dimse_recorder_end_association (DimseRecorder *rec, guint associa
  * time (ISO 8601), timestamp_us, association, direction, kind, pdu_type,
  * pdu_type_name, length, summary, details, malformed, raw (base64, when
  * kept) or raw_dropped, and for messages command_field, command, message_id,
- * status, status_meaning, presentation_context_id. */
+ * status, status_meaning, presentation_context_id; for the A-ASSOCIATE
+ * PDUs of an association whose transport is known, transport ("tcp" or
+ * "tls") and for TLS tls: protocol_version, cipher_suite, verification and
+ * peer_certificate (null, or subject, issuer, not_valid_before,
+ * not_valid_after, sha256_fingerprint). */
 gboolean       dimse_recorder_export_jsonl (DimseRecorder *rec, GOutputStream *out,
                                             guint association_id, GCancellable *cancellable,
                                             GError **error);

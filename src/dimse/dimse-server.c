@@ -18,6 +18,9 @@ struct _DimseServer
   guint                max_associations;
   guint                max_waiting;
   guint32              max_associate_rq_length;  /* 0: the default */
+  DimseAcceptPeerFunc  peer_func;
+  gpointer             peer_data;
+  GDestroyNotify       peer_destroy;
   GQueue               waiting;        /* Connection*, oldest first: no -RQ yet */
   guint                n_negotiating;  /* -RQ admitted, association not handed over */
   GPtrArray           *associations;   /* DimseAssociation*, established */
@@ -72,6 +75,8 @@ dimse_server_finalize (GObject *object)
 
   g_clear_pointer (&self->policy, dimse_acceptor_policy_free);
   g_clear_pointer (&self->tls, tls_settings_free);
+  if (self->peer_destroy != NULL)
+    self->peer_destroy (self->peer_data);
   g_clear_object (&self->recorder);
   g_clear_object (&self->cancellable);
   g_ptr_array_unref (self->associations);
@@ -129,6 +134,7 @@ typedef struct {
   gboolean      admitted;
   gboolean      timed_out;
   gboolean      evicted;
+  gint64        accepted_at;   /* g_get_monotonic_time () */
 } Connection;
 
 static void
@@ -174,6 +180,7 @@ connection_new (DimseServer *self)
 {
   Connection *conn = g_new0 (Connection, 1);
 
+  conn->accepted_at = g_get_monotonic_time ();
   conn->self = g_object_ref (self);
   conn->cancellable = g_cancellable_new ();
   conn->stop_handler = g_cancellable_connect (self->cancellable, G_CALLBACK (cancel_connection),
@@ -255,7 +262,14 @@ static void
 accept_association (Connection *conn, DimseTransport *transport)
 {
   DimseServer *self = conn->self;
-  DimseAcceptOptions options = { at_limit, conn, self->max_associate_rq_length };
+  DimseAcceptOptions options = {
+    .limit_func = at_limit,
+    .limit_data = conn,
+    .peer_func = self->peer_func,
+    .peer_data = self->peer_data,
+    .max_associate_rq_length = self->max_associate_rq_length,
+    .rq_deadline = conn->accepted_at + (gint64) self->timeouts.artim_timeout_ms * 1000,
+  };
 
   dimse_association_accept_with_options_async (transport, self->policy, &self->timeouts,
                                                &options, conn->cancellable, on_accepted, conn);
@@ -508,4 +522,17 @@ dimse_server_get_n_associations (DimseServer *self)
 {
   g_return_val_if_fail (DIMSE_IS_SERVER (self), 0);
   return self->associations->len;
+}
+
+void
+dimse_server_set_peer_func (DimseServer *self, DimseAcceptPeerFunc func, gpointer user_data,
+                            GDestroyNotify destroy)
+{
+  g_return_if_fail (DIMSE_IS_SERVER (self));
+
+  if (self->peer_destroy != NULL)
+    self->peer_destroy (self->peer_data);
+  self->peer_func = func;
+  self->peer_data = user_data;
+  self->peer_destroy = destroy;
 }

@@ -52,6 +52,12 @@ guint        dimse_server_get_n_waiting_connections (DimseServer *server);
  * propose many presentation contexts or a large user identity. */
 void         dimse_server_set_max_associate_rq_length (DimseServer *server,
                                                        guint32 max_length);
+/* Asked for every A-ASSOCIATE-RQ with its calling AE title and the address
+ * it came from; FALSE answers it with A-ASSOCIATE-RJ (rejected permanent,
+ * service user, calling AE title not recognized). NULL: none. destroy is
+ * called on user_data when replaced or when the server is finalized. */
+void         dimse_server_set_peer_func (DimseServer *server, DimseAcceptPeerFunc func,
+                                         gpointer user_data, GDestroyNotify destroy);
 /* TLS on every accepted connection; NULL for plain TCP. Copied. */
 void         dimse_server_set_tls (DimseServer *server, const DimseTlsSettings *tls);
 DimseAcceptorPolicy *dimse_server_get_policy (DimseServer *server);
