@@ -9,6 +9,7 @@
 
 #include "dcm-binary.h"
 #include "dcm-error.h"
+#include "dcm-tags.h"
 #include "dcm-uid.h"
 
 #define PREAMBLE_LENGTH 128
@@ -665,9 +666,10 @@ guess_missing_ts (DcmParser *parser, DcmDataSet *meta, const DcmTransferSyntax *
 
 /* Reads prefix, meta and data set; the parser starts in explicit VR LE. */
 static DcmFile *
-read_file (DcmParser *parser, DcmFileReadFlags flags, const char *name,
-           GCancellable *cancellable, GError **error)
+read_file (DcmParser *parser, const DcmReadOptions *opts, DcmFileReadFlags flags,
+           const char *name, GCancellable *cancellable, GError **error)
 {
+  guint32 stop_at_tag = opts != NULL ? opts->stop_at_tag : 0;
   const guint8 *data;
   gsize avail;
   const DcmTransferSyntax *ts = NULL;
@@ -685,8 +687,12 @@ read_file (DcmParser *parser, DcmFileReadFlags flags, const char *name,
            || (meta = read_meta (parser, flags, name, &ts, cancellable, error)) == NULL
            || (ts == NULL && !guess_missing_ts (parser, meta, &ts, cancellable, error)))
     return NULL;
+  /* Without a meta group, the one made up needs the SOP Class and
+   * Instance UIDs of the data set. */
+  if (meta == NULL && stop_at_tag != 0)
+    stop_at_tag = MAX (stop_at_tag, DCM_TAG_SOP_INSTANCE_UID + 1);
   if (!dcm_parser_set_transfer_syntax (parser, ts, error)
-      || !dcm_parser_read_until (parser, data_set, 0, cancellable, error))
+      || !dcm_parser_read_until (parser, data_set, stop_at_tag, cancellable, error))
     return NULL;
   if (meta == NULL && (meta = meta_for (data_set, ts, error)) == NULL)
     return NULL;
@@ -699,7 +705,7 @@ dcm_file_read_bytes (GBytes *bytes, const DcmReadOptions *opts, DcmFileReadFlags
 {
   g_autoptr(DcmParser) parser = dcm_parser_new_for_bytes (bytes, &dcm_ts_explicit_le, opts);
 
-  return read_file (parser, flags, "The data", NULL, error);
+  return read_file (parser, opts, flags, "The data", NULL, error);
 }
 
 DcmFile *
@@ -708,7 +714,7 @@ dcm_file_read_stream (GInputStream *in, const DcmReadOptions *opts, DcmFileReadF
 {
   g_autoptr(DcmParser) parser = dcm_parser_new_for_stream (in, &dcm_ts_explicit_le, opts);
 
-  return read_file (parser, flags, "The stream", cancellable, error);
+  return read_file (parser, opts, flags, "The stream", cancellable, error);
 }
 
 /* Without a bulk threshold everything is kept: mapping the file lets the
@@ -729,7 +735,7 @@ read_mapped (const char *path, const DcmReadOptions *opts, DcmFileReadFlags flag
     }
   bytes = g_mapped_file_get_bytes (mapped);
   parser = dcm_parser_new_for_bytes (bytes, &dcm_ts_explicit_le, opts);
-  return read_file (parser, flags, name, NULL, error);
+  return read_file (parser, opts, flags, name, NULL, error);
 }
 
 /* With a threshold, big values become references into the file: the
@@ -755,7 +761,7 @@ read_referencing (const char *path, const DcmReadOptions *opts, DcmFileReadFlags
       with_source.source_offset = 0;
     }
   parser = dcm_parser_new_for_stream (G_INPUT_STREAM (in), &dcm_ts_explicit_le, &with_source);
-  return read_file (parser, flags, name, NULL, error);
+  return read_file (parser, opts, flags, name, NULL, error);
 }
 
 DcmFile *

@@ -26,7 +26,11 @@ const char *dcm_file_get_transfer_syntax_uid (DcmFile *file);
 /* Reads a Part 10 file. A file without preamble/DICM but starting with a
  * group 0002 or 0008 element is accepted (meta-less files read as implicit
  * LE when no meta) only with DCM_FILE_READ_LENIENT. With a path, values over
- * opts->bulk_threshold become DcmBulkRefs into the file (memory bounded). */
+ * opts->bulk_threshold become DcmBulkRefs into the file (memory bounded).
+ * With opts->stop_at_tag, the data set ends before its first element with a
+ * tag at or past it (the meta group is read whole), so whatever follows is
+ * neither read nor checked; a meta-less file is read at least past its SOP
+ * Instance UID. */
 typedef enum {
   DCM_FILE_READ_DEFAULT = 0,
   DCM_FILE_READ_LENIENT = 1 << 0,

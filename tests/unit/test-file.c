@@ -984,6 +984,60 @@ test_dcmtk_dcmconv_identical (void)
   g_assert_true (contains_bytes (last, "\x08\x00\x40\x11\x3a\x00\x00\x00", 8));
 }
 
+/* stop_at_tag ends the data set early, from memory, a stream and a path,
+ * and what lies past it is not read: a file cut in its Pixel Data still
+ * reads. */
+static void
+test_read_stop_at_tag (void)
+{
+  g_autoptr(DcmFile) file = sample_file (&dcm_ts_explicit_le);
+  g_autoptr(GBytes) bytes = file_bytes (file);
+  g_autoptr(GBytes) cut = g_bytes_new_from_bytes (bytes, 0, g_bytes_get_size (bytes) - 7);
+  g_auto(TestUtilTmpdir) dir = test_util_make_tmpdir ("test-file-stop");
+  g_autofree char *path = g_build_filename (dir, "cut.dcm", NULL);
+  DcmReadOptions opts;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (cut, NULL),
+                                      (gssize) g_bytes_get_size (cut), NULL));
+  dcm_read_options_init (&opts);
+  opts.stop_at_tag = DCM_TAG_PATIENT_NAME;
+  for (guint how = 0; how < 3; how++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DcmFile) back = NULL;
+      g_autoptr(GInputStream) in = NULL;
+      g_autofree char *sop_instance = NULL;
+      DcmDataSet *ds;
+
+      if (how == 0)
+        back = dcm_file_read_bytes (cut, &opts, DCM_FILE_READ_DEFAULT, &error);
+      else if (how == 1)
+        {
+          in = g_memory_input_stream_new_from_bytes (cut);
+          back = dcm_file_read_stream (in, &opts, DCM_FILE_READ_DEFAULT, NULL, &error);
+        }
+      else
+        back = dcm_file_read_path (path, &opts, DCM_FILE_READ_DEFAULT, &error);
+      g_assert_no_error (error);
+      ds = dcm_file_get_data_set (back);
+      sop_instance = element_text (ds, DCM_TAG_SOP_INSTANCE_UID);
+      g_assert_cmpstr (sop_instance, ==, SOP_INSTANCE);
+      g_assert_nonnull (dcm_data_set_lookup (ds, DCM_TAG_MODALITY));
+      g_assert_null (dcm_data_set_lookup (ds, DCM_TAG_PATIENT_NAME));
+      g_assert_null (dcm_data_set_lookup (ds, DCM_TAG_PIXEL_DATA));
+      g_assert_nonnull (dcm_data_set_lookup (dcm_file_get_meta (back),
+                                             DCM_TAG_TRANSFER_SYNTAX_UID));
+    }
+  /* without the stop, the cut file is an error */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DcmFile) back = dcm_file_read_bytes (cut, NULL, DCM_FILE_READ_DEFAULT, &error);
+
+    g_assert_null (back);
+    g_assert_nonnull (error);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -995,6 +1049,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/new/strips-meta-group", test_new_strips_meta_group);
   test_util_add_per_syntax ("/file/round-trip", test_round_trip);
   g_test_add_func ("/file/round-trip/stream", test_read_stream);
+  g_test_add_func ("/file/read-stop-at-tag", test_read_stop_at_tag);
   g_test_add_func ("/file/deflated/data-set-is-raw-deflate", test_deflated_layout);
   g_test_add_func ("/file/read/not-part10", test_not_part10);
   g_test_add_func ("/file/read/garbage-preamble", test_garbage_preamble_accepted);
