@@ -173,6 +173,11 @@ start_on_worker (gpointer data)
   bench_tools_peer_timeouts (peer, &timeouts);
   dimse_move_doctor_set_timeouts (op->doctor, &timeouts);
   dimse_move_doctor_set_max_pdu_length (op->doctor, peer->max_pdu);
+  dimse_move_doctor_set_tls (op->doctor, peer->tls);
+  /* A node reached over TLS calls back over TLS too (PS3.15 Annex B.1);
+   * our Storage SCP needs the node's certificate of ours for it. */
+  if (peer->tls != NULL && peer->tls->certificate_file != NULL)
+    dimse_move_doctor_set_listener_tls (op->doctor, peer->tls);
   dimse_move_doctor_set_wait_seconds (op->doctor, op->wait_seconds);
   dimse_move_doctor_set_recorder (op->doctor, bench_engine_get_recorder (op->engine));
   g_signal_connect (op->doctor, "step", G_CALLBACK (on_step), op);

@@ -24,7 +24,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchDoctorResult, bench_doctor_result_free)
 typedef void (*BenchDoctorStep) (const char *step, gpointer user_data);
 
 /* Moves one instance from node to destination_ae_title and watches for
- * the association back on local_port for wait_seconds. When local_port is
+ * the association back on local_port for wait_seconds; over TLS when the
+ * node is reached over TLS, and the association back too when the node
+ * names our certificate and key. When local_port is
  * the local AE's, the Storage SCP pauses meanwhile (the doctor listens in
  * its place: the peer's table maps the local AE title to that port). step
  * (may be NULL) is called with step_object, referenced meanwhile. */

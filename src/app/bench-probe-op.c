@@ -190,6 +190,7 @@ start_on_worker (gpointer data)
   bench_tools_peer_timeouts (peer, &timeouts);
   dimse_probe_set_timeouts (op->probe, &timeouts);
   dimse_probe_set_max_pdu_length (op->probe, peer->max_pdu);
+  dimse_probe_set_tls (op->probe, peer->tls);
   dimse_probe_set_recorder (op->probe, bench_engine_get_recorder (op->engine));
   g_signal_connect (op->probe, "progress", G_CALLBACK (on_progress), op);
   dimse_probe_run_async (op->probe, op->cancellable, on_probed, op);

@@ -19,6 +19,8 @@ typedef struct {
   char             *study_uid;
   char             *series_uid;
   char             *expected_address;
+  gboolean          no_return_tls;
+  DimseTlsSettings *tls;
   CliTraffic       *traffic;
   GMainLoop        *loop;
   int               exit_status;
@@ -80,6 +82,8 @@ parse_arguments (Doctor *d, int argc, char **argv, GError **error)
     { "expect-from", 0, 0, G_OPTION_ARG_STRING, &d->expected_address,
       N_("The address the association back should come from (default: the peer's)"),
       N_("ADDRESS") },
+    { "no-return-tls", 0, 0, G_OPTION_ARG_NONE, &d->no_return_tls,
+      N_("Listen for the association back over plain TCP, even with TLS to PEER"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -90,7 +94,10 @@ parse_arguments (Doctor *d, int argc, char **argv, GError **error)
                                   "one from an unexpected address or to the wrong AE title, "
                                   "storage contexts rejected, or the C-STORE failed.\nExit "
                                   "status: 0 the destination works, 2 a leg failed, 3 no "
-                                  "association with PEER."));
+                                  "association with PEER.\nWith TLS to PEER (--tls-… options "
+                                  "or a node over TLS), the Storage SCP speaks TLS too, with "
+                                  "our certificate and key, and checks the peer's against "
+                                  "--tls-ca."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   cli_common_options_add (&d->options, context);
   if (!g_option_context_parse (context, &argc, &argv, error)
@@ -108,7 +115,17 @@ parse_arguments (Doctor *d, int argc, char **argv, GError **error)
                    _("--port must be from 1 to 65535 and --wait a number of seconds."));
       return FALSE;
     }
-  return cli_peer_parse (argv[1], &d->peer, error);
+  if (!cli_peer_parse (argv[1], &d->peer, error))
+    return FALSE;
+  d->tls = cli_common_options_get_tls (&d->options, &d->peer);
+  if (d->tls != NULL && d->tls->certificate_file == NULL && !d->no_return_tls)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The Storage SCP for the association back needs our own certificate "
+                     "over TLS: give --tls-cert and --tls-key, or --no-return-tls."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -121,6 +138,7 @@ doctor_clear (Doctor *d)
   g_clear_pointer (&d->study_uid, g_free);
   g_clear_pointer (&d->series_uid, g_free);
   g_clear_pointer (&d->expected_address, g_free);
+  g_clear_pointer (&d->tls, cli_tls_settings_free);
   cli_peer_clear (&d->peer);
   cli_common_options_clear (&d->options);
 }
@@ -156,6 +174,9 @@ cli_move_doctor_run (int argc, char **argv)
   dimse_move_doctor_set_timeouts (doctor, &timeouts);
   if (d.options.max_pdu >= 0)
     dimse_move_doctor_set_max_pdu_length (doctor, (guint32) d.options.max_pdu);
+  dimse_move_doctor_set_tls (doctor, d.tls);
+  if (!d.no_return_tls)
+    dimse_move_doctor_set_listener_tls (doctor, d.tls);
   if (d.options.verbose)
     {
       d.traffic = cli_traffic_new ();

@@ -7,6 +7,7 @@
 #include "cli-common.h"
 #include "cli-private.h"
 #include "dcm-uid.h"
+#include "dimse-error.h"
 #include "dimse-pdu.h"
 #include "dimse-probe.h"
 
@@ -120,6 +121,21 @@ print_table (Probe *p, DimseProbe *probe)
   printf (_("User identity: %s\n"), description);
 }
 
+/* A peer that takes DICOM over TLS only (PS3.15 Annex B.1) closes the
+ * connection, or never answers, when an A-ASSOCIATE-RQ comes in plain. */
+static void
+print_tls_hint (Probe *p, DimseProbe *probe, const GError *error)
+{
+  g_autoptr(DimseTlsSettings) tls = cli_common_options_get_tls (&p->options, &p->peer);
+
+  if (tls != NULL || dimse_probe_get_peer_implementation_class_uid (probe) != NULL
+      || !(g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_CONNECTION)
+           || g_error_matches (error, DIMSE_ERROR, DIMSE_ERROR_TIMEOUT)))
+    return;
+  g_printerr (_("dimse probe: no association came about over plain TCP; if %s takes DICOM "
+                "over TLS only, give --tls-ca (and --tls-cert, --tls-key).\n"), p->peer_text);
+}
+
 static void
 on_probed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -132,6 +148,7 @@ on_probed (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!ok)
     {
       cli_print_error ("probe", error);
+      print_tls_hint (p, probe, error);
       p->exit_status = cli_error_is_refusal (error) ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE;
       g_clear_error (&error);
     }
@@ -245,6 +262,7 @@ cli_probe_run (int argc, char **argv)
   Probe p = { 0 };
   g_autoptr(DimseProbe) probe = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(DimseTlsSettings) tls = NULL;
   DimseProbeServices services = DIMSE_PROBE_ALL;
   DimseTimeouts timeouts;
   int exit_status;
@@ -269,6 +287,8 @@ cli_probe_run (int argc, char **argv)
     dimse_probe_set_username (probe, p.username);
   cli_common_options_get_timeouts (&p.options, &timeouts);
   dimse_probe_set_timeouts (probe, &timeouts);
+  tls = cli_common_options_get_tls (&p.options, &p.peer);
+  dimse_probe_set_tls (probe, tls);
   if (p.options.max_pdu >= 0)
     dimse_probe_set_max_pdu_length (probe, (guint32) p.options.max_pdu);
   if (p.options.verbose)

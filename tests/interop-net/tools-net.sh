@@ -3,11 +3,17 @@
 #   probe-dcmqrscp       `dimse probe`: the table follows dcmqrscp's configuration
 #   move-doctor-dcmqrscp `dimse move-doctor`: destination unknown (A801), a
 #                        destination on a closed port, the right one
+#   probe-tls            `dimse probe` over TLS (PS3.15 Annex B.1) of storescp
+#                        +tls; without TLS it fails and says TLS
+#   move-doctor-tls      `dimse move-doctor` over TLS to `dimse serve` with TLS,
+#                        whose C-MOVE calls back over plain TCP: success with
+#                        --no-return-tls, the failed TLS handshake told without
 #   pcap-capture         `dimse pcap` of a dumpcap capture (as root) of `dimse
 #                        echo` and `dimse store` to `dimse serve`: the same
 #                        PDUs as -v printed live
 # Usage: tools-net.sh CHECK DIMSE
-# Exit 0 pass, 1 fail, 77 skip (DCMTK, Wireshark's dumpcap or root missing).
+# Exit 0 pass, 1 fail, 77 skip (DCMTK, DCMTK with TLS, openssl, Wireshark's
+# dumpcap or root missing).
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/net-lib.sh"
 
@@ -102,6 +108,67 @@ for row in csv.DictReader(open(sys.argv[1], newline="")):
 PY
 }
 
+# The TLS checks need openssl and a DCMTK built with TLS.
+require_tls () {
+  command -v openssl > /dev/null || { echo "SKIP: openssl is not installed"; exit 77; }
+  command -v storescp > /dev/null || { echo "SKIP: storescp is not installed"; exit 77; }
+  storescp --help 2>&1 | grep -q -- '--enable-tls' \
+    || { echo "SKIP: this DCMTK is built without TLS"; exit 77; }
+  # LeakSanitizer crashes at exit once glib-networking's TLS has run (see
+  # test_util_require_tls); the other sanitizer checks stay on.
+  export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+}
+
+# A test CA in $tmp/pki and two certificates it signs, for 127.0.0.1:
+# server.pem/.key for the acceptors, client.pem/.key for the requestors.
+make_pki () {
+  local pki=$tmp/pki role
+  mkdir -p "$pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=tools-net CA" \
+    -keyout "$pki/ca.key" -out "$pki/ca.pem" 2> /dev/null || fail "openssl: the CA"
+  cat > "$pki/leaf.cnf" <<CNF
+subjectAltName = IP:127.0.0.1, DNS:localhost
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth, clientAuth
+CNF
+  for role in server client; do
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=tools-net $role" -keyout "$pki/$role.key" \
+      -out "$pki/$role.csr" 2> /dev/null || fail "openssl: the $role request"
+    openssl x509 -req -days 1 -in "$pki/$role.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
+      -CAcreateserial -extfile "$pki/leaf.cnf" -out "$pki/$role.pem" 2> /dev/null \
+      || fail "openssl: the $role certificate"
+  done
+  tls_options=(--tls-cert "$pki/client.pem" --tls-key "$pki/client.key" --tls-ca "$pki/ca.pem")
+}
+
+# storescp over TLS only; it asks for our certificate and checks it.
+start_storescp_tls () {
+  mkdir -p "$tmp/scp"
+  for _ in 1 2 3 4 5; do
+    scp_port=$(free_port) || fail "no free port"
+    storescp +tls "$tmp/pki/server.key" "$tmp/pki/server.pem" +cf "$tmp/pki/ca.pem" \
+      -od "$tmp/scp" "$scp_port" > "$tmp/scp.log" 2>&1 &
+    pids+=($!)
+    wait_for_port "$scp_port" $! && return 0
+  done
+  cat "$tmp/scp.log"
+  fail "storescp +tls did not start"
+}
+
+# `dimse serve` with the given arguments on a port of its choosing: $serve_port.
+start_serve () {
+  "$dimse" serve --bind 127.0.0.1 --port 0 "$@" > "$tmp/serve.out" 2> "$tmp/serve.err" &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    serve_port=$(sed -n 's/^Listening as .* on .*:\([0-9]*\), .*/\1/p' "$tmp/serve.out")
+    [ -n "$serve_port" ] && return 0
+    kill -0 "${pids[-1]}" 2> /dev/null || break
+    sleep 0.1
+  done
+  cat "$tmp/serve.err"
+  fail "dimse serve did not start"
+}
+
 VERIFICATION=1.2.840.10008.1.1
 STUDY_FIND=1.2.840.10008.5.1.4.1.2.2.1
 STUDY_MOVE=1.2.840.10008.5.1.4.1.2.2.2
@@ -185,6 +252,49 @@ PY
     grep -q "^Diagnosis: success" "$tmp/run.out" || { cat "$tmp/run.out" "$tmp/qr.log"; fail "(c)"; }
     grep -q "A-ASSOCIATE-RQ QRSCP → FRIEND" "$tmp/run.out" \
       || { cat "$tmp/run.out"; fail "(c) shows no A-ASSOCIATE-RQ of the return leg"; }
+    ;;
+  probe-tls)
+    require_tls
+    make_pki
+    start_storescp_tls
+    expect_exit 0 "$dimse" probe --timeout 20 --csv "${tls_options[@]}" \
+      "STORESCP@127.0.0.1:$scp_port"
+    cp "$tmp/run.out" "$tmp/tls.csv"
+    expect_answer "$tmp/tls.csv" $VERIFICATION $ILE "yes|accepted"
+    expect_answer "$tmp/tls.csv" $CT $ILE "yes|accepted"
+    expect_answer "$tmp/tls.csv" $CT $ELE "yes|accepted"
+    # in plain TCP storescp sees no TLS handshake: no association, and a word of TLS
+    expect_exit 3 "$dimse" probe --timeout 20 --sop-classes verification \
+      "STORESCP@127.0.0.1:$scp_port"
+    grep -q "TLS" "$tmp/run.err" || { cat "$tmp/run.err"; fail "no word of TLS"; }
+    ;;
+  move-doctor-tls)
+    require_tls
+    make_pki
+    make_instance
+    friend_port=$(free_port) || fail "no free port"
+    mkdir -p "$tmp/archive"
+    cp "$tmp/one.dcm" "$tmp/archive/"
+    start_serve --aet ARCH --node "FRIEND=127.0.0.1:$friend_port" --accept any \
+      --tls-cert "$tmp/pki/server.pem" --tls-key "$tmp/pki/server.key" --tls-ca "$tmp/pki/ca.pem" "$tmp/archive"
+    # (a) C-FIND and C-MOVE over TLS; serve calls FRIEND back over plain TCP
+    expect_exit 0 "$dimse" move-doctor --aet FRIEND --dest FRIEND --port "$friend_port" \
+      --timeout 10 --no-return-tls "${tls_options[@]}" "ARCH@127.0.0.1:$serve_port"
+    grep -q "^Diagnosis: success" "$tmp/run.out" || { cat "$tmp/run.out"; fail "(a)"; }
+    # (b) our Storage SCP speaks TLS: serve's plain A-ASSOCIATE-RQ fails its handshake
+    expect_exit 2 "$dimse" move-doctor --aet FRIEND --dest FRIEND --port "$friend_port" \
+      --timeout 10 "${tls_options[@]}" "ARCH@127.0.0.1:$serve_port"
+    grep -q "^Diagnosis: no-association-back" "$tmp/run.out" || { cat "$tmp/run.out"; fail "(b)"; }
+    grep -q "TLS handshake failed" "$tmp/run.out" \
+      || { cat "$tmp/run.out"; fail "(b) says nothing of the TLS handshake"; }
+    # (c) no TLS to a TLS-only peer: no association with it
+    expect_exit 3 "$dimse" move-doctor --aet FRIEND --dest FRIEND --port "$friend_port" \
+      --timeout 10 "ARCH@127.0.0.1:$serve_port"
+    grep -q "^Diagnosis: peer-unavailable" "$tmp/run.out" || { cat "$tmp/run.out"; fail "(c)"; }
+    # (d) a TLS listener needs our certificate
+    expect_exit 2 "$dimse" move-doctor --aet FRIEND --dest FRIEND --port "$friend_port" \
+      --tls-ca "$tmp/pki/ca.pem" "ARCH@127.0.0.1:$serve_port"
+    grep -q -- "--no-return-tls" "$tmp/run.err" || { cat "$tmp/run.err"; fail "(d)"; }
     ;;
   pcap-capture)
     command -v dumpcap > /dev/null || { echo "SKIP: dumpcap is not installed"; exit 77; }

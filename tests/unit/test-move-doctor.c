@@ -1,7 +1,9 @@
 /* test-move-doctor.c — the C-MOVE destination doctor (DimseMoveDoctor)
  * against the embedded archive in process, whose node table decides each
  * leg: destination unknown, a closed port, the right port, a destination
- * that rejects the storage contexts, an unexpected address */
+ * that rejects the storage contexts, an unexpected address; and over TLS
+ * (PS3.15 Annex B.1): to the peer, and the association back to a Storage
+ * SCP with TLS, through a relay that adds TLS to the archive's plain one */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -286,6 +288,203 @@ test_cancelled (Fixture *f, gconstpointer data)
   test_drain ();
 }
 
+/* ---- TLS ---- */
+
+/* A self-signed certificate and its key in dir. */
+static DimseTlsSettings
+make_tls (const char *dir)
+{
+  DimseTlsSettings tls = { 0 };
+
+  tls.certificate_file = g_build_filename (dir, "cert.pem", NULL);
+  tls.key_file = g_build_filename (dir, "key.pem", NULL);
+  test_util_make_certificate (tls.certificate_file, tls.key_file);
+  return tls;
+}
+
+static void
+clear_tls (DimseTlsSettings *tls)
+{
+  g_free (tls->certificate_file);
+  g_free (tls->key_file);
+}
+
+static void
+test_tls_peer (Fixture *f, gconstpointer data)
+{
+  g_auto(TestUtilTmpdir) dir = NULL;
+  g_autoptr(DimseMoveDoctor) doctor = NULL;
+  DimseTlsSettings server_tls;
+  DimseTlsSettings client_tls = { 0 };
+
+  if (!test_util_require_tls ())
+    return;
+  dir = test_util_make_tmpdir ("test-move-doctor-tls");
+  server_tls = make_tls (dir);
+  dimse_server_set_tls (f->server, &server_tls);
+  clear_tls (&server_tls);
+
+  doctor = make_doctor (f, "DOCTOR");
+  dimse_move_doctor_set_tls (doctor, &client_tls);
+  run_doctor (doctor);
+  g_test_message ("%s", dimse_move_doctor_get_explanation (doctor));
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==, DIMSE_MOVE_DOCTOR_SUCCESS);
+  g_assert_null (dimse_move_doctor_get_return_failure (doctor));
+
+  /* plain TCP to a peer that takes TLS only */
+  g_clear_object (&doctor);
+  doctor = make_doctor (f, "DOCTOR");
+  run_doctor (doctor);
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==,
+                   DIMSE_MOVE_DOCTOR_PEER_UNAVAILABLE);
+}
+
+/* The archive calls back over plain TCP: our listener's TLS handshake
+ * fails, and the explanation says so. */
+static void
+test_tls_return_leg_plain (Fixture *f, gconstpointer data)
+{
+  g_auto(TestUtilTmpdir) dir = NULL;
+  g_autoptr(DimseMoveDoctor) doctor = NULL;
+  DimseTlsSettings listener_tls;
+  const char *explanation;
+
+  if (!test_util_require_tls ())
+    return;
+  dir = test_util_make_tmpdir ("test-move-doctor-tls");
+  listener_tls = make_tls (dir);
+  doctor = make_doctor (f, "DOCTOR");
+  dimse_move_doctor_set_listener_tls (doctor, &listener_tls);
+  clear_tls (&listener_tls);
+  run_doctor (doctor);
+  explanation = dimse_move_doctor_get_explanation (doctor);
+  g_test_message ("%s", explanation);
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==,
+                   DIMSE_MOVE_DOCTOR_NO_ASSOCIATION_BACK);
+  g_assert_nonnull (strstr (dimse_move_doctor_get_return_failure (doctor), "TLS"));
+  g_assert_nonnull (strstr (explanation, "TLS handshake failed"));
+  g_assert_nonnull (strstr (explanation, "without TLS"));
+  g_assert_null (dimse_move_doctor_get_return_address (doctor));
+}
+
+/* Takes what the archive sends in plain TCP to the doctor's port over
+ * TLS, as a peer that calls its destinations over TLS would. */
+typedef struct {
+  GSocketService *service;
+  guint16         port;
+  guint16         target_port;
+} Relay;
+
+typedef struct {
+  GIOStream *incoming;
+  GIOStream *outgoing;
+} RelayLink;
+
+static gboolean
+accept_any_certificate (GTlsConnection *conn, GTlsCertificate *peer_cert,
+                        GTlsCertificateFlags errors, gpointer user_data)
+{
+  return TRUE;
+}
+
+static void
+on_spliced (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_io_stream_splice_finish (result, NULL);
+}
+
+static void
+on_relay_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RelayLink *link = user_data;
+
+  if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, NULL))
+    g_io_stream_splice_async (link->incoming, link->outgoing,
+                              G_IO_STREAM_SPLICE_CLOSE_STREAM1
+                              | G_IO_STREAM_SPLICE_CLOSE_STREAM2,
+                              G_PRIORITY_DEFAULT, NULL, on_spliced, NULL);
+  g_object_unref (link->incoming);
+  g_object_unref (link->outgoing);
+  g_free (link);
+}
+
+static gboolean
+on_relay_incoming (GSocketService *service, GSocketConnection *connection, GObject *source,
+                   gpointer user_data)
+{
+  Relay *relay = user_data;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) out = NULL;
+  g_autoptr(GError) error = NULL;
+  RelayLink *link;
+
+  out = g_socket_client_connect_to_host (client, "127.0.0.1", relay->target_port, NULL,
+                                         &error);
+  g_assert_no_error (error);
+  link = g_new0 (RelayLink, 1);
+  link->incoming = g_object_ref (G_IO_STREAM (connection));
+  link->outgoing = g_tls_client_connection_new (G_IO_STREAM (out), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (link->outgoing, "accept-certificate", G_CALLBACK (accept_any_certificate),
+                    NULL);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (link->outgoing), G_PRIORITY_DEFAULT, NULL,
+                                    on_relay_handshake, link);
+  return TRUE;
+}
+
+static void
+relay_start (Relay *relay, guint16 target_port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  relay->target_port = target_port;
+  relay->service = g_socket_service_new ();
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (relay->service), address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &effective, &error));
+  g_assert_no_error (error);
+  relay->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_signal_connect (relay->service, "incoming", G_CALLBACK (on_relay_incoming), relay);
+  g_socket_service_start (relay->service);
+}
+
+static void
+relay_stop (Relay *relay)
+{
+  g_socket_service_stop (relay->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (relay->service));
+  g_clear_object (&relay->service);
+}
+
+static void
+test_tls_return_leg (Fixture *f, gconstpointer data)
+{
+  g_auto(TestUtilTmpdir) dir = NULL;
+  g_autoptr(DimseMoveDoctor) doctor = NULL;
+  DimseTlsSettings listener_tls;
+  Relay relay = { 0 };
+
+  if (!test_util_require_tls ())
+    return;
+  dir = test_util_make_tmpdir ("test-move-doctor-tls");
+  listener_tls = make_tls (dir);
+  relay_start (&relay, f->doctor_port);
+  dimse_archive_add_node (f->archive, "SECURE", "127.0.0.1", relay.port);
+  doctor = make_doctor (f, "SECURE");
+  dimse_move_doctor_set_listener_tls (doctor, &listener_tls);
+  clear_tls (&listener_tls);
+  run_doctor (doctor);
+  g_test_message ("%s", dimse_move_doctor_get_explanation (doctor));
+  g_assert_cmpint (dimse_move_doctor_get_diagnosis (doctor), ==, DIMSE_MOVE_DOCTOR_SUCCESS);
+  g_assert_cmpstr (dimse_move_doctor_get_return_called_ae_title (doctor), ==, "SECURE");
+  g_assert_null (dimse_move_doctor_get_return_failure (doctor));
+  relay_stop (&relay);
+  test_drain ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,6 +499,9 @@ main (int argc, char **argv)
   ADD ("/move-doctor/unexpected-address", test_unexpected_address);
   ADD ("/move-doctor/peer-unavailable", test_peer_unavailable);
   ADD ("/move-doctor/cancelled", test_cancelled);
+  ADD ("/move-doctor/tls/peer", test_tls_peer);
+  ADD ("/move-doctor/tls/return-leg-plain", test_tls_return_leg_plain);
+  ADD ("/move-doctor/tls/return-leg", test_tls_return_leg);
 #undef ADD
   return g_test_run ();
 }

@@ -1,7 +1,8 @@
 /* test-probe.c — the conformance probe (DimseProbe) against an in-process
  * DimseServer whose policy is known: what it accepts, in which transfer
  * syntaxes and roles, its extended negotiation and user identity answers,
- * batches within the context limit, the exports, refusal and cancel */
+ * batches within the context limit, the exports, refusal and cancel, and
+ * a server that takes TLS only (PS3.15 Annex B.1) */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
@@ -11,6 +12,7 @@
 #include "dimse-error.h"
 #include "dimse-probe.h"
 #include "dimse-server.h"
+#include "test-util.h"
 #include "test-wait.h"
 
 #define FIND_STUDY DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND
@@ -280,6 +282,57 @@ test_cancelled (Fixture *f, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* The server takes TLS only: the probe over TLS gets the same answers,
+ * on every association; without TLS no association comes about. */
+static void
+test_tls (Fixture *f, gconstpointer data)
+{
+  g_auto(TestUtilTmpdir) dir = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(DimseProbe) probe = NULL;
+  g_autoptr(DimseProbe) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  DimseTlsSettings server_tls = { 0 };
+  DimseTlsSettings client_tls = { 0 };
+  const DimseProbeEntry *entry;
+  GPtrArray *entries;
+
+  if (!test_util_require_tls ())
+    return;
+  dir = test_util_make_tmpdir ("test-probe-tls");
+  cert = g_build_filename (dir, "cert.pem", NULL);
+  key = g_build_filename (dir, "key.pem", NULL);
+  test_util_make_certificate (cert, key);
+  server_tls.certificate_file = cert;
+  server_tls.key_file = key;
+  dimse_server_set_tls (f->server, &server_tls);
+
+  probe = make_probe (f, "PROBED");
+  dimse_probe_set_max_contexts (probe, 16);
+  dimse_probe_set_tls (probe, &client_tls);
+  g_assert_true (run_probe (probe, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dimse_probe_get_n_associations (probe), >, 2);
+  entry = find_entry (probe, DCM_UID_VERIFICATION, DCM_UID_IMPLICIT_VR_LITTLE_ENDIAN);
+  g_assert_cmpuint (entry->result, ==, DIMSE_PRESENTATION_CONTEXT_ACCEPTANCE);
+  entry = find_entry (probe, DCM_UID_CT_IMAGE_STORAGE, DCM_UID_EXPLICIT_VR_LITTLE_ENDIAN);
+  g_assert_true (entry->answered);
+  g_assert_cmpuint (entry->result, ==, DIMSE_PRESENTATION_CONTEXT_ACCEPTANCE);
+  entries = dimse_probe_get_entries (probe);
+  for (guint i = 0; i < entries->len; i++)
+    g_assert_true (((DimseProbeEntry *) entries->pdata[i])->answered);
+  g_assert_cmpint (dimse_probe_get_user_identity (probe, NULL), ==,
+                   DIMSE_PROBE_USER_IDENTITY_ACCEPTED_WITHOUT_RESPONSE);
+
+  plain = make_probe (f, "PROBED");
+  g_assert_false (run_probe (plain, NULL, &error));
+  g_assert_error (error, DIMSE_ERROR, DIMSE_ERROR_CONNECTION);
+  g_assert_false (find_entry (plain, DCM_UID_VERIFICATION,
+                              DCM_UID_IMPLICIT_VR_LITTLE_ENDIAN)->answered);
+  g_assert_null (dimse_probe_get_peer_implementation_class_uid (plain));
+}
+
 static char *
 export (DimseProbe *probe, gboolean json)
 {
@@ -369,6 +422,7 @@ main (int argc, char **argv)
   g_test_add ("/probe/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
               fixture_tear_down);
   g_test_add ("/probe/exports", Fixture, NULL, fixture_set_up, test_exports, fixture_tear_down);
+  g_test_add ("/probe/tls", Fixture, NULL, fixture_set_up, test_tls, fixture_tear_down);
   g_test_add_func ("/probe/services-parse", test_services_parse);
   return g_test_run ();
 }

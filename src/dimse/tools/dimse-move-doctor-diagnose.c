@@ -4,6 +4,8 @@
 
 #include "dimse-move-doctor-private.h"
 
+#include <string.h>
+
 #include "dcm-uid.h"
 #include "dimse-status.h"
 
@@ -151,10 +153,49 @@ diagnose_incoming (DimseMoveDoctor *self)
                                self->move_error != NULL ? self->move_error : "");
 }
 
+/* The server names TLS in every failure of the handshake (PS3.15 Annex
+ * B.1): the peer called without TLS, or one side refused the other's
+ * certificate. */
+static void
+diagnose_failed_connection (DimseMoveDoctor *self)
+{
+  g_autofree char *why = g_str_has_suffix (self->return_failure, ".")
+                         ? g_strdup (self->return_failure)
+                         : g_strconcat (self->return_failure, ".", NULL);
+  const char *moved = self->move_error != NULL ? " The C-MOVE's answer: " : "";
+  const char *move_error = self->move_error != NULL ? self->move_error : "";
+  const char *end = self->move_error != NULL ? "." : "";
+
+  if (self->listener_tls != NULL && strstr (self->return_failure, "TLS") != NULL)
+    dimse_move_doctor_verdict (self, DIMSE_MOVE_DOCTOR_NO_ASSOCIATION_BACK,
+                               "A connection reached port %u here, but did not become an "
+                               "association: %s The peer calls \"%s\" without TLS, or one side "
+                               "does not trust the other's certificate: check the TLS "
+                               "settings of the peer's entry for \"%s\" and of this "
+                               "destination.%s%s%s", self->local_port, why,
+                               self->destination_ae_title, self->destination_ae_title,
+                               moved, move_error, end);
+  else if (self->listener_tls == NULL)
+    dimse_move_doctor_verdict (self, DIMSE_MOVE_DOCTOR_NO_ASSOCIATION_BACK,
+                               "A connection reached port %u here, but it did not become an "
+                               "association: %s A peer that calls \"%s\" over TLS looks so to "
+                               "a destination without TLS: check whether its entry for \"%s\" "
+                               "uses TLS.%s%s%s", self->local_port, why,
+                               self->destination_ae_title, self->destination_ae_title,
+                               moved, move_error, end);
+  else
+    dimse_move_doctor_verdict (self, DIMSE_MOVE_DOCTOR_NO_ASSOCIATION_BACK,
+                               "A connection reached port %u here, but it did not become an "
+                               "association: %s%s%s%s", self->local_port, why,
+                               moved, move_error, end);
+}
+
 static void
 diagnose_no_association (DimseMoveDoctor *self, gboolean timed_out)
 {
-  if (timed_out)
+  if (self->return_failure != NULL)
+    diagnose_failed_connection (self);
+  else if (timed_out)
     dimse_move_doctor_verdict (self, DIMSE_MOVE_DOCTOR_NO_ASSOCIATION_BACK,
                                "The peer took the C-MOVE to \"%s\", but no association reached "
                                "port %u here within %u s: a firewall or NAT is in the way, or "

@@ -31,6 +31,8 @@ struct _DimseMoveDoctor {
   DimseTimeouts        timeouts;
   guint32              max_pdu_length;
   DimseRecorder       *recorder;
+  DimseTlsSettings    *tls;            /* to the peer */
+  DimseTlsSettings    *listener_tls;   /* of the local Storage SCP */
 
   gboolean             started;
   GTask               *task;
@@ -65,6 +67,7 @@ struct _DimseMoveDoctor {
   gboolean             store_seen;
   guint16              store_status;
   char                *store_comment;
+  char                *return_failure;  /* a connection back that failed, in words */
 
   DimseMoveDoctorDiagnosis diagnosis;
   char                *explanation;

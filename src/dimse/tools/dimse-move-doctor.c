@@ -45,6 +45,32 @@ dimse_move_doctor_diagnosis_to_string (DimseMoveDoctorDiagnosis diagnosis)
 /* ---- the object ---- */
 
 static void
+tls_settings_free (DimseTlsSettings *tls)
+{
+  if (tls == NULL)
+    return;
+  g_free (tls->certificate_file);
+  g_free (tls->key_file);
+  g_free (tls->ca_file);
+  g_free (tls);
+}
+
+static DimseTlsSettings *
+tls_settings_copy (const DimseTlsSettings *tls)
+{
+  DimseTlsSettings *copy;
+
+  if (tls == NULL)
+    return NULL;
+  copy = g_new0 (DimseTlsSettings, 1);
+  copy->certificate_file = g_strdup (tls->certificate_file);
+  copy->key_file = g_strdup (tls->key_file);
+  copy->ca_file = g_strdup (tls->ca_file);
+  copy->verify_peer = tls->verify_peer;
+  return copy;
+}
+
+static void
 remove_folder (const char *folder)
 {
   g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
@@ -78,6 +104,8 @@ dimse_move_doctor_finalize (GObject *object)
   g_free (self->folder);
   g_clear_pointer (&self->policy, dimse_acceptor_policy_free);
   g_clear_object (&self->recorder);
+  g_clear_pointer (&self->tls, tls_settings_free);
+  g_clear_pointer (&self->listener_tls, tls_settings_free);
   g_clear_pointer (&self->match, dcm_data_set_unref);
   g_clear_pointer (&self->return_rq, g_bytes_unref);
   g_free (self->calling_ae_title);
@@ -97,6 +125,7 @@ dimse_move_doctor_finalize (GObject *object)
   g_free (self->return_calling);
   g_free (self->return_rq_description);
   g_free (self->store_comment);
+  g_free (self->return_failure);
   g_free (self->explanation);
   G_OBJECT_CLASS (dimse_move_doctor_parent_class)->finalize (object);
 }
@@ -196,6 +225,20 @@ dimse_move_doctor_set_max_pdu_length (DimseMoveDoctor *self, guint32 max_pdu_len
 }
 
 void
+dimse_move_doctor_set_tls (DimseMoveDoctor *self, const DimseTlsSettings *tls)
+{
+  g_clear_pointer (&self->tls, tls_settings_free);
+  self->tls = tls_settings_copy (tls);
+}
+
+void
+dimse_move_doctor_set_listener_tls (DimseMoveDoctor *self, const DimseTlsSettings *tls)
+{
+  g_clear_pointer (&self->listener_tls, tls_settings_free);
+  self->listener_tls = tls_settings_copy (tls);
+}
+
+void
 dimse_move_doctor_set_recorder (DimseMoveDoctor *self, DimseRecorder *recorder)
 {
   g_set_object (&self->recorder, recorder);
@@ -261,6 +304,12 @@ const char *
 dimse_move_doctor_get_return_rq_description (DimseMoveDoctor *self)
 {
   return self->return_rq_description;
+}
+
+const char *
+dimse_move_doctor_get_return_failure (DimseMoveDoctor *self)
+{
+  return self->return_failure;
 }
 
 static void
@@ -338,6 +387,19 @@ on_association_started (DimseServer *server, DimseAssociation *assoc, gpointer u
   step (self, "An association came back; waiting for its C-STORE.");
 }
 
+/* A connection to our port that did not become an association: with
+ * TLS, most often a handshake that failed (PS3.15 Annex B.1). */
+static void
+on_association_failed (DimseServer *server, const char *why, gpointer user_data)
+{
+  DimseMoveDoctor *self = user_data;
+
+  if (self->return_failure != NULL || self->task == NULL)
+    return;
+  self->return_failure = g_strdup (why);
+  step (self, "A connection came back but did not become an association.");
+}
+
 static gboolean
 start_server (DimseMoveDoctor *self, GError **error)
 {
@@ -353,8 +415,11 @@ start_server (DimseMoveDoctor *self, GError **error)
                            self, 0);
   self->server = dimse_server_new (policy, &self->timeouts);
   dimse_server_set_recorder (self->server, dimse_move_doctor_get_recorder (self));
+  dimse_server_set_tls (self->server, self->listener_tls);
   g_signal_connect_object (self->server, "association-started",
                            G_CALLBACK (on_association_started), self, 0);
+  g_signal_connect_object (self->server, "association-failed",
+                           G_CALLBACK (on_association_failed), self, 0);
   return dimse_server_listen (self->server, self->listen_address, self->local_port, error);
 }
 
@@ -606,8 +671,9 @@ dimse_move_doctor_run_async (DimseMoveDoctor *self, GCancellable *cancellable,
   params->max_pdu_length = self->max_pdu_length;
   dimse_association_params_add_context (params, FIND_MODEL, NULL, DIMSE_ROLE_DEFAULT);
   dimse_association_params_add_context (params, MOVE_MODEL, NULL, DIMSE_ROLE_DEFAULT);
-  dimse_association_request_full_async (params, self->host, self->port, &self->timeouts, NULL,
-                                        dimse_move_doctor_get_recorder (self), cancellable,
+  dimse_association_request_full_async (params, self->host, self->port, &self->timeouts,
+                                        self->tls, dimse_move_doctor_get_recorder (self),
+                                        cancellable,
                                         on_associated, g_object_ref (self));
 }
 

@@ -64,6 +64,14 @@ void     dimse_move_doctor_set_policy (DimseMoveDoctor *doctor, DimseAcceptorPol
 void     dimse_move_doctor_set_timeouts (DimseMoveDoctor *doctor, const DimseTimeouts *timeouts);
 /* Our Maximum Length on the association to the peer (0: no maximum). */
 void     dimse_move_doctor_set_max_pdu_length (DimseMoveDoctor *doctor, guint32 max_pdu_length);
+/* TLS (PS3.15 Annex B.1) on the association to the peer; copied (NULL,
+ * the default: plain TCP). */
+void     dimse_move_doctor_set_tls (DimseMoveDoctor *doctor, const DimseTlsSettings *tls);
+/* TLS on the local Storage SCP, for a peer that calls the destination
+ * over TLS: our certificate and key, and the CA to check the peer's with
+ * when verify_peer. Copied (NULL, the default: plain TCP). */
+void     dimse_move_doctor_set_listener_tls (DimseMoveDoctor *doctor,
+                                             const DimseTlsSettings *tls);
 /* Every association of the check (to the peer, and back) is recorded
  * there; the doctor makes its own recorder otherwise. */
 void     dimse_move_doctor_set_recorder (DimseMoveDoctor *doctor, DimseRecorder *recorder);
@@ -94,5 +102,9 @@ const char *dimse_move_doctor_get_return_called_ae_title (DimseMoveDoctor *docto
 const char *dimse_move_doctor_get_return_calling_ae_title (DimseMoveDoctor *doctor);
 GBytes     *dimse_move_doctor_get_return_rq (DimseMoveDoctor *doctor);
 const char *dimse_move_doctor_get_return_rq_description (DimseMoveDoctor *doctor);
+/* Why the first connection to the local port that did not become an
+ * association failed (a TLS handshake that failed, an -RQ never sent), in
+ * the server's words; NULL when none did. */
+const char *dimse_move_doctor_get_return_failure (DimseMoveDoctor *doctor);
 
 G_END_DECLS

@@ -97,6 +97,9 @@ void        dimse_probe_set_timeouts (DimseProbe *probe, const DimseTimeouts *ti
 void        dimse_probe_set_max_pdu_length (DimseProbe *probe, guint32 max_pdu_length);
 /* The probe's associations are recorded there (NULL: not recorded). */
 void        dimse_probe_set_recorder (DimseProbe *probe, DimseRecorder *recorder);
+/* TLS (PS3.15 Annex B.1) for every association of the probe; copied
+ * (NULL, the default: plain TCP). */
+void        dimse_probe_set_tls (DimseProbe *probe, const DimseTlsSettings *tls);
 
 /* Builds the entries (all "not asked") and proposes them, one association
  * after the other, each released once its answer is in; then the user
