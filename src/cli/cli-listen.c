@@ -10,6 +10,7 @@
 #include "cli-common.h"
 #include "cli-private.h"
 #include "dcm-uid.h"
+#include "dimse-access.h"
 #include "dimse-echo.h"
 #include "dimse-server.h"
 #include "dimse-status.h"
@@ -22,12 +23,15 @@
  * lets a sender keep the link busy while earlier instances are synced. We
  * invoke nothing ourselves. */
 #define LISTEN_MAX_OPERATIONS_PERFORMED 16
+#define LISTEN_SERVICES (DIMSE_ACCESS_SERVICE_ECHO | DIMSE_ACCESS_SERVICE_STORE)
 
 typedef struct {
   CliCommonOptions  options;
   gint              port;
   char             *out_dir;
-  char             *accept;
+  char            **accept;
+  gboolean          accept_any;
+  DimseAccessList  *access;        /* from --accept */
   char             *users;
   char             *duplicates;
   gint64            max_instance_size;  /* bytes of a data set; 0: no limit */
@@ -93,15 +97,29 @@ on_unserved_response_sent (GObject *source, GAsyncResult *result, gpointer user_
   dimse_association_send_message_finish (DIMSE_ASSOCIATION (source), result, NULL);
 }
 
-/* A request neither service here answers still gets a response. */
+/* A request neither service here answers still gets a response, as does
+ * one for a service --accept does not allow the calling AE (0124). */
 static void
 on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
                      GFile *data_set_file, gpointer user_data)
 {
+  Listen *listen = user_data;
   DimseCommandField field = dimse_message_get_command_field (msg);
+  DimseAccessServices service = dimse_access_service_of_command (field);
   g_autoptr(DimseMessage) rsp = NULL;
 
-  (void) user_data;
+  if ((service & LISTEN_SERVICES) != 0
+      && (dimse_access_list_lookup_association (listen->access, assoc, NULL) & service) == 0)
+    {
+      if (data_set_file != NULL)
+        g_file_delete (data_set_file, NULL, NULL);
+      printf (_("Refused %s from %s (%s): not allowed for this calling AE title\n"),
+              dimse_message_get_name (msg), calling_ae_title (assoc),
+              dimse_association_get_peer_name (assoc));
+      fflush (stdout);
+      dimse_access_refuse_request (assoc, pc_id, msg);
+      return;
+    }
   if (field == DIMSE_C_ECHO_RQ || field == DIMSE_C_STORE_RQ || field == DIMSE_C_CANCEL_RQ)
     return;
   if (data_set_file != NULL)
@@ -127,15 +145,29 @@ static void
 on_association_started (DimseServer *server, DimseAssociation *assoc, gpointer user_data)
 {
   Listen *listen = user_data;
+  g_autofree char *why = NULL;
+  DimseAccessServices services;
 
   (void) server;
+  /* The server has rejected such an -RQ already (dimse_access_list_install). */
+  services = dimse_access_list_lookup_association (listen->access, assoc, &why);
+  if (services == 0)
+    {
+      g_printerr ("dimse listen: %s\n", why);
+      dimse_association_abort (assoc, DIMSE_ABORT_SOURCE_SERVICE_USER,
+                               DIMSE_ABORT_REASON_NOT_SPECIFIED);
+      return;
+    }
   g_ptr_array_add (listen->associations, g_object_ref (assoc));
   g_signal_connect (assoc, "closed", G_CALLBACK (on_association_closed), listen);
   if (listen->traffic != NULL)
     cli_traffic_watch (listen->traffic, 0, assoc);
-  dimse_echo_scp_attach (assoc);
-  dimse_store_scp_attach (listen->store, assoc);
-  g_signal_connect (assoc, "request-received", G_CALLBACK (on_request_received), NULL);
+  /* Requests for the services not allowed go to on_request_received. */
+  if (services & DIMSE_ACCESS_SERVICE_ECHO)
+    dimse_echo_scp_attach (assoc);
+  if (services & DIMSE_ACCESS_SERVICE_STORE)
+    dimse_store_scp_attach (listen->store, assoc);
+  g_signal_connect (assoc, "request-received", G_CALLBACK (on_request_received), listen);
 }
 
 /* Always said: a refused calling AE title is what an operator looks for. */
@@ -189,15 +221,36 @@ build_policy (Listen *listen)
   if (listen->accept == NULL)
     g_printerr (_("dimse listen: warning: no --accept given, so any calling AE title is "
                   "accepted (--accept any says so without this warning).\n"));
-  else if (g_ascii_strcasecmp (listen->accept, "any") != 0)
-    {
-      g_auto(GStrv) titles = g_strsplit (listen->accept, ",", -1);
-
-      for (guint i = 0; titles[i] != NULL; i++)
-        if (*g_strstrip (titles[i]) != '\0')
-          dimse_acceptor_policy_add_calling_ae_title (policy, titles[i]);
-    }
+  else if (!listen->accept_any)
+    dimse_access_list_add_to_policy (listen->access, policy);
   return policy;
+}
+
+/* One --accept: "any"; an entry AET[@ADDRESS][:SERVICES] when it holds an
+ * @ or a colon; else the comma list of AE titles it always was. */
+static gboolean
+parse_accept (Listen *listen, const char *value, GError **error)
+{
+  g_auto(GStrv) titles = NULL;
+
+  if (g_ascii_strcasecmp (value, "any") == 0)
+    {
+      listen->accept_any = TRUE;
+      return TRUE;
+    }
+  if (strpbrk (value, "@:") != NULL)
+    {
+      if (dimse_access_list_add_entry (listen->access, value, LISTEN_SERVICES, error))
+        return TRUE;
+      g_prefix_error (error, "--accept: ");
+      return FALSE;
+    }
+  titles = g_strsplit (value, ",", -1);
+  for (guint i = 0; titles[i] != NULL; i++)
+    if (*g_strstrip (titles[i]) != '\0'
+        && !dimse_access_list_add (listen->access, titles[i], NULL, LISTEN_SERVICES, error))
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -210,8 +263,10 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &listen->out_dir,
       N_("The folder where received instances are written as <SOP Instance UID>.dcm"),
       N_("DIR") },
-    { "accept", 0, 0, G_OPTION_ARG_STRING, &listen->accept,
-      N_("The calling AE titles accepted, or any"), N_("AET,…|any") },
+    { "accept", 0, 0, G_OPTION_ARG_STRING_ARRAY, &listen->accept,
+      N_("The calling AE titles accepted, or any; repeatable. An entry with @ or : is one AE "
+         "title, optionally bound to the IP address it must come from and limited to "
+         "services (echo, store)"), N_("AET,…|AET[@ADDR][:SERVICES]|any") },
     { "users", 0, 0, G_OPTION_ARG_FILENAME, &listen->users,
       N_("Require a user identity listed in FILE (lines user:passcode, or JSON)"),
       N_("FILE") },
@@ -255,6 +310,9 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
                      "not %lld."), (long long) listen->max_instance_size);
       return FALSE;
     }
+  for (guint i = 0; listen->accept != NULL && listen->accept[i] != NULL; i++)
+    if (!parse_accept (listen, listen->accept[i], error))
+      return FALSE;
   if (!g_file_test (listen->out_dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR,
@@ -288,6 +346,7 @@ start (Listen *listen, GError **error)
   if (users != NULL)
     dimse_acceptor_policy_set_user_list (policy, g_steal_pointer (&users));
   listen->server = dimse_server_new (policy, &timeouts);
+  dimse_access_list_install (listen->access, listen->server);
   dimse_server_set_tls (listen->server, tls);
   listen->store = dimse_store_scp_new (listen->out_dir);
   if (g_strcmp0 (listen->duplicates, "keep") == 0)
@@ -339,7 +398,8 @@ listen_clear (Listen *listen)
   g_clear_pointer (&listen->traffic, cli_traffic_free);
   g_clear_pointer (&listen->loop, g_main_loop_unref);
   g_clear_pointer (&listen->out_dir, g_free);
-  g_clear_pointer (&listen->accept, g_free);
+  g_clear_pointer (&listen->accept, g_strfreev);
+  g_clear_pointer (&listen->access, dimse_access_list_unref);
   g_clear_pointer (&listen->users, g_free);
   g_clear_pointer (&listen->duplicates, g_free);
   cli_common_options_clear (&listen->options);
@@ -354,6 +414,7 @@ cli_listen_run (int argc, char **argv)
 
   g_set_prgname ("dimse listen");
   cli_common_options_init (&listen.options);
+  listen.access = dimse_access_list_new ();
   if (!parse_arguments (&listen, argc, argv, &error))
     {
       cli_print_error ("listen", error);

@@ -5,7 +5,9 @@
 # asked for), a wrong passcode gets an A-ASSOCIATE-RJ rejected-permanent
 # from the ACSE service-provider, a calling AE allowed only C-FIND has its
 # C-ECHO refused (0124) and its C-FIND answered, an AE bound to another
-# address is not served, and the passcode shows up in no output.
+# address is rejected (A-ASSOCIATE-RJ, calling AE title not recognized),
+# `dimse listen --accept AET:SERVICES` refuses the other service (0124)
+# and writes nothing, and the passcode shows up in no output.
 # Usage: access-net.sh CHECK DIMSE
 # Exit 0 pass, 1 fail, 77 skip (no DCMTK).
 set -u
@@ -127,13 +129,37 @@ case $check in
       || { cat "$tmp/find.out"; fail "FINDONLY's C-FIND failed"; }
     grep -q "1.2.826.0.1.3680043.10.1247.320.1" "$tmp/find.out" \
       || { cat "$tmp/find.out"; fail "FINDONLY's C-FIND found nothing"; }
-    # The binding is enforced by aborting the association as it starts;
-    # whether echoscu then exits non-zero depends on when the A-ABORT
-    # lands, so the check is that no C-ECHO was answered.
-    echoscu -v -aet FARAWAY -aec ARCHIVE 127.0.0.1 "$port" > "$tmp/far.out" 2>&1
-    grep -q "Received Echo Response" "$tmp/far.out" \
+    echoscu -v -aet FARAWAY -aec ARCHIVE 127.0.0.1 "$port" > "$tmp/far.out" 2>&1 \
       && { cat "$tmp/far.out"; fail "FARAWAY, bound to 192.0.2.7, was served from 127.0.0.1"; }
+    grep -q "Association Rejected" "$tmp/far.out" \
+      && grep -q "Calling AE Title Not Recognized" "$tmp/far.out" \
+      || { cat "$tmp/far.out"; fail "FARAWAY from 127.0.0.1 was not rejected as not recognized"; }
     echoscu -aet STRANGER -aec ARCHIVE 127.0.0.1 "$port" > "$tmp/stranger.out" 2>&1
+    grep -q "Calling AE Title Not Recognized" "$tmp/stranger.out" \
+      || { cat "$tmp/stranger.out"; fail "an unlisted calling AE title was not rejected"; }
+    ;;
+  listen-services)
+    # Repeated --accept: entries with services or an address, and the old
+    # comma list of AE titles beside them.
+    make_instance
+    start_dimse listen --port 0 --accept 'ECHOONLY:echo' --accept 'BOUND@127.0.0.2' \
+      --accept OLDONE,OLDTWO --out "$tmp/in"
+    echoscu -aet ECHOONLY 127.0.0.1 "$port" > "$tmp/echo.out" 2>&1 \
+      || { cat "$tmp/echo.out"; fail "ECHOONLY's C-ECHO failed"; }
+    storescu -v -aet ECHOONLY 127.0.0.1 "$port" "$tmp/ct.dcm" > "$tmp/store.out" 2>&1 \
+      && { cat "$tmp/store.out"; fail "ECHOONLY's C-STORE succeeded"; }
+    grep -q -i "Status: 0x124\|Not Authorized" "$tmp/store.out" \
+      || { cat "$tmp/store.out"; fail "ECHOONLY's C-STORE was not refused with 0124"; }
+    [ -z "$(ls -A "$tmp/in")" ] || { ls -A "$tmp/in"; fail "the refused C-STORE wrote a file"; }
+    echoscu -aet BOUND 127.0.0.1 "$port" > "$tmp/bound.out" 2>&1 \
+      && { cat "$tmp/bound.out"; fail "BOUND, bound to 127.0.0.2, was served from 127.0.0.1"; }
+    grep -q "Association Rejected" "$tmp/bound.out" \
+      && grep -q "Calling AE Title Not Recognized" "$tmp/bound.out" \
+      || { cat "$tmp/bound.out"; fail "BOUND from 127.0.0.1 was not rejected as not recognized"; }
+    storescu -aet OLDTWO 127.0.0.1 "$port" "$tmp/ct.dcm" > "$tmp/old.out" 2>&1 \
+      || { cat "$tmp/old.out"; fail "OLDTWO, of the comma list, could not store"; }
+    [ -f "$tmp/in/1.2.826.0.1.3680043.10.1247.320.1.1.1.dcm" ] || fail "OLDTWO's C-STORE wrote nothing"
+    echoscu -aet STRANGER 127.0.0.1 "$port" > "$tmp/stranger.out" 2>&1
     grep -q "Calling AE Title Not Recognized" "$tmp/stranger.out" \
       || { cat "$tmp/stranger.out"; fail "an unlisted calling AE title was not rejected"; }
     ;;

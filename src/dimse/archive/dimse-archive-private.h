@@ -49,18 +49,6 @@ void dimse_archive_emit_sub_operation (DimseArchive *archive, const char *destin
 /* The calling AE title of assoc, or "?". */
 const char *dimse_archive_calling_ae_title (DimseAssociation *assoc);
 
-/* dimse-archive-access.c */
-#define ARCHIVE_STATUS_NOT_AUTHORIZED           0x0124
-typedef struct _DimseArchivePeer DimseArchivePeer;
-DimseArchivePeer    *dimse_archive_peer_new (const char *ae_title, const char *address,
-                                             DimseArchiveServices services, GError **error);
-void                 dimse_archive_peer_free (DimseArchivePeer *peer);
-/* From peers (DimseArchivePeer*): what assoc's calling AE may use; when
- * nothing, *out_why (may be NULL) says why in a sentence. */
-DimseArchiveServices dimse_archive_peer_services (GPtrArray *peers, DimseAssociation *assoc,
-                                                  char **out_why);
-/* The service a request belongs to; 0 for others (C-CANCEL, N-…). */
-DimseArchiveServices dimse_archive_service_of_command (DimseCommandField field);
 /* The request's identifier, parsed. Errors: DIMSE_ERROR_MESSAGE_INVALID
  * when there is none, DCM_ERROR when it does not parse. */
 DcmDataSet *dimse_archive_parse_identifier (DimseMessage *request, GError **error);

@@ -31,7 +31,7 @@ struct _DimseArchive
   DimseStoreScp     *store;
   GHashTable        *nodes;               /* AE title → DimseArchiveNode* */
   GPtrArray         *calling_ae_titles;   /* char* */
-  GPtrArray         *peers;               /* DimseArchivePeer* */
+  DimseAccessList   *access;              /* bindings and services of calling AEs */
   gboolean           accept_any;
   DimseTimeouts      timeouts;
   DimseRecorder     *recorder;            /* of the C-MOVE associations, or NULL */
@@ -103,7 +103,7 @@ dimse_archive_finalize (GObject *object)
   g_clear_object (&self->commitment);
   g_hash_table_unref (self->nodes);
   g_ptr_array_unref (self->calling_ae_titles);
-  g_ptr_array_unref (self->peers);
+  dimse_access_list_unref (self->access);
   G_OBJECT_CLASS (dimse_archive_parent_class)->finalize (object);
 }
 
@@ -131,7 +131,7 @@ dimse_archive_init (DimseArchive *self)
   self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) dimse_archive_node_free);
   self->calling_ae_titles = g_ptr_array_new_with_free_func (g_free);
-  self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) dimse_archive_peer_free);
+  self->access = dimse_access_list_new ();
   self->accept_any = TRUE;
   dimse_timeouts_init (&self->timeouts);
 }
@@ -319,16 +319,18 @@ gboolean
 dimse_archive_add_peer (DimseArchive *archive, const char *calling_ae_title, const char *address,
                         DimseArchiveServices services, GError **error)
 {
-  DimseArchivePeer *peer;
-
   g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), FALSE);
   g_return_val_if_fail (calling_ae_title != NULL, FALSE);
-  peer = dimse_archive_peer_new (calling_ae_title, address, services, error);
-  if (peer == NULL)
+  if (!dimse_access_list_add (archive->access, calling_ae_title, address, services, error))
     return FALSE;
-  g_ptr_array_add (archive->peers, peer);
   dimse_archive_add_calling_ae_title (archive, calling_ae_title);
   return TRUE;
+}
+
+gboolean
+dimse_archive_services_parse (const char *text, DimseArchiveServices *out, GError **error)
+{
+  return dimse_access_services_parse (text, out, error);
 }
 
 void
@@ -617,17 +619,12 @@ on_request_received (DimseAssociation *assoc, guint8 pc_id, DimseMessage *msg,
   DimseArchive *self = user_data;
   g_autoptr(DimseMessage) rsp = NULL;
   DimseCommandField field = dimse_message_get_command_field (msg);
-  DimseArchiveServices service = dimse_archive_service_of_command (field);
+  DimseArchiveServices service = dimse_access_service_of_command (field);
 
-  if (service != 0 && (dimse_archive_peer_services (self->peers, assoc, NULL) & service) == 0)
+  if (service != 0
+      && (dimse_access_list_lookup_association (self->access, assoc, NULL) & service) == 0)
     {
-      g_autofree char *comment = g_strdup_printf ("%s is not allowed for %s.",
-                                                  dimse_message_get_name (msg),
-                                                  dimse_archive_calling_ae_title (assoc));
-
-      rsp = dimse_archive_new_response (msg, ARCHIVE_STATUS_NOT_AUTHORIZED, comment);
-      dimse_association_send_message_async (assoc, pc_id, rsp, NULL, on_unserved_response_sent,
-                                            NULL);
+      dimse_access_refuse_request (assoc, pc_id, msg);
       if (data_set_file != NULL)
         g_file_delete (data_set_file, NULL, NULL);
       return;
@@ -674,7 +671,8 @@ dimse_archive_attach (DimseArchive *archive, DimseAssociation *assoc)
   g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
   g_return_if_fail (DIMSE_IS_ASSOCIATION (assoc));
 
-  services = dimse_archive_peer_services (archive->peers, assoc, &why);
+  /* The server of dimse_archive_serve has rejected such an -RQ already. */
+  services = dimse_access_list_lookup_association (archive->access, assoc, &why);
   if (services == 0)
     {
       g_message ("%s", why);
@@ -723,6 +721,7 @@ dimse_archive_serve (DimseArchive *archive, const char *address, guint16 port, G
   server = dimse_server_new (dimse_archive_new_policy (archive), &archive->timeouts);
   g_signal_connect_object (server, "association-started", G_CALLBACK (on_association_started),
                            archive, 0);
+  dimse_access_list_install (archive->access, server);
   if (!dimse_server_listen (server, address, port, error))
     return NULL;
   return g_steal_pointer (&server);

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "dimse-access.h"
 #include "dimse-archive-index.h"
 #include "dimse-association.h"
 #include "dimse-server.h"
@@ -49,27 +50,29 @@ void     dimse_archive_remove_node (DimseArchive *archive, const char *ae_title)
 void     dimse_archive_add_calling_ae_title (DimseArchive *archive, const char *ae_title);
 void     dimse_archive_set_accept_any (DimseArchive *archive, gboolean accept_any);
 
-/* What a calling AE may ask of the archive. */
-typedef enum {
-  DIMSE_ARCHIVE_SERVICE_ECHO  = 1 << 0,
-  DIMSE_ARCHIVE_SERVICE_STORE = 1 << 1,
-  DIMSE_ARCHIVE_SERVICE_FIND  = 1 << 2,
-  DIMSE_ARCHIVE_SERVICE_MOVE  = 1 << 3,
-  DIMSE_ARCHIVE_SERVICE_GET   = 1 << 4,
-  DIMSE_ARCHIVE_SERVICE_ALL   = 0x1f,
-} DimseArchiveServices;
+/* What a calling AE may ask of the archive: the services of
+ * dimse-access.h. */
+typedef DimseAccessServices DimseArchiveServices;
+#define DIMSE_ARCHIVE_SERVICE_ECHO  DIMSE_ACCESS_SERVICE_ECHO
+#define DIMSE_ARCHIVE_SERVICE_STORE DIMSE_ACCESS_SERVICE_STORE
+#define DIMSE_ARCHIVE_SERVICE_FIND  DIMSE_ACCESS_SERVICE_FIND
+#define DIMSE_ARCHIVE_SERVICE_MOVE  DIMSE_ACCESS_SERVICE_MOVE
+#define DIMSE_ARCHIVE_SERVICE_GET   DIMSE_ACCESS_SERVICE_GET
+#define DIMSE_ARCHIVE_SERVICE_ALL   DIMSE_ACCESS_SERVICE_ALL
 
 /* Allows calling_ae_title as _add_calling_ae_title does, and only for
- * services; with address (an IP address, not NULL) only from there: an
- * association from elsewhere is aborted as soon as it is established. A
- * request for another service is refused (0124, Not Authorized). Several
- * entries for one AE title add up. Fails (G_IO_ERROR_INVALID_ARGUMENT) for
- * an address that is not an IP address. */
+ * services; with address (an IP address, not NULL) only from there. The
+ * server of dimse_archive_serve answers an A-ASSOCIATE-RQ from elsewhere
+ * (or one whose entries leave it no service from where it comes) with
+ * A-ASSOCIATE-RJ (rejected permanent, service user, calling AE title not
+ * recognized); dimse_archive_attach aborts such an association accepted by
+ * another server. A request for another service is refused (0124, Not
+ * Authorized). Several entries for one AE title add up. Fails
+ * (G_IO_ERROR_INVALID_ARGUMENT) for an address that is not an IP address. */
 gboolean dimse_archive_add_peer (DimseArchive *archive, const char *calling_ae_title,
                                  const char *address, DimseArchiveServices services,
                                  GError **error);
-/* "find,move": names echo, store, find, move, get, all, without regard to
- * case. Fails (G_IO_ERROR_INVALID_ARGUMENT) naming the unknown word. */
+/* As dimse_access_services_parse. */
 gboolean dimse_archive_services_parse (const char *text, DimseArchiveServices *out,
                                        GError **error);
 
