@@ -21,6 +21,8 @@ struct _BenchTrafficDetail
   GtkStack *raw_stack;
   BenchHexView *hex_view;
   GtkLabel *raw_label;
+  GtkLabel *transport_label;
+  GtkWidget *transport_separator;
   BenchDataSetTree *data_set_tree;
   BenchHexView *data_set_hex;
 
@@ -181,6 +183,104 @@ show_raw (BenchTrafficDetail *self, DimseTrafficEvent *event)
   gtk_stack_set_visible_child_name (self->raw_stack, "none");
 }
 
+/* ---- the transport of an A-ASSOCIATE exchange (PS3.15 Annex B.1) ---- */
+
+static char *
+describe_verification (const DimseTlsInfo *tls)
+{
+  static const struct {
+    GTlsCertificateFlags flag;
+    const char          *words;
+  } problems[] = {
+    { G_TLS_CERTIFICATE_UNKNOWN_CA, N_("signed by an unknown certificate authority") },
+    { G_TLS_CERTIFICATE_BAD_IDENTITY, N_("not issued to the peer’s host name or address") },
+    { G_TLS_CERTIFICATE_NOT_ACTIVATED, N_("not valid yet") },
+    { G_TLS_CERTIFICATE_EXPIRED, N_("expired") },
+    { G_TLS_CERTIFICATE_REVOKED, N_("revoked") },
+    { G_TLS_CERTIFICATE_INSECURE, N_("signed with an insecure algorithm") },
+    { G_TLS_CERTIFICATE_GENERIC_ERROR, N_("could not be checked") },
+  };
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autofree char *list = NULL;
+
+  if (!tls->has_peer_certificate)
+    return g_strdup (_("No certificate presented"));
+  if (tls->peer_errors == 0)
+    return g_strdup (_("Verified against the configured CA"));
+  for (guint i = 0; i < G_N_ELEMENTS (problems); i++)
+    if (tls->peer_errors & problems[i].flag)
+      g_ptr_array_add (found, (gpointer) _(problems[i].words));
+  g_ptr_array_add (found, NULL);
+  list = g_strjoinv (_(", "), (char **) found->pdata);
+  return g_strdup_printf (_("Not verified: %s"), list);
+}
+
+static char *
+format_local_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (time == NULL)
+    return g_strdup (_("unknown"));
+  local = g_date_time_to_local (time);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
+/* One "Name: value" line, the name in bold; value may be NULL. */
+static void
+append_fact (GString *markup, const char *name, const char *value)
+{
+  g_autofree char *line = g_markup_printf_escaped ("\n<b>%s</b> %s", name,
+                                                   value != NULL ? value : _("unknown"));
+
+  g_string_append (markup, line);
+}
+
+static char *
+describe_tls (const DimseTlsInfo *tls)
+{
+  GString *markup = g_string_new (NULL);
+  g_autofree char *heading = g_markup_printf_escaped ("<b>%s</b>", _("TLS"));
+  g_autofree char *verification = describe_verification (tls);
+
+  g_string_append (markup, heading);
+  append_fact (markup, _("Version:"), tls->protocol_version);
+  append_fact (markup, _("Cipher suite:"), tls->ciphersuite_name);
+  if (tls->has_peer_certificate)
+    {
+      g_autofree char *from = format_local_time (tls->peer_not_valid_before);
+      g_autofree char *until = format_local_time (tls->peer_not_valid_after);
+      g_autofree char *validity = g_strdup_printf (_("%s to %s"), from, until);
+
+      append_fact (markup, _("Peer certificate:"), tls->peer_subject);
+      append_fact (markup, _("Issuer:"), tls->peer_issuer);
+      append_fact (markup, _("Valid:"), validity);
+      append_fact (markup, _("SHA-256 fingerprint:"), tls->peer_sha256);
+    }
+  append_fact (markup, _("Verification:"), verification);
+  return g_string_free (markup, FALSE);
+}
+
+/* Shown for the A-ASSOCIATE PDUs of an association whose transport the
+ * recorder knows; hidden for everything else. */
+static void
+show_transport (BenchTrafficDetail *self, DimseTrafficEvent *event)
+{
+  DimseTlsInfo *tls = NULL;
+  gboolean known = event != NULL && dimse_traffic_event_get_transport (event, &tls);
+  g_autofree char *markup = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->transport_label), known);
+  gtk_widget_set_visible (self->transport_separator, known);
+  if (!known)
+    return;
+  if (tls == NULL)
+    markup = g_markup_printf_escaped ("<b>%s</b>", _("Plain TCP (no TLS)"));
+  else
+    markup = describe_tls (tls);
+  gtk_label_set_markup (self->transport_label, markup);
+}
+
 /* A DICOMweb request: its request and status lines in the details, no
  * raw bytes (the client keeps none, and never its Authorization header). */
 static void
@@ -243,6 +343,7 @@ bench_traffic_detail_set_item (BenchTrafficDetail *self, BenchTrafficItem *item)
     }
   event = bench_traffic_item_get_event (item);
   gtk_label_set_text (self->title_label, bench_traffic_item_get_summary (item));
+  show_transport (self, event);
   if (event == NULL)
     {
       show_web (self, item);
@@ -292,6 +393,8 @@ bench_traffic_detail_class_init (BenchTrafficDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, raw_stack);
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, hex_view);
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, raw_label);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, transport_label);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, transport_separator);
 }
 
 static void

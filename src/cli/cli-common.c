@@ -11,6 +11,7 @@
 #include "dcm-dict.h"
 #include "dcm-tags.h"
 #include "dimse-error.h"
+#include "dimse-tls-info.h"
 
 /* PS3.8 §9.3.2: an AE title is 1 to 16 characters. */
 #define CLI_MAX_AE_TITLE 16
@@ -551,6 +552,26 @@ on_closed (DimseAssociation *assoc, guint reason, const char *description, gpoin
                                     : dimse_close_reason_to_string (reason));
 }
 
+/* After the negotiation: who the TLS peer proved to be (PS3.15 Annex B.1). */
+static void
+print_tls (guint id, DimseAssociation *assoc)
+{
+  DimseTransport *transport = dimse_association_get_transport (assoc);
+  g_autoptr(DimseTlsInfo) tls = transport != NULL ? dimse_tls_info_new_for_transport (transport)
+                                                  : NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (tls == NULL)
+    return;
+  text = dimse_tls_info_describe (tls, "  ");
+  lines = g_strsplit (text, "\n", -1);
+  g_printerr ("[%u]     %s\n", id, _("TLS:"));
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_printerr ("[%u]     %s\n", id, lines[i]);
+}
+
 static void
 print_negotiation (guint id, DimseAssociation *assoc)
 {
@@ -567,6 +588,7 @@ print_negotiation (guint id, DimseAssociation *assoc)
   for (guint i = 0; lines[i] != NULL; i++)
     if (lines[i][0] != '\0')
       g_printerr ("[%u]     %s\n", id, lines[i]);
+  print_tls (id, assoc);
 }
 
 void

@@ -9,6 +9,7 @@
 #include "dimse-echo.h"
 #include "dimse-error.h"
 #include "dimse-status.h"
+#include "dimse-tls-info.h"
 
 typedef struct {
   CliCommonOptions  options;
@@ -55,6 +56,27 @@ print_peer_implementation (DimseAssociation *assoc)
             ? result->peer_implementation_version_name : "");
 }
 
+/* PS3.15 Annex B.1: whom the echo reached, as its certificate says. */
+static void
+print_tls (DimseAssociation *assoc)
+{
+  DimseTransport *transport = dimse_association_get_transport (assoc);
+  g_autoptr(DimseTlsInfo) tls = transport != NULL ? dimse_tls_info_new_for_transport (transport)
+                                                  : NULL;
+  g_autofree char *verification = NULL;
+
+  if (tls == NULL)
+    return;
+  verification = dimse_tls_info_describe_verification (tls);
+  printf (_("TLS: %s, %s\n"), tls->protocol_version,
+          tls->ciphersuite_name != NULL ? tls->ciphersuite_name : _("unknown cipher suite"));
+  if (tls->has_peer_certificate)
+    printf (_("Peer certificate: %s (%s)\n"),
+            tls->peer_subject != NULL ? tls->peer_subject : _("unknown subject"), verification);
+  else
+    printf (_("Peer certificate: none presented\n"));
+}
+
 static int
 exit_status_for (guint16 status)
 {
@@ -97,6 +119,7 @@ on_echoed (GObject *source, GAsyncResult *result, gpointer user_data)
   printf (_("C-ECHO to %s: %s (0x%04X) in %.2f ms\n"), echo->peer_text,
           dimse_status_meaning (status, DIMSE_C_ECHO_RQ), status, elapsed_ms);
   print_peer_implementation (assoc);
+  print_tls (assoc);
   fflush (stdout);
   echo->exit_status = exit_status_for (status);
   dimse_association_release_async (assoc, NULL, on_released, echo);

@@ -5,6 +5,7 @@
 typedef struct {
   DimseRecorder *recorder;
   guint          id;
+  gboolean       transport_noted;
 } Recording;
 
 static void
@@ -16,9 +17,25 @@ recording_free (gpointer data, GClosure *closure)
   g_free (recording);
 }
 
+/* The acceptor has its transport from the start; the requestor once
+ * connected, which is before its -RQ goes out. A TLS handshake is over by
+ * then, so the peer's certificate is known. */
+static void
+note_transport (DimseAssociation *self, Recording *recording)
+{
+  g_autoptr(DimseTlsInfo) tls = NULL;
+
+  if (recording->transport_noted || self->transport == NULL)
+    return;
+  recording->transport_noted = TRUE;
+  tls = dimse_tls_info_new_for_transport (self->transport);
+  dimse_recorder_set_transport (recording->recorder, recording->id, tls);
+}
+
 static void
 on_pdu_sent (DimseAssociation *self, GBytes *raw, Recording *recording)
 {
+  note_transport (self, recording);
   dimse_recorder_record_pdu (recording->recorder, recording->id, DIMSE_TRAFFIC_DIRECTION_SENT,
                              raw);
 }
@@ -26,6 +43,7 @@ on_pdu_sent (DimseAssociation *self, GBytes *raw, Recording *recording)
 static void
 on_pdu_received (DimseAssociation *self, GBytes *raw, Recording *recording)
 {
+  note_transport (self, recording);
   dimse_recorder_record_pdu (recording->recorder, recording->id,
                              DIMSE_TRAFFIC_DIRECTION_RECEIVED, raw);
 }
@@ -94,6 +112,7 @@ dimse_association_set_recorder (DimseAssociation *self, DimseRecorder *recorder)
                                                     rq != NULL ? rq->calling_ae_title : NULL,
                                                     rq != NULL ? rq->called_ae_title : NULL,
                                                     self->fsm.is_requestor);
+  note_transport (self, recording);
   record_associate_exchange (self, recording);
   g_signal_connect_data (self, "pdu-sent", G_CALLBACK (on_pdu_sent), recording,
                          recording_free, 0);

@@ -72,6 +72,28 @@ describe_negotiation (GString *s, DimseRecorderAssociation *assoc, const DimseAs
     }
 }
 
+/* PS3.15 Annex B.1: who the peer proved to be, beside what it negotiated. */
+static void
+describe_transport (GString *s, DimseTrafficEvent *event, DimseRecorderAssociation *assoc,
+                    guint8 pdu_type)
+{
+  g_autofree char *facts = NULL;
+
+  if (assoc == NULL || !assoc->transport_known
+      || (pdu_type != DIMSE_PDU_ASSOCIATE_RQ && pdu_type != DIMSE_PDU_ASSOCIATE_AC
+          && pdu_type != DIMSE_PDU_ASSOCIATE_RJ))
+    return;
+  dimse_traffic_event_set_transport (event, assoc->tls);
+  if (assoc->tls == NULL)
+    {
+      g_string_append (s, "transport: plain TCP (no TLS)\n");
+      return;
+    }
+  facts = dimse_tls_info_describe (assoc->tls, "  ");
+  g_string_append (s, "transport: TLS\n");
+  g_string_append (s, facts);
+}
+
 static char *
 summarize_pdata (GPtrArray *pdvs)
 {
@@ -304,6 +326,7 @@ dimse_recorder_describe_pdu (DimseRecorderAssociation *assoc, guint association_
     remember_abstract_syntaxes (assoc, pdu->associate);
   else if (pdu->type == DIMSE_PDU_ASSOCIATE_AC)
     describe_negotiation (details, assoc, pdu->associate);
+  describe_transport (details, event, assoc, pdu->type);
   shown = redact_credentials (raw_pdu, pdu);
   dimse_traffic_event_set_pdu (event, pdu->type, g_bytes_get_size (raw_pdu), shown, FALSE);
   dimse_traffic_event_take_text (event, summarize_pdu (pdu), g_string_free (details, FALSE));

@@ -84,6 +84,48 @@ add_raw_members (JsonBuilder *b, DimseTrafficEvent *event)
   add_string (b, "raw", base64);
 }
 
+static void
+add_time (JsonBuilder *b, const char *name, GDateTime *time)
+{
+  g_autofree char *text = dimse_tls_info_format_time (time);
+
+  add_string (b, name, text);
+}
+
+/* The peer certificate's public facts; never key material. */
+static void
+add_transport_members (JsonBuilder *b, DimseTrafficEvent *event)
+{
+  DimseTlsInfo *tls = NULL;
+  g_autofree char *verification = NULL;
+
+  if (!dimse_traffic_event_get_transport (event, &tls))
+    return;
+  add_string (b, "transport", tls != NULL ? "tls" : "tcp");
+  if (tls == NULL)
+    return;
+  verification = dimse_tls_info_describe_verification (tls);
+  json_builder_set_member_name (b, "tls");
+  json_builder_begin_object (b);
+  add_string (b, "protocol_version", tls->protocol_version);
+  add_string (b, "cipher_suite", tls->ciphersuite_name);
+  add_string (b, "verification", verification);
+  json_builder_set_member_name (b, "peer_certificate");
+  if (!tls->has_peer_certificate)
+    json_builder_add_null_value (b);
+  else
+    {
+      json_builder_begin_object (b);
+      add_string (b, "subject", tls->peer_subject);
+      add_string (b, "issuer", tls->peer_issuer);
+      add_time (b, "not_valid_before", tls->peer_not_valid_before);
+      add_time (b, "not_valid_after", tls->peer_not_valid_after);
+      add_string (b, "sha256_fingerprint", tls->peer_sha256);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+}
+
 static JsonNode *
 event_to_json (DimseTrafficEvent *event)
 {
@@ -113,7 +155,10 @@ event_to_json (DimseTrafficEvent *event)
   if (kind == DIMSE_TRAFFIC_KIND_MESSAGE)
     add_message_members (b, event);
   if (kind == DIMSE_TRAFFIC_KIND_PDU)
-    add_raw_members (b, event);
+    {
+      add_transport_members (b, event);
+      add_raw_members (b, event);
+    }
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

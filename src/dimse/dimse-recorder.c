@@ -52,6 +52,7 @@ association_free (DimseRecorderAssociation *assoc)
   g_free (assoc->calling_ae_title);
   g_free (assoc->called_ae_title);
   g_hash_table_unref (assoc->abstract_syntaxes);
+  g_clear_pointer (&assoc->tls, dimse_tls_info_unref);
   g_free (assoc);
 }
 
@@ -502,6 +503,39 @@ dimse_recorder_begin_association_at (DimseRecorder *rec, GInetSocketAddress *loc
   g_mutex_unlock (&rec->lock);
   submit_event_at (rec, note, timestamp);
   return id;
+}
+
+void
+dimse_recorder_set_transport (DimseRecorder *rec, guint association_id, DimseTlsInfo *tls)
+{
+  DimseRecorderAssociation *assoc;
+
+  g_return_if_fail (DIMSE_IS_RECORDER (rec));
+  g_mutex_lock (&rec->lock);
+  assoc = g_hash_table_lookup (rec->associations, GUINT_TO_POINTER (association_id));
+  if (assoc != NULL)
+    {
+      assoc->transport_known = TRUE;
+      g_clear_pointer (&assoc->tls, dimse_tls_info_unref);
+      assoc->tls = tls != NULL ? dimse_tls_info_ref (tls) : NULL;
+    }
+  g_mutex_unlock (&rec->lock);
+}
+
+gboolean
+dimse_recorder_dup_transport (DimseRecorder *rec, guint association_id, DimseTlsInfo **tls)
+{
+  DimseRecorderAssociation *assoc;
+  gboolean known;
+
+  g_return_val_if_fail (DIMSE_IS_RECORDER (rec), FALSE);
+  g_return_val_if_fail (tls != NULL, FALSE);
+  g_mutex_lock (&rec->lock);
+  assoc = g_hash_table_lookup (rec->associations, GUINT_TO_POINTER (association_id));
+  known = assoc != NULL && assoc->transport_known;
+  *tls = known && assoc->tls != NULL ? dimse_tls_info_ref (assoc->tls) : NULL;
+  g_mutex_unlock (&rec->lock);
+  return known;
 }
 
 void

@@ -24,6 +24,8 @@ struct _DimseTrafficEvent {
   guint16                move_originator_message_id;
   GBytes                *data_set;
   const DcmTransferSyntax *data_set_ts;
+  gboolean               has_transport;
+  DimseTlsInfo          *tls;
 };
 
 G_DEFINE_FINAL_TYPE (DimseTrafficEvent, dimse_traffic_event, G_TYPE_OBJECT)
@@ -124,6 +126,7 @@ dimse_traffic_event_finalize (GObject *object)
   g_clear_pointer (&self->raw_bytes, g_bytes_unref);
   g_clear_pointer (&self->data_set, g_bytes_unref);
   g_free (self->move_originator_ae_title);
+  g_clear_pointer (&self->tls, dimse_tls_info_unref);
   G_OBJECT_CLASS (dimse_traffic_event_parent_class)->finalize (object);
 }
 
@@ -271,6 +274,23 @@ gboolean
 dimse_traffic_event_is_end (DimseTrafficEvent *event)
 {
   return event->ends_association;
+}
+
+void
+dimse_traffic_event_set_transport (DimseTrafficEvent *event, DimseTlsInfo *tls)
+{
+  event->has_transport = TRUE;
+  g_clear_pointer (&event->tls, dimse_tls_info_unref);
+  event->tls = tls != NULL ? dimse_tls_info_ref (tls) : NULL;
+}
+
+gboolean
+dimse_traffic_event_get_transport (DimseTrafficEvent *event, DimseTlsInfo **tls)
+{
+  g_return_val_if_fail (DIMSE_IS_TRAFFIC_EVENT (event), FALSE);
+  if (tls != NULL)
+    *tls = event->tls;
+  return event->has_transport;
 }
 
 /* The recorder drops a data set on its own context while the UI thread may

@@ -106,6 +106,17 @@ case "$check" in
     expect_exit 0 "$dimse" echo --timeout 20 "${tls_options[@]}" \
       "STORESCP@127.0.0.1:$storescp_port"
     grep -q "Success (0x0000)" "$tmp/run.out" || fail "no success line"
+    # who answered: the subject of the certificate made above, checked
+    # against --tls-ca, and the TLS version
+    grep -q "^Peer certificate: CN *= *server (verified against the configured CA)$" \
+      "$tmp/run.out" || { cat "$tmp/run.out"; fail "the peer certificate is not told"; }
+    grep -q "^TLS: TLS 1\.[23], " "$tmp/run.out" || { cat "$tmp/run.out"; fail "no TLS version"; }
+    expect_exit 0 "$dimse" echo -v --timeout 20 "${tls_options[@]}" \
+      "STORESCP@127.0.0.1:$storescp_port"
+    grep -q "peer certificate subject: CN *= *server$" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "-v did not tell the peer certificate"; }
+    grep -q "peer certificate issuer: CN *= *Dimsebench test ca$" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "-v did not tell the certificate's issuer"; }
     # without TLS, storescp sees no TLS handshake: no association
     expect_exit 3 "$dimse" echo --timeout 20 "STORESCP@127.0.0.1:$storescp_port"
     # the server's certificate is checked against --tls-ca
