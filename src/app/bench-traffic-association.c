@@ -126,6 +126,26 @@ apply_end (BenchTrafficAssociation *self, BenchTrafficItem *item)
                                : g_strdup (_("Closed")));
 }
 
+/* The addresses of an outgoing association, known once it is connected. */
+static void
+apply_connected (BenchTrafficAssociation *self, BenchTrafficItem *item)
+{
+  const char *details = bench_traffic_item_get_details (item);
+  g_autofree char *local = note_value (details, "local address");
+  g_autofree char *peer = note_value (details, "peer address");
+
+  if (local != NULL)
+    {
+      g_free (self->local_address);
+      self->local_address = g_steal_pointer (&local);
+    }
+  if (peer != NULL)
+    {
+      g_free (self->peer_address);
+      self->peer_address = g_steal_pointer (&peer);
+    }
+}
+
 /* The words after the PDU's name in the recorder's summary. */
 static const char *
 summary_words (BenchTrafficItem *item)
@@ -315,6 +335,9 @@ bench_traffic_association_add_items (BenchTrafficAssociation *self, BenchTraffic
         case DIMSE_TRAFFIC_KIND_NOTE:
           if (!self->begun)
             apply_begin (self, item);
+          else if (g_str_has_prefix (bench_traffic_item_get_summary (item), "Association ")
+                   && strstr (bench_traffic_item_get_summary (item), " connected: ") != NULL)
+            apply_connected (self, item);
           else
             apply_end (self, item);
           break;

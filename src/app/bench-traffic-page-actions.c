@@ -274,7 +274,8 @@ on_open_response (GtkNativeDialog *dialog, int response, gpointer user_data)
   g_object_unref (dialog);
 }
 
-/* The ports offered: PS3.8's 104 and 11112, and those this application
+/* The ports offered: detected (PS3.8's 104 and 11112, and any port a
+ * connection opens with an A-ASSOCIATE-RQ), and those this application
  * listens on. */
 static void
 add_port_choice (BenchTrafficPage *self, GtkFileChooser *chooser)
@@ -288,7 +289,7 @@ add_port_choice (BenchTrafficPage *self, GtkFileChooser *chooser)
   if (demo != NULL)
     ports[1] = bench_node_get_port (demo);
   g_ptr_array_add (ids, g_strdup ("0"));
-  g_ptr_array_add (labels, g_strdup (_("104 and 11112")));
+  g_ptr_array_add (labels, g_strdup (_("Detected: 104, 11112 or any opening with an A-ASSOCIATE-RQ")));
   for (guint i = 0; i < G_N_ELEMENTS (ports); i++)
     if (ports[i] != 0 && ports[i] != 104 && ports[i] != 11112
         && (i == 0 || ports[i] != ports[0]))

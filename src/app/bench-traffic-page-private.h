@@ -58,7 +58,8 @@ BenchTrafficAssociation *bench_traffic_page_get_selected (BenchTrafficPage *self
 void bench_traffic_page_class_install_actions (GtkWidgetClass *widget_class);
 void bench_traffic_page_update_actions (BenchTrafficPage *self);
 /* Records the DICOM associations of a pcap or pcapng capture on port (0:
- * 104 and 11112) in the engine's recorder; a toast tells what was found. */
+ * 104, 11112 and any port opened with an A-ASSOCIATE-RQ) in the engine's
+ * recorder; a toast tells what was found. */
 void bench_traffic_page_import (BenchTrafficPage *self, GFile *file, guint16 port);
 
 /* Writes association_id's events (0: all) as pcapng or JSON lines into

@@ -21,7 +21,7 @@ cli_pcap_run (int argc, char **argv)
   gint port = 0;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
-      N_("The TCP port DICOM runs on in the capture (default: 104 and 11112)"), N_("N") },
+      N_("The TCP port DICOM runs on in the capture (default: 104, 11112 and any port a connection opens with an A-ASSOCIATE-RQ on)"), N_("N") },
     G_OPTION_ENTRY_NULL
   };
 

@@ -310,8 +310,9 @@ dimse_access_list_lookup_association (DimseAccessList *list, DimseAssociation *a
                                       char **out_why)
 {
   DimseTransport *transport = dimse_association_get_transport (assoc);
-  GInetSocketAddress *remote = transport != NULL ? dimse_transport_get_remote_address (transport)
-                                                 : NULL;
+  g_autoptr(GInetSocketAddress) remote = transport != NULL
+                                          ? dimse_transport_get_remote_address (transport)
+                                          : NULL;
 
   return dimse_access_list_lookup (list, calling_ae_title_of (assoc),
                                    remote != NULL ? g_inet_socket_address_get_address (remote)

@@ -24,10 +24,16 @@ static void
 note_transport (DimseAssociation *self, Recording *recording)
 {
   g_autoptr(DimseTlsInfo) tls = NULL;
+  g_autoptr(GInetSocketAddress) local = NULL;
+  g_autoptr(GInetSocketAddress) peer = NULL;
 
   if (recording->transport_noted || self->transport == NULL)
     return;
   recording->transport_noted = TRUE;
+  /* a requestor is recorded before it connects */
+  local = dimse_transport_get_local_address (self->transport);
+  peer = dimse_transport_get_remote_address (self->transport);
+  dimse_recorder_set_addresses (recording->recorder, recording->id, local, peer);
   tls = dimse_tls_info_new_for_transport (self->transport);
   dimse_recorder_set_transport (recording->recorder, recording->id, tls);
 }

@@ -350,7 +350,7 @@ static gboolean
 peer_refused (DimseAssociation *self, const DimsePdu *rq)
 {
   RequestData *data;
-  GInetSocketAddress *remote;
+  g_autoptr(GInetSocketAddress) remote = NULL;
 
   if (self->establish_task == NULL)
     return FALSE;

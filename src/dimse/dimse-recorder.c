@@ -506,6 +506,42 @@ dimse_recorder_begin_association_at (DimseRecorder *rec, GInetSocketAddress *loc
 }
 
 void
+dimse_recorder_set_addresses (DimseRecorder *rec, guint association_id,
+                              GInetSocketAddress *local, GInetSocketAddress *peer)
+{
+  DimseRecorderAssociation *assoc;
+  g_autofree char *local_text = NULL;
+  g_autofree char *peer_text = NULL;
+  DimseTrafficEvent *event;
+
+  g_return_if_fail (DIMSE_IS_RECORDER (rec));
+  g_mutex_lock (&rec->lock);
+  assoc = g_hash_table_lookup (rec->associations, GUINT_TO_POINTER (association_id));
+  if (assoc != NULL && ((assoc->local == NULL && local != NULL)
+                        || (assoc->peer == NULL && peer != NULL)))
+    {
+      if (assoc->local == NULL && local != NULL)
+        assoc->local = g_object_ref (local);
+      if (assoc->peer == NULL && peer != NULL)
+        assoc->peer = g_object_ref (peer);
+      local_text = describe_endpoint (assoc->local);
+      peer_text = describe_endpoint (assoc->peer);
+    }
+  g_mutex_unlock (&rec->lock);
+  if (local_text == NULL)
+    return;
+  event = dimse_traffic_event_new (g_get_real_time (), association_id,
+                                   DIMSE_TRAFFIC_DIRECTION_NONE, DIMSE_TRAFFIC_KIND_NOTE);
+  dimse_traffic_event_take_text (event,
+                                 g_strdup_printf ("Association %u connected: %s → %s",
+                                                  association_id, local_text, peer_text),
+                                 g_strdup_printf ("association %u\nlocal address: %s\n"
+                                                  "peer address: %s\n", association_id,
+                                                  local_text, peer_text));
+  submit_event (rec, event);
+}
+
+void
 dimse_recorder_set_transport (DimseRecorder *rec, guint association_id, DimseTlsInfo *tls)
 {
   DimseRecorderAssociation *assoc;

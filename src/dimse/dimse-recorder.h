@@ -116,6 +116,12 @@ guint          dimse_recorder_begin_association (DimseRecorder *rec,
                                                  const char *calling_ae_title,
                                                  const char *called_ae_title,
                                                  gboolean is_requestor);
+/* The addresses of association_id once its connection exists (a requestor
+ * is recorded before it connects): those still unknown are set, and a note
+ * "Association N connected" with them is recorded. */
+void           dimse_recorder_set_addresses (DimseRecorder *rec, guint association_id,
+                                             GInetSocketAddress *local,
+                                             GInetSocketAddress *peer);
 /* What carries association_id: tls NULL for plain TCP (referenced, not
  * copied). The A-ASSOCIATE PDUs recorded after it carry it in their
  * details and as dimse_traffic_event_get_transport(). */

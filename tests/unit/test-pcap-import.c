@@ -175,8 +175,9 @@ test_round_trip (void)
   live = record_live (folder, &port);
   capture = export_pcapng (live);
   imported = dimse_recorder_new ();
-  /* the recorder knew no addresses: the export puts the acceptor on 104,
-   * which port 0 looks for */
+  /* the requestor's recording learnt its addresses once connected, so the
+   * capture has the server's real port, which port 0 finds by the
+   * A-ASSOCIATE-RQ that opens the connection */
   g_assert_true (import_bytes (imported, capture, 0, &stats, &error));
   g_assert_no_error (error);
   test_drain ();
@@ -192,6 +193,17 @@ test_round_trip (void)
   g_assert_cmpuint (stats.n_gaps, ==, 0);
   /* the data set came in more than one P-DATA-TF */
   g_assert_cmpuint (stats.n_pdus, >, 8);
+
+  /* asked for the real port, the same */
+  {
+    g_autoptr(DimseRecorder) by_port = dimse_recorder_new ();
+    g_autofree char *by_port_pdus = NULL;
+
+    g_assert_true (import_bytes (by_port, capture, port, &stats, &error));
+    test_drain ();
+    by_port_pdus = events_of_kind (by_port, DIMSE_TRAFFIC_KIND_PDU);
+    g_assert_cmpstr (by_port_pdus, ==, live_pdus);
+  }
 
   /* on another port, nothing */
   elsewhere = dimse_recorder_new ();

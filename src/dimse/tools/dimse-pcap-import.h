@@ -29,7 +29,9 @@ typedef struct {
 
 /* Reads the capture from in (pcap with µs or ns timestamps in either byte
  * order, or pcapng) and records in recorder every TCP connection to or
- * from port (0: 104 and 11112) as an association, the client as the
+ * from port (0: 104, 11112, and any address and port that a connection
+ * opens with an A-ASSOCIATE-RQ: from its first data on) as an
+ * association, the client as the
  * requestor: its PDUs in order, as the peers sent them (TCP streams
  * reassembled: retransmitted bytes dropped, segments out of order put in
  * place, bytes never captured skipped over and counted), and the DIMSE

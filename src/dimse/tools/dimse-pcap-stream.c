@@ -58,6 +58,7 @@ struct _DimsePcapStreams {
   guint16               port;
   DimsePcapImportStats *stats;
   GHashTable           *streams;  /* GBytes key → Stream* */
+  GHashTable           *servers;  /* port 0: GBytes endpoint seen taking an -RQ */
 };
 
 /* ---- streams ---- */
@@ -462,12 +463,49 @@ stream_key (const DimsePcapSegment *seg, gboolean from_client)
   return g_bytes_new (key, 5 + 2 * size);
 }
 
-static gboolean
-is_dicom_port (DimsePcapStreams *self, guint16 port)
+/* family, address and port of one end */
+static GBytes *
+endpoint_key (const DimsePcapSegment *seg, gboolean source)
 {
+  gsize size = seg->family == G_SOCKET_FAMILY_IPV6 ? 16 : 4;
+  guint8 key[1 + 16 + 2];
+
+  key[0] = (guint8) size;
+  memcpy (key + 1, source ? seg->src : seg->dst, size);
+  dcm_store_u16 (key + 1 + size, source ? seg->src_port : seg->dst_port, TRUE);
+  return g_bytes_new (key, 3 + size);
+}
+
+/* The start of an A-ASSOCIATE-RQ (PS3.8 §9.3.2): type 01H, a reserved
+ * byte, the length, protocol version 0001H. */
+static gboolean
+opens_association (const DimsePcapSegment *seg)
+{
+  return seg->len >= 10 && seg->payload[0] == 0x01 && seg->payload[1] == 0x00
+         && seg->payload[6] == 0x00 && seg->payload[7] == 0x01;
+}
+
+static gboolean
+is_server (DimsePcapStreams *self, const DimsePcapSegment *seg, gboolean source)
+{
+  guint16 port = source ? seg->src_port : seg->dst_port;
+  g_autoptr(GBytes) key = NULL;
+
   if (self->port != 0)
     return port == self->port;
-  return port == DICOM_PORT || port == DICOM_ALT_PORT;
+  if (port == DICOM_PORT || port == DICOM_ALT_PORT)
+    return TRUE;
+  key = endpoint_key (seg, source);
+  if (g_hash_table_contains (self->servers, key))
+    return TRUE;
+  /* Any other port, once a connection to it opens with an -RQ: from there
+   * on, every connection to that address and port. */
+  if (!source && opens_association (seg))
+    {
+      g_hash_table_add (self->servers, g_steal_pointer (&key));
+      return TRUE;
+    }
+  return FALSE;
 }
 
 DimsePcapStreams *
@@ -480,6 +518,8 @@ dimse_pcap_streams_new (DimseRecorder *recorder, guint16 port, DimsePcapImportSt
   self->stats = stats;
   self->streams = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                          (GDestroyNotify) g_bytes_unref, stream_free);
+  self->servers = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                         (GDestroyNotify) g_bytes_unref, NULL);
   return self;
 }
 
@@ -491,9 +531,9 @@ dimse_pcap_streams_add (DimsePcapStreams *self, const DimsePcapSegment *seg)
   Stream *stream;
   guint index;
 
-  if (is_dicom_port (self, seg->dst_port))
+  if (is_server (self, seg, FALSE))
     from_client = TRUE;
-  else if (is_dicom_port (self, seg->src_port))
+  else if (is_server (self, seg, TRUE))
     from_client = FALSE;
   else
     return;
@@ -552,6 +592,7 @@ void
 dimse_pcap_streams_free (DimsePcapStreams *self)
 {
   g_hash_table_unref (self->streams);
+  g_hash_table_unref (self->servers);
   g_object_unref (self->recorder);
   g_free (self);
 }
