@@ -237,13 +237,13 @@ on_imported (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (stats.n_associations == 0)
     message = g_strdup_printf (_("No DICOM association in the capture on that port "
-                                 "(%" G_GUINT64_FORMAT " packets read)"), stats.n_packets);
+                                 "(%llu packets read)"), (unsigned long long) stats.n_packets);
   else
     message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%u association imported, %" G_GUINT64_FORMAT " PDUs",
-                                            "%u associations imported, %" G_GUINT64_FORMAT " PDUs",
+                                            "%u association imported, %llu PDUs",
+                                            "%u associations imported, %llu PDUs",
                                             stats.n_associations),
-                               stats.n_associations, stats.n_pdus);
+                               stats.n_associations, (unsigned long long) stats.n_pdus);
   show_toast (self, message, FALSE);
 }
 

@@ -92,8 +92,8 @@ dimse_web_set_status_error (GError **error, const char *what, guint status,
       guint64 seconds = 0;
 
       if (g_ascii_string_to_unsigned (retry_after, 10, 0, G_MAXUINT32, &seconds, NULL))
-        g_string_append_printf (text, _(" It asks to retry after %" G_GUINT64_FORMAT
-                                        " seconds."), seconds);
+        g_string_append_printf (text, _(" It asks to retry after %llu seconds."),
+                                (unsigned long long) seconds);
       else
         g_string_append_printf (text, _(" It asks to retry after %s."), retry_after);
     }

@@ -222,9 +222,9 @@ step_after_delimiter (DimseWebMultipart *self, gboolean *progress, GError **erro
     return TRUE;
   if (data[i] != '\r' || data[i + 1] != '\n')
     return fail (self, error, _("The delimiter before part %u of the multipart body (at byte "
-                                "%" G_GINT64_FORMAT ") is followed by other characters than "
+                                "%lld) is followed by other characters than "
                                 "a line end: the boundary is not the one announced."),
-                 self->n_parts + 1, offset_of (self, self->pos));
+                 self->n_parts + 1, (long long) offset_of (self, self->pos));
   self->pos += i + 2;
   self->state = STATE_HEADERS;
   *progress = TRUE;
@@ -431,17 +431,18 @@ dimse_web_multipart_finish (DimseWebMultipart *parser, GError **error)
       return TRUE;
     case STATE_LEARN:
     case STATE_PREAMBLE:
-      return fail (parser, error, _("The multipart body ended after %" G_GINT64_FORMAT
-                                    " bytes, before its first boundary."), end);
+      return fail (parser, error, _("The multipart body ended after %lld bytes, before its "
+                                    "first boundary."), (long long) end);
     case STATE_HEADERS:
       return fail (parser, error, _("The multipart body was cut off in the headers of part "
-                                    "%u, after %" G_GINT64_FORMAT " bytes."),
-                   parser->n_parts + 1, end);
+                                    "%u, after %lld bytes."),
+                   parser->n_parts + 1, (long long) end);
     case STATE_BODY:
       return fail (parser, error, _("The multipart body was cut off in the middle of part %u, "
-                                    "after %" G_GUINT64_FORMAT " bytes of it."),
+                                    "after %llu bytes of it."),
                    parser->n_parts + 1,
-                   parser->part_bytes + (guint64) (parser->buf->len - parser->pos));
+                   (unsigned long long) (parser->part_bytes
+                                         + (guint64) (parser->buf->len - parser->pos)));
     case STATE_AFTER_DELIMITER:
     default:
       return fail (parser, error, _("The multipart body ended after part %u without its "

@@ -233,8 +233,8 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
   if (bytes == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_prefix_error (&error, _("%s was cut off after %" G_GUINT64_FORMAT " bytes: "),
-                        retrieve->what, retrieve->bytes);
+        g_prefix_error (&error, _("%s was cut off after %llu bytes: "),
+                        retrieve->what, (unsigned long long) retrieve->bytes);
       fail (task, error);
       return;
     }
