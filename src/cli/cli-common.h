@@ -7,6 +7,7 @@
 #include "dcm-data-set.h"
 #include "dimse-association.h"
 #include "dimse-recorder.h"
+#include "dimse-server.h"
 
 G_BEGIN_DECLS
 
@@ -106,6 +107,31 @@ guint         cli_common_request_async (const CliCommonOptions *opts, const CliP
                                         const DimseAssociationParams *params,
                                         CliTraffic *traffic,
                                         GAsyncReadyCallback callback, gpointer user_data);
+
+/* ---- the limits of `listen` and `serve` as acceptors ----
+ * None of them can be switched off: each is a count or a time of at
+ * least 1; an option not given leaves the engine's default. */
+typedef struct {
+  gint   max_associations;      /* --max-associations */
+  gint   max_waiting;           /* --max-waiting: connections not yet associated */
+  gint64 max_associate_length;  /* --max-associate-length, bytes */
+  gint   artim_s;               /* --artim; -1: --timeout, else the default */
+  gint   idle_timeout_s;        /* --idle-timeout; -1: the default */
+} CliServerLimits;
+
+void     cli_server_limits_init (CliServerLimits *limits);
+/* Adds --max-associations, --max-waiting, --max-associate-length, --artim
+ * and --idle-timeout to context, in a group of their own. */
+void     cli_server_limits_add (CliServerLimits *limits, GOptionContext *context);
+/* Fails (G_OPTION_ERROR_BAD_VALUE) naming the option whose value is 0,
+ * negative or too large. */
+gboolean cli_server_limits_check (const CliServerLimits *limits, GError **error);
+/* --artim and --idle-timeout into timeouts (from
+ * cli_common_options_get_timeouts), for dimse_server_new. */
+void     cli_server_limits_apply_timeouts (const CliServerLimits *limits,
+                                           DimseTimeouts *timeouts);
+/* The counts and the -RQ size, on a server that has taken no connection. */
+void     cli_server_limits_apply (const CliServerLimits *limits, DimseServer *server);
 
 /* Whether error means the association was refused or aborted, or never
  * came about (exit status CLI_EXIT_REFUSED). */

@@ -27,6 +27,7 @@
 
 typedef struct {
   CliCommonOptions  options;
+  CliServerLimits   limits;
   gint              port;
   char             *out_dir;
   char            **accept;
@@ -287,6 +288,7 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
                                   "only that called AE title is answered; without, any."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   cli_common_options_add (&listen->options, context);
+  cli_server_limits_add (&listen->limits, context);
   if (!g_option_context_parse (context, &argc, &argv, error))
     return FALSE;
   if (argc != 1 || listen->port < 0 || listen->port > G_MAXUINT16 || listen->out_dir == NULL)
@@ -310,6 +312,8 @@ parse_arguments (Listen *listen, int argc, char **argv, GError **error)
                      "not %lld."), (long long) listen->max_instance_size);
       return FALSE;
     }
+  if (!cli_server_limits_check (&listen->limits, error))
+    return FALSE;
   for (guint i = 0; listen->accept != NULL && listen->accept[i] != NULL; i++)
     if (!parse_accept (listen, listen->accept[i], error))
       return FALSE;
@@ -342,10 +346,12 @@ start (Listen *listen, GError **error)
       && (users = dimse_user_list_new_from_file (listen->users, error)) == NULL)
     return FALSE;
   cli_common_options_get_timeouts (&listen->options, &timeouts);
+  cli_server_limits_apply_timeouts (&listen->limits, &timeouts);
   policy = build_policy (listen);
   if (users != NULL)
     dimse_acceptor_policy_set_user_list (policy, g_steal_pointer (&users));
   listen->server = dimse_server_new (policy, &timeouts);
+  cli_server_limits_apply (&listen->limits, listen->server);
   dimse_access_list_install (listen->access, listen->server);
   dimse_server_set_tls (listen->server, tls);
   listen->store = dimse_store_scp_new (listen->out_dir);
@@ -414,6 +420,7 @@ cli_listen_run (int argc, char **argv)
 
   g_set_prgname ("dimse listen");
   cli_common_options_init (&listen.options);
+  cli_server_limits_init (&listen.limits);
   listen.access = dimse_access_list_new ();
   if (!parse_arguments (&listen, argc, argv, &error))
     {

@@ -23,12 +23,14 @@
 
 typedef struct {
   CliCommonOptions  options;
+  CliServerLimits   limits;
   gint              port;
   gint              http_port;     /* --http-port; -1: no DICOMweb */
   char             *bind;
   char            **nodes;
   char             *accept;
   char             *users;
+  gboolean          move_tls;      /* --move-tls */
   gboolean          demo;
   char             *demo_dir;
   char             *folder;
@@ -172,37 +174,25 @@ is_service_word (const char *word)
   return g_strv_contains (words, word);
 }
 
-/* One entry of --accept: AET, AET@ADDRESS, AET:SERVICES or
- * AET@ADDRESS:SERVICES (brackets around an IPv6 address). */
+/* One entry of --accept, as dimse listen reads it (dimse-access.h). */
 static gboolean
-add_accepted (Serve *serve, const char *entry, const char *services_text, GError **error)
+add_accepted (Serve *serve, const char *entry, GError **error)
 {
-  g_autofree char *title = NULL;
-  g_autofree char *address = NULL;
-  const char *at = strchr (entry, '@');
-  const char *rest = at != NULL ? at + 1 : NULL;
-  DimseArchiveServices services = DIMSE_ARCHIVE_SERVICE_ALL;
+  if (dimse_archive_add_peer_entry (serve->archive, entry, error))
+    return TRUE;
+  g_prefix_error (error, "--accept: ");
+  return FALSE;
+}
 
-  title = g_strndup (entry, at != NULL ? (gsize) (at - entry) : strlen (entry));
-  if (rest != NULL && *rest == '[')
-    {
-      const char *close = strchr (rest, ']');
+/* Whether the colon of services is in entry: not one within the brackets
+ * of an IPv6 address. */
+static gboolean
+has_services (const char *entry)
+{
+  const char *colon = strrchr (entry, ':');
+  const char *close = strchr (entry, ']');
 
-      if (close != NULL)
-        address = g_strndup (rest + 1, (gsize) (close - rest - 1));
-    }
-  else if (rest != NULL)
-    address = g_strdup (rest);
-  if (*title == '\0' || (rest != NULL && (address == NULL || *address == '\0')))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--accept: “%s” is not AET, AET@ADDRESS, AET:SERVICES or "
-                     "AET@ADDRESS:SERVICES."), entry);
-      return FALSE;
-    }
-  if (services_text != NULL && !dimse_archive_services_parse (services_text, &services, error))
-    return FALSE;
-  return dimse_archive_add_peer (serve->archive, title, address, services, error);
+  return colon != NULL && (close == NULL || colon > close);
 }
 
 /* Splits "A:find,move,B@10.0.0.7,C" into its entries: a lower-case service
@@ -211,37 +201,26 @@ static gboolean
 parse_accept (Serve *serve, GError **error)
 {
   g_auto(GStrv) tokens = g_strsplit (serve->accept, ",", -1);
-  g_autofree char *entry = NULL;
-  g_autoptr(GString) services = NULL;
+  g_autoptr(GString) entry = NULL;
 
   for (guint i = 0; tokens[i] != NULL; i++)
     {
       char *token = g_strstrip (tokens[i]);
-      char *colon;
 
       if (*token == '\0')
         continue;
-      if (services != NULL && is_service_word (token))
+      if (entry != NULL && has_services (entry->str) && is_service_word (token))
         {
-          g_string_append_printf (services, ",%s", token);
+          g_string_append_printf (entry, ",%s", token);
           continue;
         }
-      if (entry != NULL
-          && !add_accepted (serve, entry, services != NULL ? services->str : NULL, error))
+      if (entry != NULL && !add_accepted (serve, entry->str, error))
         return FALSE;
-      g_clear_pointer (&entry, g_free);
-      if (services != NULL)
-        g_string_free (g_steal_pointer (&services), TRUE);
-      colon = strrchr (token, ':');
-      if (colon != NULL && (strchr (token, ']') == NULL || colon > strchr (token, ']')))
-        {
-          *colon = '\0';
-          services = g_string_new (colon + 1);
-        }
-      entry = g_strdup (token);
+      if (entry != NULL)
+        g_string_free (g_steal_pointer (&entry), TRUE);
+      entry = g_string_new (token);
     }
-  return entry == NULL
-         || add_accepted (serve, entry, services != NULL ? services->str : NULL, error);
+  return entry == NULL || add_accepted (serve, entry->str, error);
 }
 
 static gboolean
@@ -322,6 +301,9 @@ parse_arguments (Serve *serve, int argc, char **argv, GError **error)
     { "users", 0, 0, G_OPTION_ARG_FILENAME, &serve->users,
       N_("Require a user identity listed in FILE (lines user:passcode, or JSON)"),
       N_("FILE") },
+    { "move-tls", 0, 0, G_OPTION_ARG_NONE, &serve->move_tls,
+      N_("A C-MOVE reaches its --node destination over TLS, with --tls-cert and --tls-key, "
+         "the destination's certificate verified against --tls-ca"), NULL },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &serve->demo,
       N_("Generate the demo archive and serve it on 127.0.0.1 only"), NULL },
     { "demo-dir", 0, 0, G_OPTION_ARG_FILENAME, &serve->demo_dir,
@@ -339,6 +321,7 @@ parse_arguments (Serve *serve, int argc, char **argv, GError **error)
                                   "title (default DIMSEBENCH)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   cli_common_options_add (&serve->options, context);
+  cli_server_limits_add (&serve->limits, context);
   if (!g_option_context_parse (context, &argc, &argv, error))
     return FALSE;
   if (serve->port < 0 || serve->port > G_MAXUINT16 || argc != (serve->demo ? 1 : 2)
@@ -359,7 +342,15 @@ parse_arguments (Serve *serve, int argc, char **argv, GError **error)
     }
   else
     serve->folder = g_strdup (argv[1]);
-  return cli_common_options_check (&serve->options, error);
+  if (serve->move_tls && serve->options.tls_certificate_file == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--move-tls needs our certificate: give --tls-cert and --tls-key (and "
+                     "--tls-ca to verify the destinations)."));
+      return FALSE;
+    }
+  return cli_server_limits_check (&serve->limits, error)
+         && cli_common_options_check (&serve->options, error);
 }
 
 /* ---- starting ---- */
@@ -416,7 +407,10 @@ start (Serve *serve, GError **error)
     return FALSE;
   serve->archive = dimse_archive_new (serve->folder, serve->options.ae_title);
   cli_common_options_get_timeouts (&serve->options, &timeouts);
+  cli_server_limits_apply_timeouts (&serve->limits, &timeouts);
   dimse_archive_set_timeouts (serve->archive, &timeouts);
+  if (serve->move_tls)
+    dimse_archive_set_move_tls (serve->archive, tls);
   for (guint i = 0; serve->nodes != NULL && serve->nodes[i] != NULL; i++)
     if (!add_node (serve, serve->nodes[i], error))
       return FALSE;
@@ -430,6 +424,7 @@ start (Serve *serve, GError **error)
     return FALSE;
   /* Set before the main loop runs: no connection has been taken yet. */
   dimse_server_set_tls (serve->server, tls);
+  cli_server_limits_apply (&serve->limits, serve->server);
   if (users != NULL)
     dimse_acceptor_policy_set_user_list (dimse_server_get_policy (serve->server),
                                          g_steal_pointer (&users));
@@ -508,6 +503,7 @@ cli_serve_run (int argc, char **argv)
 
   g_set_prgname ("dimse serve");
   cli_common_options_init (&serve.options);
+  cli_server_limits_init (&serve.limits);
   serve.loop = g_main_loop_new (NULL, FALSE);
   serve.associations = g_ptr_array_new_with_free_func (g_object_unref);
   if (!parse_arguments (&serve, argc, argv, &error) || !start (&serve, &error))

@@ -372,7 +372,8 @@ connect_destination (RetrieveOp *op)
   g_autoptr(DimseAssociationParams) params = build_move_params (op);
 
   dimse_association_request_full_async (params, op->destination->host, op->destination->port,
-                                        dimse_archive_get_timeouts (op->archive), NULL,
+                                        dimse_archive_get_timeouts (op->archive),
+                                        dimse_archive_get_move_tls (op->archive),
                                         dimse_archive_get_recorder (op->archive), NULL,
                                         on_destination_associated, op);
 }

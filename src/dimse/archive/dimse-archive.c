@@ -35,6 +35,7 @@ struct _DimseArchive
   gboolean           accept_any;
   DimseTimeouts      timeouts;
   DimseRecorder     *recorder;            /* of the C-MOVE associations, or NULL */
+  DimseTlsSettings  *move_tls;            /* of the C-MOVE associations, or NULL */
   DimseNProvider    *n_provider;          /* Storage Commitment and MPPS */
   DimseCommitmentScp *commitment;
 };
@@ -78,6 +79,17 @@ dimse_archive_node_free (DimseArchiveNode *node)
   g_free (node);
 }
 
+static void
+tls_settings_free (DimseTlsSettings *tls)
+{
+  if (tls == NULL)
+    return;
+  g_free (tls->certificate_file);
+  g_free (tls->key_file);
+  g_free (tls->ca_file);
+  g_free (tls);
+}
+
 static DimseArchiveNode *
 node_new (const char *ae_title, const char *host, guint16 port)
 {
@@ -99,6 +111,7 @@ dimse_archive_finalize (GObject *object)
   g_clear_object (&self->index);
   g_clear_object (&self->store);
   g_clear_object (&self->recorder);
+  g_clear_pointer (&self->move_tls, tls_settings_free);
   g_clear_object (&self->n_provider);
   g_clear_object (&self->commitment);
   g_hash_table_unref (self->nodes);
@@ -230,6 +243,27 @@ dimse_archive_get_recorder (DimseArchive *archive)
   return archive->recorder;
 }
 
+void
+dimse_archive_set_move_tls (DimseArchive *archive, const DimseTlsSettings *tls)
+{
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  g_clear_pointer (&archive->move_tls, tls_settings_free);
+  if (tls == NULL)
+    return;
+  archive->move_tls = g_new0 (DimseTlsSettings, 1);
+  archive->move_tls->certificate_file = g_strdup (tls->certificate_file);
+  archive->move_tls->key_file = g_strdup (tls->key_file);
+  archive->move_tls->ca_file = g_strdup (tls->ca_file);
+  archive->move_tls->verify_peer = tls->verify_peer;
+}
+
+const DimseTlsSettings *
+dimse_archive_get_move_tls (DimseArchive *archive)
+{
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), NULL);
+  return archive->move_tls;
+}
+
 /* ---- opening: the scan ---- */
 
 static void
@@ -328,6 +362,18 @@ dimse_archive_add_peer (DimseArchive *archive, const char *calling_ae_title, con
 }
 
 gboolean
+dimse_archive_add_peer_entry (DimseArchive *archive, const char *entry, GError **error)
+{
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+  /* Its AE title reaches the policy from the list (dimse_archive_new_policy). */
+  if (!dimse_access_list_add_entry (archive->access, entry, DIMSE_ARCHIVE_SERVICE_ALL, error))
+    return FALSE;
+  archive->accept_any = FALSE;
+  return TRUE;
+}
+
+gboolean
 dimse_archive_services_parse (const char *text, DimseArchiveServices *out, GError **error)
 {
   return dimse_access_services_parse (text, out, error);
@@ -409,9 +455,12 @@ dimse_archive_new_policy (DimseArchive *archive)
   dimse_acceptor_policy_set_extended_negotiation_func (policy, answer_extended_negotiation,
                                                        NULL, NULL);
   if (!archive->accept_any)
-    for (guint i = 0; i < archive->calling_ae_titles->len; i++)
-      dimse_acceptor_policy_add_calling_ae_title (policy,
-                                                  archive->calling_ae_titles->pdata[i]);
+    {
+      for (guint i = 0; i < archive->calling_ae_titles->len; i++)
+        dimse_acceptor_policy_add_calling_ae_title (policy,
+                                                    archive->calling_ae_titles->pdata[i]);
+      dimse_access_list_add_to_policy (archive->access, policy);
+    }
   return policy;
 }
 

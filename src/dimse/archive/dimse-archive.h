@@ -40,6 +40,14 @@ void     dimse_archive_set_timeouts (DimseArchive *archive, const DimseTimeouts 
 void           dimse_archive_set_recorder (DimseArchive *archive, DimseRecorder *recorder);
 DimseRecorder *dimse_archive_get_recorder (DimseArchive *archive);
 
+/* TLS (PS3.15 Annex B.1) on the associations a C-MOVE opens to its
+ * destination: our certificate and key, and the CA file the destination's
+ * certificate is verified against (verify_peer). NULL (the default): plain
+ * TCP. Copied. */
+void                    dimse_archive_set_move_tls (DimseArchive *archive,
+                                                    const DimseTlsSettings *tls);
+const DimseTlsSettings *dimse_archive_get_move_tls (DimseArchive *archive);
+
 /* ---- who may talk to it ---- */
 /* A C-MOVE destination (replaces one with the same AE title). */
 void     dimse_archive_add_node (DimseArchive *archive, const char *ae_title,
@@ -72,6 +80,11 @@ typedef DimseAccessServices DimseArchiveServices;
 gboolean dimse_archive_add_peer (DimseArchive *archive, const char *calling_ae_title,
                                  const char *address, DimseArchiveServices services,
                                  GError **error);
+/* The same for one entry as a command line writes it, read by
+ * dimse_access_list_add_entry (AET, AET@ADDRESS, AET:SERVICES or
+ * AET@ADDRESS:SERVICES) with the same errors. */
+gboolean dimse_archive_add_peer_entry (DimseArchive *archive, const char *entry,
+                                       GError **error);
 /* As dimse_access_services_parse. */
 gboolean dimse_archive_services_parse (const char *text, DimseArchiveServices *out,
                                        GError **error);
