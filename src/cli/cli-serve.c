@@ -1,6 +1,6 @@
 /* cli-serve.c — `dimse serve`: the embedded archive, a Verification,
- * Storage and Query/Retrieve SCP over a folder (PS3.4 Annexes A, B, C),
- * or over the generated demo archive on loopback */
+ * Storage, Query/Retrieve and Modality Worklist SCP over a folder (PS3.4
+ * Annexes A, B, C, K), or over the generated demo archive on loopback */
 #include "config.h"
 
 #include <signal.h>
@@ -33,6 +33,7 @@ typedef struct {
   gboolean          move_tls;      /* --move-tls */
   gboolean          demo;
   char             *demo_dir;
+  char             *worklist;      /* --worklist DIR */
   char             *folder;
   GMainLoop        *loop;
   DimseArchive     *archive;
@@ -309,6 +310,10 @@ parse_arguments (Serve *serve, int argc, char **argv, GError **error)
     { "demo-dir", 0, 0, G_OPTION_ARG_FILENAME, &serve->demo_dir,
       N_("With --demo: the folder of the demo archive (default: in the user's cache)"),
       N_("DIR") },
+    { "worklist", 0, 0, G_OPTION_ARG_FILENAME, &serve->worklist,
+      N_("Answer Modality Worklist C-FINDs from the .wl and .dcm files in DIR, read again "
+         "when they change (default: none; with --demo, a generated worklist for today)"),
+      N_("DIR") },
     G_OPTION_ENTRY_NULL
   };
 
@@ -318,7 +323,8 @@ parse_arguments (Serve *serve, int argc, char **argv, GError **error)
                                 _("Serves the DICOM files under DIR as an archive until "
                                   "interrupted: C-ECHO, C-STORE into DIR, C-FIND, C-MOVE to the "
                                   "--node destinations and C-GET, answering to the --aet AE "
-                                  "title (default DIMSEBENCH)."));
+                                  "title (default DIMSEBENCH); Modality Worklist C-FIND with "
+                                  "--worklist."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   cli_common_options_add (&serve->options, context);
   cli_server_limits_add (&serve->limits, context);
@@ -390,6 +396,46 @@ open_archive (Serve *serve, GError **error)
   return dimse_archive_open_finish (serve->archive, result, error);
 }
 
+/* --worklist DIR, or the demo's own; read with the archive's scan. */
+static gboolean
+set_worklist (Serve *serve, GError **error)
+{
+  g_autoptr(DimseArchiveWorklist) demo = NULL;
+
+  if (serve->worklist != NULL && !g_file_test (serve->worklist, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR,
+                   _("The worklist folder “%s” does not exist."), serve->worklist);
+      return FALSE;
+    }
+  if (serve->worklist != NULL)
+    dimse_archive_set_worklist_dir (serve->archive, serve->worklist);
+  else if (serve->demo)
+    {
+      demo = dimse_archive_worklist_new_demo (NULL);
+      dimse_archive_set_worklist (serve->archive, demo);
+    }
+  return TRUE;
+}
+
+static void
+print_worklist (Serve *serve)
+{
+  DimseArchiveWorklist *worklist = dimse_archive_get_worklist (serve->archive);
+  guint n;
+
+  if (worklist == NULL)
+    return;
+  n = dimse_archive_worklist_get_n_items (worklist);
+  if (dimse_archive_worklist_get_folder (worklist) != NULL)
+    printf (g_dngettext (GETTEXT_PACKAGE, "Modality Worklist: %u item from %s\n",
+                         "Modality Worklist: %u items from %s\n", n),
+            n, dimse_archive_worklist_get_folder (worklist));
+  else
+    printf (g_dngettext (GETTEXT_PACKAGE, "Modality Worklist: %u demo item for today\n",
+                         "Modality Worklist: %u demo items for today\n", n), n);
+}
+
 static gboolean
 start (Serve *serve, GError **error)
 {
@@ -414,7 +460,7 @@ start (Serve *serve, GError **error)
   for (guint i = 0; serve->nodes != NULL && serve->nodes[i] != NULL; i++)
     if (!add_node (serve, serve->nodes[i], error))
       return FALSE;
-  if (!set_accept (serve, error))
+  if (!set_accept (serve, error) || !set_worklist (serve, error))
     return FALSE;
   if (!open_archive (serve, error))
     return FALSE;
@@ -448,6 +494,7 @@ start (Serve *serve, GError **error)
           dimse_archive_get_ae_title (serve->archive), serve->bind != NULL ? serve->bind : "*",
           dimse_server_get_port (serve->server), dimse_archive_index_get_n_instances (index),
           dimse_archive_index_get_n_studies (index));
+  print_worklist (serve);
   fflush (stdout);
   if (serve->http_port >= 0)
     serve->web_server = cli_web_serve (index, serve->bind, serve->http_port, error);
@@ -490,6 +537,7 @@ serve_clear (Serve *serve)
   g_clear_pointer (&serve->accept, g_free);
   g_clear_pointer (&serve->users, g_free);
   g_clear_pointer (&serve->demo_dir, g_free);
+  g_clear_pointer (&serve->worklist, g_free);
   g_clear_pointer (&serve->folder, g_free);
   cli_common_options_clear (&serve->options);
 }

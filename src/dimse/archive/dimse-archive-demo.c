@@ -8,7 +8,7 @@
  * every component made of digits, dots and upper-case letters only. */
 #include "config.h"
 
-#include "dimse-archive-demo.h"
+#include "dimse-archive-demo-private.h"
 
 #include <errno.h>
 #include <math.h>
@@ -184,14 +184,7 @@ typedef struct {
   guint         n_written;
 } DemoContext;
 
-typedef struct {
-  guint        index;
-  const char  *charset;      /* (0008,0005) value */
-  const char  *name;
-  char         sex;
-  char        *patient_id;
-  GDate        birth_date;
-} DemoPatient;
+typedef DimseArchiveDemoPatient DemoPatient;
 
 typedef struct {
   const DemoModalityInfo *info;
@@ -606,10 +599,19 @@ demo_write_study (DemoContext *ctx, const DemoPatient *p, const DemoStudy *s, De
   return TRUE;
 }
 
+/* The patient's own stream: the same patient whatever the others are. */
+static DemoRandom
+demo_patient_random (guint seed, guint index)
+{
+  DemoRandom r = { ((guint64) seed << 32) ^ index };
+
+  return r;
+}
+
 static gboolean
 demo_write_patient (DemoContext *ctx, guint index, GError **error)
 {
-  DemoRandom r = { ((guint64) ctx->seed << 32) ^ index };
+  DemoRandom r = demo_patient_random (ctx->seed, index);
   DemoPatient p = { 0 };
   gboolean ok = TRUE;
   guint n_studies;
@@ -653,6 +655,43 @@ dimse_archive_demo_generate (const char *folder, const DimseArchiveDemoOptions *
     if (!demo_write_patient (&ctx, i, error))
       return 0;
   return ctx.n_written;
+}
+
+/* ---- what the demo worklist shares (dimse-archive-demo-private.h) ---- */
+
+guint
+dimse_archive_demo_get_seed (const DimseArchiveDemoOptions *options)
+{
+  return options != NULL && options->seed != 0 ? options->seed : DEMO_DEFAULT_SEED;
+}
+
+guint
+dimse_archive_demo_get_n_patients (const DimseArchiveDemoOptions *options)
+{
+  return options != NULL && options->n_patients != 0 ? options->n_patients
+                                                     : DEMO_DEFAULT_PATIENTS;
+}
+
+void
+dimse_archive_demo_patient_init (DimseArchiveDemoPatient *p, guint seed, guint index)
+{
+  DemoContext ctx = { NULL, seed, FALSE, NULL, 0 };
+  DemoRandom r = demo_patient_random (seed, index);
+
+  memset (p, 0, sizeof *p);
+  demo_patient_init (p, &ctx, index, &r);
+}
+
+void
+dimse_archive_demo_patient_clear (DimseArchiveDemoPatient *p)
+{
+  demo_patient_clear (p);
+}
+
+char *
+dimse_archive_demo_uid (guint seed, const char *path)
+{
+  return demo_uid (seed, path);
 }
 
 char *

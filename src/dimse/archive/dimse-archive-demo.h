@@ -35,6 +35,16 @@ gboolean dimse_archive_demo_ensure (const char *folder, const DimseArchiveDemoOp
 gboolean dimse_archive_demo_is_current (const char *folder,
                                         const DimseArchiveDemoOptions *options);
 
+/* The demo Modality Worklist (PS3.4 Annex K) for date: one scheduled
+ * procedure step for each of the first 12 patients of the demo archive of
+ * options (fewer when it has fewer), on date from 08:00 every half hour,
+ * modalities CT, MR, CR and US in turn, Scheduled Station AE Titles CT01,
+ * MR01, CR01, US01 and, for every second round, CT02 … US02. Everything
+ * but the date derives from the seed. A GPtrArray of new DcmDataSet*, the
+ * attributes of PS3.4 Table K.6-1 in each. */
+GPtrArray *dimse_archive_demo_worklist (const DimseArchiveDemoOptions *options,
+                                        const GDate *date);
+
 /* The folder the demo archive lives in for this user:
  * $XDG_CACHE_HOME/dimsebench/demo-archive (a new string). */
 char *dimse_archive_demo_default_folder (void);

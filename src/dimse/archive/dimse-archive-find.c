@@ -1,6 +1,6 @@
 /* dimse-archive-find.c — the archive's C-FIND SCP (PS3.4 §C.4.1.2,
- * PS3.7 §9.1.2): the matches from the index, one pending response each,
- * until the last or a C-CANCEL */
+ * §K.4.1.2, PS3.7 §9.1.2): the matches from the index or the worklist,
+ * one pending response each, until the last or a C-CANCEL */
 #include "config.h"
 
 #include "dimse-archive-private.h"
@@ -15,6 +15,8 @@ typedef struct {
   DimseMessage     *request;
   guint8            pc_id;
   DimseQrModel      model;
+  DimseArchiveWorklist *worklist;  /* a Modality Worklist query: its items, or NULL */
+  gboolean          is_worklist;
   DimseQrFindFlags  flags;
   DcmDataSet       *identifier;
   GCancellable     *cancellable;   /* the request's: C-CANCEL-RQ cancels it */
@@ -29,6 +31,7 @@ find_op_free (FindOp *op)
   g_object_unref (op->assoc);
   dimse_message_unref (op->request);
   g_clear_pointer (&op->identifier, dcm_data_set_unref);
+  g_clear_object (&op->worklist);
   g_clear_object (&op->cancellable);
   g_clear_pointer (&op->matches, g_ptr_array_unref);
   g_free (op);
@@ -105,7 +108,12 @@ find_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   GPtrArray *matches;
 
   (void) source;
-  matches = dimse_archive_index_find_full (dimse_archive_get_index (op->archive), op->model,
+  if (op->is_worklist)
+    matches = op->worklist != NULL
+              ? dimse_archive_worklist_find (op->worklist, op->identifier, 0, cancellable, &error)
+              : g_ptr_array_new ();
+  else
+    matches = dimse_archive_index_find_full (dimse_archive_get_index (op->archive), op->model,
                                            op->identifier, op->flags, 0, cancellable, &error);
   if (matches == NULL)
     g_task_return_error (task, error);
@@ -147,8 +155,6 @@ find_flags (DimseFindOptions agreed)
   return flags;
 }
 
-/* PS3.4 §K.4.1: the archive holds no scheduled procedure steps, so a
- * Modality Worklist query is valid and matches nothing. */
 static gboolean
 is_worklist (const char *sop_class)
 {
@@ -192,11 +198,11 @@ dimse_archive_handle_find (DimseArchive *archive, DimseAssociation *assoc, guint
       finish (g_steal_pointer (&op), ARCHIVE_STATUS_IDENTIFIER_MISMATCH, error->message);
       return;
     }
-  if (is_worklist (sop_class))
-    {
-      finish (g_steal_pointer (&op), ARCHIVE_STATUS_SUCCESS, NULL);
-      return;
-    }
+  /* PS3.4 §K.4.1: without a worklist the query is valid and matches
+   * nothing. */
+  op->is_worklist = is_worklist (sop_class);
+  if (op->is_worklist && dimse_archive_get_worklist (archive) != NULL)
+    op->worklist = g_object_ref (dimse_archive_get_worklist (archive));
   op->flags = find_flags (dimse_find_get_agreed_options (assoc, sop_class));
   dimse_message_get_us (request, DCM_TAG_MESSAGE_ID, &message_id);
   op->cancellable = dimse_association_get_request_cancellable (assoc, message_id);

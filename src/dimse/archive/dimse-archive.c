@@ -38,6 +38,7 @@ struct _DimseArchive
   DimseTlsSettings  *move_tls;            /* of the C-MOVE associations, or NULL */
   DimseNProvider    *n_provider;          /* Storage Commitment and MPPS */
   DimseCommitmentScp *commitment;
+  DimseArchiveWorklist *worklist;         /* Modality Worklist, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (DimseArchive, dimse_archive, G_TYPE_OBJECT)
@@ -114,6 +115,7 @@ dimse_archive_finalize (GObject *object)
   g_clear_pointer (&self->move_tls, tls_settings_free);
   g_clear_object (&self->n_provider);
   g_clear_object (&self->commitment);
+  g_clear_object (&self->worklist);
   g_hash_table_unref (self->nodes);
   g_ptr_array_unref (self->calling_ae_titles);
   dimse_access_list_unref (self->access);
@@ -264,6 +266,32 @@ dimse_archive_get_move_tls (DimseArchive *archive)
   return archive->move_tls;
 }
 
+void
+dimse_archive_set_worklist (DimseArchive *archive, DimseArchiveWorklist *worklist)
+{
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  g_return_if_fail (worklist == NULL || DIMSE_IS_ARCHIVE_WORKLIST (worklist));
+  g_set_object (&archive->worklist, worklist);
+}
+
+void
+dimse_archive_set_worklist_dir (DimseArchive *archive, const char *folder)
+{
+  g_autoptr(DimseArchiveWorklist) worklist = NULL;
+
+  g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
+  if (folder != NULL)
+    worklist = dimse_archive_worklist_new_for_folder (folder);
+  dimse_archive_set_worklist (archive, worklist);
+}
+
+DimseArchiveWorklist *
+dimse_archive_get_worklist (DimseArchive *archive)
+{
+  g_return_val_if_fail (DIMSE_IS_ARCHIVE (archive), NULL);
+  return archive->worklist;
+}
+
 /* ---- opening: the scan ---- */
 
 static void
@@ -282,6 +310,12 @@ scan_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   if (n_skipped > 0)
     g_debug ("%u files under “%s” are not in the archive's index: they did not read as "
              "Part 10 files with the UIDs it needs.", n_skipped, self->folder);
+  if (self->worklist != NULL
+      && !dimse_archive_worklist_refresh (self->worklist, NULL, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 

@@ -1,12 +1,14 @@
-/* dimse-archive.h — the embedded archive: a Verification, Storage and
- * Query/Retrieve SCP (PS3.4 Annexes A, B, C) over a folder of Part 10
- * files and its index; C-MOVE destinations from a node table */
+/* dimse-archive.h — the embedded archive: a Verification, Storage,
+ * Query/Retrieve and Modality Worklist SCP (PS3.4 Annexes A, B, C, K) over
+ * a folder of Part 10 files and its index; C-MOVE destinations from a node
+ * table */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "dimse-access.h"
 #include "dimse-archive-index.h"
+#include "dimse-archive-worklist.h"
 #include "dimse-association.h"
 #include "dimse-server.h"
 
@@ -22,8 +24,19 @@ const char        *dimse_archive_get_folder (DimseArchive *archive);
 const char        *dimse_archive_get_ae_title (DimseArchive *archive);
 DimseArchiveIndex *dimse_archive_get_index (DimseArchive *archive);
 
-/* Scans the folder into the index, in a worker thread; the callback runs
- * on the caller's thread-default main context. */
+/* The Modality Worklist that C-FIND of its information model is matched
+ * against (PS3.4 Annex K); NULL (the default): none, such a query matches
+ * nothing. _set_worklist_dir: one read from folder (see
+ * dimse_archive_worklist_new_for_folder), NULL for none. */
+void                  dimse_archive_set_worklist (DimseArchive *archive,
+                                                  DimseArchiveWorklist *worklist);
+void                  dimse_archive_set_worklist_dir (DimseArchive *archive, const char *folder);
+DimseArchiveWorklist *dimse_archive_get_worklist (DimseArchive *archive);
+
+/* Scans the folder into the index, and reads the worklist, in a worker
+ * thread; the callback runs on the caller's thread-default main context.
+ * Fails as dimse_archive_index_scan, or dimse_archive_worklist_refresh
+ * when the worklist's folder cannot be read. */
 void     dimse_archive_open_async (DimseArchive *archive, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);
 gboolean dimse_archive_open_finish (DimseArchive *archive, GAsyncResult *result,
@@ -97,8 +110,8 @@ DimseAcceptorPolicy *dimse_archive_new_policy (DimseArchive *archive);
 
 /* Answers the association's requests for as long as both live: C-ECHO;
  * C-STORE into the folder, each stored instance added to the index;
- * C-FIND with pending responses from the index (a Modality Worklist query
- * is valid and matches nothing: the archive schedules no procedure steps);
+ * C-FIND with pending responses from the index, or for a Modality Worklist
+ * query from the worklist (matching nothing when there is none);
  * C-MOVE (a new association to the destination from the node table,
  * 0xA801 when unknown) and C-GET (C-STORE sub-operations on assoc), with
  * pending responses carrying the sub-operation counts and a final one with
