@@ -10,6 +10,7 @@
 #include "bench-engine-private.h"
 #include "dimse-archive-demo.h"
 #include "dimse-archive.h"
+#include "dimse-archive-worklist.h"
 #include "dimse-echo.h"
 #include "dimse-server.h"
 #include "dimse-store.h"
@@ -236,6 +237,12 @@ on_demo_generated (GObject *source, GAsyncResult *result, gpointer user_data)
   _bench_engine_post_demo_state (local->engine, _("Indexing the demo archive…"));
   local->archive = dimse_archive_new (folder, DEMO_AE_TITLE);
   dimse_archive_set_recorder (local->archive, bench_engine_get_recorder (local->engine));
+  {
+    /* today's scheduled steps, for trying a worklist query */
+    g_autoptr(DimseArchiveWorklist) worklist = dimse_archive_worklist_new_demo (NULL);
+
+    dimse_archive_set_worklist (local->archive, worklist);
+  }
   dimse_archive_open_async (local->archive, local->cancellable, on_demo_opened, local);
 }
 

@@ -126,6 +126,7 @@ cli_common_options_init (CliCommonOptions *opts)
 {
   memset (opts, 0, sizeof *opts);
   opts->max_pdu = -1;
+  opts->max_associate_length = -1;
 }
 
 void
@@ -153,6 +154,9 @@ cli_common_options_add (CliCommonOptions *opts, GOptionContext *context)
       N_("SECONDS") },
     { "max-pdu", 0, 0, G_OPTION_ARG_INT64, &opts->max_pdu,
       N_("The largest PDU we receive, in bytes, as DCMTK's -pdu (0: no limit)"), N_("N") },
+    { "max-associate-length", 0, 0, G_OPTION_ARG_INT64, &opts->max_associate_length,
+      N_("The largest A-ASSOCIATE-RQ (as acceptor) or -AC (as requestor) we read, in bytes; "
+         "a longer one is aborted. Default 65536, at least 1"), N_("BYTES") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose,
       N_("Print every PDU to stderr as it goes by"), NULL },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opts->tls_certificate_file,
@@ -250,6 +254,15 @@ cli_common_options_check (CliCommonOptions *opts, GError **error)
                    CLI_MIN_MAX_PDU, G_MAXUINT32);
       return FALSE;
     }
+  if (opts->max_associate_length != -1
+      && (opts->max_associate_length < 1 || opts->max_associate_length > G_MAXUINT32))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--max-associate-length must be from 1 to %u bytes (it cannot be "
+                     "switched off), not %lld."), G_MAXUINT32,
+                   (long long) opts->max_associate_length);
+      return FALSE;
+    }
   if (opts->passcode != NULL && opts->user == NULL)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -317,6 +330,8 @@ cli_common_options_build_params (const CliCommonOptions *opts, const CliPeer *pe
                                                          : CLI_DEFAULT_AE_TITLE,
                                   peer->ae_title);
 
+  if (opts->max_associate_length > 0)
+    params->max_associate_ac_length = (guint32) opts->max_associate_length;
   if (opts->max_pdu >= 0)
     params->max_pdu_length = (guint32) opts->max_pdu;
   else if (peer->node_name != NULL && peer->max_pdu >= 0)

@@ -55,6 +55,9 @@ typedef struct {
   char     *ae_title;     /* --aet */
   gint      timeout_s;    /* --timeout; 0: the engine's defaults */
   gint64    max_pdu;      /* --max-pdu; -1: the default */
+  /* --max-associate-length: the largest A-ASSOCIATE-RQ (acceptor) or -AC
+   * (requestor) read; -1: the default, 64 KiB */
+  gint64    max_associate_length;
   gboolean  verbose;      /* -v */
   char     *tls_certificate_file;  /* --tls-cert */
   char     *tls_key_file;          /* --tls-key */
@@ -66,8 +69,8 @@ typedef struct {
 
 void          cli_common_options_init (CliCommonOptions *opts);
 void          cli_common_options_clear (CliCommonOptions *opts);
-/* Adds --aet, --timeout, --max-pdu, -v/--verbose and --tls-cert, --tls-key,
- * --tls-ca to context. */
+/* Adds --aet, --timeout, --max-pdu, --max-associate-length, -v/--verbose
+ * and --tls-cert, --tls-key, --tls-ca to context. */
 void          cli_common_options_add (CliCommonOptions *opts, GOptionContext *context);
 /* Checks the values after parsing: an AE title of 1 to 16 characters, a
  * timeout of at least one second, a max PDU of 0 (none) or 4096 and more,
@@ -114,14 +117,13 @@ guint         cli_common_request_async (const CliCommonOptions *opts, const CliP
 typedef struct {
   gint   max_associations;      /* --max-associations */
   gint   max_waiting;           /* --max-waiting: connections not yet associated */
-  gint64 max_associate_length;  /* --max-associate-length, bytes */
   gint   artim_s;               /* --artim; -1: --timeout, else the default */
   gint   idle_timeout_s;        /* --idle-timeout; -1: the default */
 } CliServerLimits;
 
 void     cli_server_limits_init (CliServerLimits *limits);
-/* Adds --max-associations, --max-waiting, --max-associate-length, --artim
- * and --idle-timeout to context, in a group of their own. */
+/* Adds --max-associations, --max-waiting, --artim and --idle-timeout to
+ * context (--max-associate-length is a common option). */
 void     cli_server_limits_add (CliServerLimits *limits, GOptionContext *context);
 /* Fails (G_OPTION_ERROR_BAD_VALUE) naming the option whose value is 0,
  * negative or too large. */
@@ -130,8 +132,10 @@ gboolean cli_server_limits_check (const CliServerLimits *limits, GError **error)
  * cli_common_options_get_timeouts), for dimse_server_new. */
 void     cli_server_limits_apply_timeouts (const CliServerLimits *limits,
                                            DimseTimeouts *timeouts);
-/* The counts and the -RQ size, on a server that has taken no connection. */
-void     cli_server_limits_apply (const CliServerLimits *limits, DimseServer *server);
+/* The counts, and the -RQ size of opts, on a server that has taken no
+ * connection. */
+void     cli_server_limits_apply (const CliServerLimits *limits, const CliCommonOptions *opts,
+                                  DimseServer *server);
 
 /* Whether error means the association was refused or aborted, or never
  * came about (exit status CLI_EXIT_REFUSED). */

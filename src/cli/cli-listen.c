@@ -351,7 +351,7 @@ start (Listen *listen, GError **error)
   if (users != NULL)
     dimse_acceptor_policy_set_user_list (policy, g_steal_pointer (&users));
   listen->server = dimse_server_new (policy, &timeouts);
-  cli_server_limits_apply (&listen->limits, listen->server);
+  cli_server_limits_apply (&listen->limits, &listen->options, listen->server);
   dimse_access_list_install (listen->access, listen->server);
   dimse_server_set_tls (listen->server, tls);
   listen->store = dimse_store_scp_new (listen->out_dir);

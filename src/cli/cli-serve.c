@@ -470,7 +470,7 @@ start (Serve *serve, GError **error)
     return FALSE;
   /* Set before the main loop runs: no connection has been taken yet. */
   dimse_server_set_tls (serve->server, tls);
-  cli_server_limits_apply (&serve->limits, serve->server);
+  cli_server_limits_apply (&serve->limits, &serve->options, serve->server);
   if (users != NULL)
     dimse_acceptor_policy_set_user_list (dimse_server_get_policy (serve->server),
                                          g_steal_pointer (&users));

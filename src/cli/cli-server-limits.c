@@ -13,7 +13,6 @@ cli_server_limits_init (CliServerLimits *limits)
 {
   limits->max_associations = DIMSE_SERVER_DEFAULT_MAX_ASSOCIATIONS;
   limits->max_waiting = DIMSE_SERVER_DEFAULT_MAX_WAITING_CONNECTIONS;
-  limits->max_associate_length = DIMSE_PDU_DEFAULT_MAX_ASSOCIATE_LENGTH;
   limits->artim_s = -1;
   limits->idle_timeout_s = -1;
 }
@@ -31,9 +30,6 @@ cli_server_limits_add (CliServerLimits *limits, GOptionContext *context)
     { "max-waiting", 0, 0, G_OPTION_ARG_INT, &limits->max_waiting,
       N_("Connections that have not yet sent their A-ASSOCIATE-RQ; one more closes the one "
          "waiting longest. Default 64, at least 1"), N_("N") },
-    { "max-associate-length", 0, 0, G_OPTION_ARG_INT64, &limits->max_associate_length,
-      N_("The largest A-ASSOCIATE-RQ taken, in bytes; a longer one is aborted. Default 65536, "
-         "at least 1"), N_("BYTES") },
     { "artim", 0, 0, G_OPTION_ARG_INT, &limits->artim_s,
       N_("Seconds a new connection has for its TLS handshake and A-ASSOCIATE-RQ (ARTIM, "
          "PS3.8 §9.1.5). Default 30 (--timeout when given), at least 1"), N_("SECONDS") },
@@ -62,8 +58,6 @@ cli_server_limits_check (const CliServerLimits *limits, GError **error)
 {
   return check_limit ("max-associations", limits->max_associations, G_MAXINT, error)
          && check_limit ("max-waiting", limits->max_waiting, G_MAXINT, error)
-         && check_limit ("max-associate-length", limits->max_associate_length, G_MAXUINT32,
-                         error)
          && (limits->artim_s == -1
              || check_limit ("artim", limits->artim_s, G_MAXINT / 1000, error))
          && (limits->idle_timeout_s == -1
@@ -80,9 +74,12 @@ cli_server_limits_apply_timeouts (const CliServerLimits *limits, DimseTimeouts *
 }
 
 void
-cli_server_limits_apply (const CliServerLimits *limits, DimseServer *server)
+cli_server_limits_apply (const CliServerLimits *limits, const CliCommonOptions *opts,
+                         DimseServer *server)
 {
   dimse_server_set_max_associations (server, (guint) limits->max_associations);
   dimse_server_set_max_waiting_connections (server, (guint) limits->max_waiting);
-  dimse_server_set_max_associate_rq_length (server, (guint32) limits->max_associate_length);
+  dimse_server_set_max_associate_rq_length (server, opts->max_associate_length > 0
+                                                    ? (guint32) opts->max_associate_length
+                                                    : DIMSE_PDU_DEFAULT_MAX_ASSOCIATE_LENGTH);
 }

@@ -173,6 +173,12 @@ case "$check" in
       || { cat "$tmp/serve.err"; fail "dimse serve did not say the A-ASSOCIATE-RQ was too long"; }
     expect_exit 0 echoscu -aec DIMSEBENCH 127.0.0.1 "$port"
     kill -0 "${pids[-1]}" || fail "dimse serve stopped"
+    # as requestor: an A-ASSOCIATE-AC over the limit is aborted, one within
+    # it is taken
+    expect_exit 3 "$dimse" echo --max-associate-length 100 "DIMSEBENCH@127.0.0.1:$port"
+    grep -q "over the limit of 100 bytes" "$tmp/run.err" "$tmp/run.out" \
+      || { cat "$tmp/run.out" "$tmp/run.err"; fail "dimse echo did not say the -AC was too long"; }
+    expect_exit 0 "$dimse" echo --max-associate-length 4096 "DIMSEBENCH@127.0.0.1:$port"
     ;;
   artim)
     start_dimse listen listen --port 0 --accept any --out "$tmp/in" --artim 2
