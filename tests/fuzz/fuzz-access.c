@@ -32,15 +32,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     return 0;
   text = g_strndup ((const char *) data, size);
   lines = g_strsplit (text, "\n", 3);
+  /* an empty input splits into no line at all */
+  if (lines[0] == NULL)
+    return 0;
   list = dimse_access_list_new ();
   added = dimse_access_list_add_entry (list, lines[0], DIMSE_ACCESS_SERVICE_ALL, &error);
   if (added == (error != NULL) || (error != NULL && error->message[0] == '\0'))
     abort ();
   if (added && dimse_access_list_is_empty (list))
     abort ();
-  calling = lines[0] != NULL && lines[1] != NULL ? lines[1] : "";
-  remote = lines[0] != NULL && lines[1] != NULL && lines[2] != NULL
-           ? g_inet_address_new_from_string (lines[2]) : NULL;
+  calling = lines[1] != NULL ? lines[1] : "";
+  remote = lines[1] != NULL && lines[2] != NULL ? g_inet_address_new_from_string (lines[2])
+                                                : NULL;
   services = dimse_access_list_lookup (list, calling, remote, &why);
   if ((services & ~DIMSE_ACCESS_SERVICE_ALL) != 0)
     abort ();
