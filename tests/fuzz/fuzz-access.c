@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   DimseAccessServices services;
   gboolean added;
 
-  if (size > 4096)
+  if (size == 0 || size > 4096)
     return 0;
   text = g_strndup ((const char *) data, size);
   lines = g_strsplit (text, "\n", 3);
