@@ -483,8 +483,9 @@ typedef struct {
   gpointer user_data;
 } Request;
 
-/* A request that failed before any PDU (no connection) ends without the
- * association's "closed": the mirror is told so itself. */
+/* A request that failed before any PDU (no connection) is shown as "No
+ * connection to host:port" rather than the engine's end note: the mirror is
+ * told so itself, with the address the recorder never learnt. */
 static void
 on_requested (GObject *source, GAsyncResult *result, gpointer data)
 {

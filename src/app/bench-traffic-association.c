@@ -387,7 +387,10 @@ bench_traffic_association_set_peer (BenchTrafficAssociation *self, const char *n
 void
 bench_traffic_association_set_unconnected (BenchTrafficAssociation *self, gint64 timestamp)
 {
-  if (self->state != BENCH_TRAFFIC_STATE_REQUESTED || self->n_bytes[0] != 0 || self->n_bytes[1] != 0)
+  /* The engine's end note ("Closed: …") may have come first; nothing was
+   * exchanged either way. */
+  if ((self->state != BENCH_TRAFFIC_STATE_REQUESTED && self->state != BENCH_TRAFFIC_STATE_FAILED)
+      || self->n_bytes[0] != 0 || self->n_bytes[1] != 0)
     return;
   self->ended = timestamp;
   self->latest = MAX (self->latest, timestamp);

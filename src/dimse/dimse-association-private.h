@@ -132,6 +132,10 @@ void     dimse_association_set_close_reason (DimseAssociation *self, DimseCloseR
 DimseAssociation *dimse_association_new_internal (const DimseTimeouts *timeouts);
 /* The error that pending and later operations fail with once closed. */
 GError  *dimse_association_close_error (DimseAssociation *self);
+/* Ends the association once (closed, pending tasks failed, "closed"
+ * emitted): when the state machine is back in Sta1, or when a requestor's
+ * connect failed or was cancelled. */
+void     dimse_association_finish_closed (DimseAssociation *self);
 void     dimse_association_fail (DimseAssociation *self, DimseAbortReason reason,
                                  const char *why);
 void     dimse_association_send_pdu (DimseAssociation *self, DimsePdu *pdu);

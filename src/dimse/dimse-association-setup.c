@@ -230,16 +230,26 @@ on_transport_connected (GObject *source, GAsyncResult *result, gpointer user_dat
       task = g_steal_pointer (&self->establish_task);
       if (task != NULL)
         g_task_return_error (task, g_error_copy (error));
-      dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "%s", error->message);
-      /* PS3.8 Sta4 has no event for a failed connect: back to Sta1. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dimse_association_set_close_reason (self, DIMSE_CLOSE_ABORTED,
+                                            "Establishing the association with %s was "
+                                            "cancelled.", self->peer_name);
+      else
+        dimse_association_set_close_reason (self, DIMSE_CLOSE_CONNECTION_LOST, "%s",
+                                            error->message);
+      /* PS3.8 Sta4 has no event for a failed connect: back to Sta1, and
+       * the end told as any other ("closed", once). */
       dimse_ul_fsm_init (&self->fsm);
-      self->closed = TRUE;
+      dimse_association_finish_closed (self);
       return;
     }
   self->transport = transport;
   if (self->closed || self->establish_task == NULL)
     {
+      /* Cancelled while connecting: ended as aborted. */
       dimse_transport_close (transport);
+      dimse_ul_fsm_init (&self->fsm);
+      dimse_association_finish_closed (self);
       return;
     }
   dimse_association_drive (self, DIMSE_EVT2_TRANSPORT_CONNECT_CONFIRM, NULL, self->rq, NULL);

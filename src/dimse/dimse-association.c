@@ -14,7 +14,6 @@ guint dimse_association_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DimseAssociation, dimse_association, G_TYPE_OBJECT)
 
-static void finish_closed (DimseAssociation *self);
 static void start_read (DimseAssociation *self);
 
 void
@@ -300,7 +299,7 @@ dimse_association_drive (DimseAssociation *self, DimseUlEvent event, const Dimse
   if (out_step != NULL)
     *out_step = step;
   if (self->fsm.state == DIMSE_STA1_IDLE)
-    finish_closed (self);
+    dimse_association_finish_closed (self);
   return TRUE;
 }
 
@@ -402,8 +401,8 @@ cancel_incoming (gpointer key, gpointer value, gpointer user_data)
   g_cancellable_cancel (value);
 }
 
-static void
-finish_closed (DimseAssociation *self)
+void
+dimse_association_finish_closed (DimseAssociation *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) establish = NULL;

@@ -320,7 +320,9 @@ guint     dimse_association_set_recorder (DimseAssociation *assoc, DimseRecorder
 /* Signals:
  * "request-received" (guint8 pc_id, DimseMessage *msg, GFile *data_set_file)
  * "closed" (DimseCloseReason reason, const char *description): once, when
- *   the transport is closed; description in words ("Aborted by the peer:
+ *   the transport is closed, or when a requestor's connection could not be
+ *   made (DIMSE_CLOSE_CONNECTION_LOST) or was cancelled while being made
+ *   (DIMSE_CLOSE_ABORTED); description in words ("Aborted by the peer:
  *   Service User, Not Specified").
  * "message-sent", "message-received" (guint8 pc_id, DimseMessage *msg):
  *   every DIMSE message, requests and responses, as it is queued for
