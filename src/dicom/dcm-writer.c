@@ -1,5 +1,5 @@
 /* dcm-writer.c — encoding data sets (PS3.5 §7) */
-#include "dcm-writer.h"
+#include "dcm-writer-private.h"
 
 #include <string.h>
 
@@ -14,33 +14,8 @@
  * multiple of every value size, so swapping never straddles a chunk). */
 #define BULK_CHUNK (256 * 1024)
 
-#define MAX_SHORT_LENGTH 0xfffeu
-#define MAX_LONG_LENGTH  0xfffffffeu
-
-/* The encoding at one nesting level: the transfer syntax's, or Implicit VR
- * Little Endian inside a UN sequence (PS3.5 §6.2.2). */
-typedef struct {
-  gboolean explicit_vr;
-  gboolean big_endian;
-  guint    memo;        /* which lengths table caches this encoding */
-} Encoding;
-
-static const Encoding implicit_le_in_un = { FALSE, FALSE, 1 };
-
-typedef struct {
-  DcmWriteFlags       flags;
-  GHashTable         *lengths[2];   /* DcmDataSet* → guint64*: encoded item content */
-  GByteArray         *buf;
-  guint               base;         /* buf->len when the write began */
-  guint64             flushed;      /* bytes already handed to out */
-  GOutputStream      *out;          /* NULL: everything stays in buf */
-  GCancellable       *cancellable;
-  DcmBulkWrittenFunc  bulk_written;
-  gpointer            bulk_written_data;
-} Writer;
-
 static void
-writer_init (Writer *w, DcmWriteFlags flags, GByteArray *buf, GOutputStream *out,
+writer_init (DcmWriteState *w, DcmWriteFlags flags, GByteArray *buf, GOutputStream *out,
              GCancellable *cancellable)
 {
   memset (w, 0, sizeof *w);
@@ -55,74 +30,26 @@ writer_init (Writer *w, DcmWriteFlags flags, GByteArray *buf, GOutputStream *out
 
 /* Offset in the encoding of the next byte written. */
 static guint64
-writer_position (const Writer *w)
+writer_position (const DcmWriteState *w)
 {
   return w->flushed + w->buf->len - w->base;
 }
 
 static void
-writer_clear (Writer *w)
+writer_clear (DcmWriteState *w)
 {
   for (guint i = 0; i < G_N_ELEMENTS (w->lengths); i++)
     g_clear_pointer (&w->lengths[i], g_hash_table_unref);
 }
 
-static Encoding
+static DcmWriteEncoding
 encoding_for (const DcmTransferSyntax *ts)
 {
-  Encoding enc = { ts->explicit_vr, ts->big_endian, 0 };
+  DcmWriteEncoding enc = { ts->explicit_vr, ts->big_endian, 0 };
   return enc;
 }
 
-/* ---- what gets written ---- */
-
-static gboolean
-is_dropped (const Writer *w, const DcmElement *el)
-{
-  return (w->flags & DCM_WRITE_DROP_GROUP_LENGTHS)
-         && DCM_TAG_IS_GROUP_LENGTH (el->tag)
-         && DCM_TAG_GROUP (el->tag) != 0x0002;
-}
-
-static gboolean
-is_sequence (const DcmElement *el)
-{
-  return el->kind == DCM_VALUE_ITEMS || (el->kind == DCM_VALUE_EMPTY && el->vr == DCM_VR_SQ);
-}
-
-static DcmVR
-written_vr (const DcmElement *el)
-{
-  if (DCM_TAG_IS_GROUP_LENGTH (el->tag))
-    return DCM_VR_UL;
-  if (el->kind == DCM_VALUE_ITEMS)
-    return el->vr == DCM_VR_UN ? DCM_VR_UN : DCM_VR_SQ;
-  if (el->kind == DCM_VALUE_FRAGMENTS)
-    return dcm_vr_has_long_length (el->vr) ? el->vr : DCM_VR_OB;
-  if (el->vr == DCM_VR_NONE || el->vr >= DCM_VR_N_VRS)
-    return DCM_VR_UN;
-  return el->vr;
-}
-
-/* Encapsulated pixel data and UN sequences only exist with undefined length
- * (PS3.5 §A.4, §6.2.2); SQ follows the flags. Items follow their sequence. */
-static gboolean
-has_undefined_length (const Writer *w, const DcmElement *el)
-{
-  if (el->kind == DCM_VALUE_FRAGMENTS)
-    return TRUE;
-  /* Encapsulated pixel data left in its file: the bulk bytes are the
-   * encoded items through the sequence delimiter, copied as they are. */
-  if (el->kind == DCM_VALUE_BULK && el->length == DCM_UNDEFINED_LENGTH)
-    return TRUE;
-  if (el->kind == DCM_VALUE_ITEMS && el->vr == DCM_VR_UN)
-    return TRUE;
-  if (!is_sequence (el))
-    return FALSE;
-  if (w->flags & DCM_WRITE_PRESERVE_LENGTHS)
-    return el->length == DCM_UNDEFINED_LENGTH;
-  return (w->flags & DCM_WRITE_UNDEFINED_LENGTHS) != 0;
-}
+/* ---- byte order ---- */
 
 /* Bytes swapped together when the byte order changes (PS3.5 §7.3). */
 static guint
@@ -141,7 +68,7 @@ vr_swap_unit (DcmVR vr)
 }
 
 static guint
-swap_unit (const Encoding *enc, DcmVR vr)
+swap_unit (const DcmWriteEncoding *enc, DcmVR vr)
 {
   return enc->big_endian ? vr_swap_unit (vr) : 1;
 }
@@ -158,175 +85,6 @@ swap_in_place (guint8 *data, gsize len, guint unit)
         data[i + a] = data[i + b];
         data[i + b] = t;
       }
-}
-
-static guint64
-padded (guint64 len)
-{
-  return len + (len & 1);
-}
-
-/* ---- lengths ---- */
-
-static gboolean content_length (Writer *w, const Encoding *enc, DcmDataSet *ds,
-                                guint64 *out, GError **error);
-
-static gboolean
-check_length (const Encoding *enc, const DcmElement *el, DcmVR vr, guint64 len, GError **error)
-{
-  if (enc->explicit_vr && !dcm_vr_has_long_length (vr) && len > MAX_SHORT_LENGTH)
-    {
-      g_set_error (error, DCM_ERROR, DCM_ERROR_INVALID,
-                   "The value of (%04X,%04X) %s is %" G_GUINT64_FORMAT " bytes long, too long "
-                   "for the 16-bit length field of explicit VR (PS3.5 §7.1.2); at most %u "
-                   "bytes fit.", DCM_TAG_GROUP (el->tag), DCM_TAG_ELEMENT (el->tag),
-                   dcm_vr_name (vr), len, MAX_SHORT_LENGTH);
-      return FALSE;
-    }
-  if (len > MAX_LONG_LENGTH)
-    {
-      g_set_error (error, DCM_ERROR, DCM_ERROR_LIMIT,
-                   "The value of (%04X,%04X) is %" G_GUINT64_FORMAT " bytes long, more than "
-                   "a 32-bit length field can hold%s", DCM_TAG_GROUP (el->tag),
-                   DCM_TAG_ELEMENT (el->tag), len,
-                   is_sequence (el) ? "; write it with undefined lengths." : ".");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Bytes of the items (and delimiters) of a sequence. */
-static gboolean
-items_length (Writer *w, const Encoding *enc, const DcmElement *el, gboolean undefined,
-              guint64 *out, GError **error)
-{
-  GPtrArray *items = el->kind == DCM_VALUE_ITEMS ? el->value.items : NULL;
-  guint64 total = undefined ? 8 : 0;
-
-  for (guint i = 0; items != NULL && i < items->len; i++)
-    {
-      guint64 len;
-
-      if (!content_length (w, enc, items->pdata[i], &len, error))
-        return FALSE;
-      if (!undefined && len > MAX_LONG_LENGTH)
-        {
-          g_set_error (error, DCM_ERROR, DCM_ERROR_LIMIT,
-                       "Item %u of (%04X,%04X) is %" G_GUINT64_FORMAT " bytes long, more "
-                       "than an explicit item length can hold; write it with undefined "
-                       "lengths.", i, DCM_TAG_GROUP (el->tag), DCM_TAG_ELEMENT (el->tag), len);
-          return FALSE;
-        }
-      total += 8 + len + (undefined ? 8 : 0);
-    }
-  *out = total;
-  return TRUE;
-}
-
-/* Length of el's value field, delimiters included. */
-static gboolean
-value_length (Writer *w, const Encoding *enc, const DcmElement *el, guint64 *out,
-              GError **error)
-{
-  gboolean undefined = has_undefined_length (w, el);
-  guint64 len = 0;
-
-  if (DCM_TAG_IS_GROUP_LENGTH (el->tag))
-    len = 4;
-  else if (is_sequence (el))
-    {
-      const Encoding *inner = written_vr (el) == DCM_VR_UN ? &implicit_le_in_un : enc;
-      if (!items_length (w, inner, el, undefined, &len, error))
-        return FALSE;
-    }
-  else if (el->kind == DCM_VALUE_BYTES)
-    len = padded (g_bytes_get_size (el->value.bytes));
-  else if (el->kind == DCM_VALUE_BULK)
-    len = padded (el->value.bulk->length);
-  else if (el->kind == DCM_VALUE_FRAGMENTS)
-    {
-      len = 8;
-      for (guint i = 0; i < el->value.fragments->len; i++)
-        len += 8 + padded (g_bytes_get_size (el->value.fragments->pdata[i]));
-    }
-  if (!undefined && !check_length (enc, el, written_vr (el), len, error))
-    return FALSE;
-  *out = len;
-  return TRUE;
-}
-
-static guint
-header_length (const Encoding *enc, DcmVR vr)
-{
-  return enc->explicit_vr && dcm_vr_has_long_length (vr) ? 12 : 8;
-}
-
-static gboolean
-element_length (Writer *w, const Encoding *enc, const DcmElement *el, guint64 *out,
-                GError **error)
-{
-  guint64 len;
-
-  if (is_dropped (w, el))
-    {
-      *out = 0;
-      return TRUE;
-    }
-  if (!value_length (w, enc, el, &len, error))
-    return FALSE;
-  *out = header_length (enc, written_vr (el)) + len;
-  return TRUE;
-}
-
-/* Each item's length is computed once per write and cached, so nested
- * sequences cost linear time whichever way they are asked for. */
-static gboolean
-content_length (Writer *w, const Encoding *enc, DcmDataSet *ds, guint64 *out, GError **error)
-{
-  guint64 *cached = g_hash_table_lookup (w->lengths[enc->memo], ds);
-  guint64 total = 0;
-  guint n = dcm_data_set_n_elements (ds);
-
-  if (cached != NULL)
-    {
-      *out = *cached;
-      return TRUE;
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      guint64 len;
-
-      if (!element_length (w, enc, dcm_data_set_nth (ds, i), &len, error))
-        return FALSE;
-      total += len;
-    }
-  g_hash_table_insert (w->lengths[enc->memo], ds, g_memdup2 (&total, sizeof total));
-  *out = total;
-  return TRUE;
-}
-
-/* Bytes after the group length element at index i up to the group's end. */
-static gboolean
-group_length (Writer *w, const Encoding *enc, DcmDataSet *ds, guint i, guint64 *out,
-              GError **error)
-{
-  guint16 group = DCM_TAG_GROUP (dcm_data_set_nth (ds, i)->tag);
-  guint n = dcm_data_set_n_elements (ds);
-  guint64 total = 0;
-
-  for (guint j = i + 1; j < n; j++)
-    {
-      const DcmElement *el = dcm_data_set_nth (ds, j);
-      guint64 len;
-
-      if (DCM_TAG_GROUP (el->tag) != group)
-        break;
-      if (!element_length (w, enc, el, &len, error))
-        return FALSE;
-      total += len;
-    }
-  *out = total;
-  return TRUE;
 }
 
 /* ---- output ---- */
@@ -347,7 +105,7 @@ fail_stream (GError *local, GError **error)
 
 /* Not every stream checks the cancellable itself; a memory stream never does. */
 static gboolean
-flush (Writer *w, GError **error)
+flush (DcmWriteState *w, GError **error)
 {
   GError *local = NULL;
 
@@ -364,13 +122,13 @@ flush (Writer *w, GError **error)
 }
 
 static gboolean
-maybe_flush (Writer *w, GError **error)
+maybe_flush (DcmWriteState *w, GError **error)
 {
   return w->buf->len < FLUSH_THRESHOLD || flush (w, error);
 }
 
 static void
-put_u16 (Writer *w, const Encoding *enc, guint16 v)
+put_u16 (DcmWriteState *w, const DcmWriteEncoding *enc, guint16 v)
 {
   DcmWriter dw;
 
@@ -379,7 +137,7 @@ put_u16 (Writer *w, const Encoding *enc, guint16 v)
 }
 
 static void
-put_u32 (Writer *w, const Encoding *enc, guint32 v)
+put_u32 (DcmWriteState *w, const DcmWriteEncoding *enc, guint32 v)
 {
   DcmWriter dw;
 
@@ -388,7 +146,7 @@ put_u32 (Writer *w, const Encoding *enc, guint32 v)
 }
 
 static void
-put_tag (Writer *w, const Encoding *enc, guint32 tag)
+put_tag (DcmWriteState *w, const DcmWriteEncoding *enc, guint32 tag)
 {
   put_u16 (w, enc, DCM_TAG_GROUP (tag));
   put_u16 (w, enc, DCM_TAG_ELEMENT (tag));
@@ -396,7 +154,8 @@ put_tag (Writer *w, const Encoding *enc, guint32 tag)
 
 /* Tag, VR and length per PS3.5 §7.1.2 (explicit) or §7.1.3 (implicit). */
 static void
-put_header (Writer *w, const Encoding *enc, guint32 tag, DcmVR vr, guint32 length)
+put_header (DcmWriteState *w, const DcmWriteEncoding *enc, guint32 tag, DcmVR vr,
+            guint32 length)
 {
   put_tag (w, enc, tag);
   if (!enc->explicit_vr)
@@ -415,7 +174,7 @@ put_header (Writer *w, const Encoding *enc, guint32 tag, DcmVR vr, guint32 lengt
 }
 
 static void
-put_padding (Writer *w, guint64 len, DcmVR vr)
+put_padding (DcmWriteState *w, guint64 len, DcmVR vr)
 {
   if (len & 1)
     {
@@ -426,7 +185,7 @@ put_padding (Writer *w, guint64 len, DcmVR vr)
 
 /* Value bytes in the model's little-endian order, swapped for the target. */
 static gboolean
-put_data (Writer *w, const guint8 *data, gsize len, guint unit, GError **error)
+put_data (DcmWriteState *w, const guint8 *data, gsize len, guint unit, GError **error)
 {
   if (unit < 2 && w->out != NULL && len >= DIRECT_WRITE_MIN)
     {
@@ -476,7 +235,7 @@ fail_bulk_read (const DcmElement *el, guint64 offset, GError *local, GError **er
 
 /* The file holding a bulk value, positioned at the value. */
 static GInputStream *
-open_bulk (Writer *w, const DcmElement *el, GError **error)
+open_bulk (DcmWriteState *w, const DcmElement *el, GError **error)
 {
   const DcmBulkRef *ref = el->value.bulk;
   g_autoptr(GFile) file = NULL;
@@ -506,7 +265,8 @@ open_bulk (Writer *w, const DcmElement *el, GError **error)
 /* Copies a bulk value in chunks, swapped when its byte order is not the
  * target's. */
 static gboolean
-put_bulk (Writer *w, const Encoding *enc, const DcmElement *el, DcmVR vr, GError **error)
+put_bulk (DcmWriteState *w, const DcmWriteEncoding *enc, const DcmElement *el, DcmVR vr,
+          GError **error)
 {
   const DcmBulkRef *ref = el->value.bulk;
   g_autoptr(GInputStream) in = open_bulk (w, el, error);
@@ -540,11 +300,12 @@ put_bulk (Writer *w, const Encoding *enc, const DcmElement *el, DcmVR vr, GError
 
 /* ---- elements ---- */
 
-static gboolean write_content (Writer *w, const Encoding *enc, DcmDataSet *ds, GError **error);
+static gboolean write_content (DcmWriteState *w, const DcmWriteEncoding *enc, DcmDataSet *ds,
+                               GError **error);
 
 static gboolean
-write_items (Writer *w, const Encoding *enc, const DcmElement *el, gboolean undefined,
-             GError **error)
+write_items (DcmWriteState *w, const DcmWriteEncoding *enc, const DcmElement *el,
+             gboolean undefined, GError **error)
 {
   GPtrArray *items = el->kind == DCM_VALUE_ITEMS ? el->value.items : NULL;
 
@@ -552,7 +313,7 @@ write_items (Writer *w, const Encoding *enc, const DcmElement *el, gboolean unde
     {
       guint64 len = DCM_UNDEFINED_LENGTH;
 
-      if (!undefined && !content_length (w, enc, items->pdata[i], &len, error))
+      if (!undefined && !dcm_write_priv_content_length (w, enc, items->pdata[i], &len, error))
         return FALSE;
       put_tag (w, enc, DCM_TAG_ITEM);
       put_u32 (w, enc, (guint32) len);
@@ -568,14 +329,15 @@ write_items (Writer *w, const Encoding *enc, const DcmElement *el, gboolean unde
 }
 
 static void
-put_delimiter (Writer *w, const Encoding *enc)
+put_delimiter (DcmWriteState *w, const DcmWriteEncoding *enc)
 {
   put_tag (w, enc, DCM_TAG_SEQUENCE_DELIMITATION_ITEM);
   put_u32 (w, enc, 0);
 }
 
 static gboolean
-write_fragments (Writer *w, const Encoding *enc, const DcmElement *el, GError **error)
+write_fragments (DcmWriteState *w, const DcmWriteEncoding *enc, const DcmElement *el,
+                 GError **error)
 {
   for (guint i = 0; i < el->value.fragments->len; i++)
     {
@@ -583,7 +345,7 @@ write_fragments (Writer *w, const Encoding *enc, const DcmElement *el, GError **
       gsize len = g_bytes_get_size (frag);
 
       put_tag (w, enc, DCM_TAG_ITEM);
-      put_u32 (w, enc, (guint32) padded (len));
+      put_u32 (w, enc, (guint32) dcm_write_priv_padded (len));
       if (!put_data (w, g_bytes_get_data (frag, NULL), len, 1, error))
         return FALSE;
       put_padding (w, len, DCM_VR_OB);
@@ -593,12 +355,13 @@ write_fragments (Writer *w, const Encoding *enc, const DcmElement *el, GError **
 }
 
 static gboolean
-write_group_length (Writer *w, const Encoding *enc, DcmDataSet *ds, guint i, GError **error)
+write_group_length (DcmWriteState *w, const DcmWriteEncoding *enc, DcmDataSet *ds, guint i,
+                    GError **error)
 {
   const DcmElement *el = dcm_data_set_nth (ds, i);
   guint64 len;
 
-  if (!group_length (w, enc, ds, i, &len, error))
+  if (!dcm_write_priv_group_length (w, enc, ds, i, &len, error))
     return FALSE;
   if (len > G_MAXUINT32)
     {
@@ -614,18 +377,20 @@ write_group_length (Writer *w, const Encoding *enc, DcmDataSet *ds, guint i, GEr
 }
 
 static gboolean
-write_element (Writer *w, const Encoding *enc, const DcmElement *el, GError **error)
+write_element (DcmWriteState *w, const DcmWriteEncoding *enc, const DcmElement *el,
+               GError **error)
 {
-  DcmVR vr = written_vr (el);
-  gboolean undefined = has_undefined_length (w, el);
+  DcmVR vr = dcm_write_priv_written_vr (el);
+  gboolean undefined = dcm_write_priv_has_undefined_length (w, el);
   guint64 len = DCM_UNDEFINED_LENGTH;
 
-  if (!undefined && !value_length (w, enc, el, &len, error))
+  if (!undefined && !dcm_write_priv_value_length (w, enc, el, &len, error))
     return FALSE;
   put_header (w, enc, el->tag, vr, (guint32) len);
-  if (is_sequence (el))
+  if (dcm_write_priv_is_sequence (el))
     {
-      const Encoding *inner = vr == DCM_VR_UN ? &implicit_le_in_un : enc;
+      const DcmWriteEncoding *inner = vr == DCM_VR_UN ? &dcm_write_priv_implicit_le_in_un
+                                                      : enc;
       if (!write_items (w, inner, el, undefined, error))
         return FALSE;
       if (undefined)
@@ -664,7 +429,8 @@ write_element (Writer *w, const Encoding *enc, const DcmElement *el, GError **er
 }
 
 static gboolean
-write_content (Writer *w, const Encoding *enc, DcmDataSet *ds, GError **error)
+write_content (DcmWriteState *w, const DcmWriteEncoding *enc, DcmDataSet *ds,
+               GError **error)
 {
   guint n = dcm_data_set_n_elements (ds);
 
@@ -673,7 +439,7 @@ write_content (Writer *w, const Encoding *enc, DcmDataSet *ds, GError **error)
       const DcmElement *el = dcm_data_set_nth (ds, i);
       gboolean ok;
 
-      if (is_dropped (w, el))
+      if (dcm_write_priv_is_dropped (w, el))
         continue;
       if (DCM_TAG_IS_GROUP_LENGTH (el->tag))
         ok = write_group_length (w, enc, ds, i, error);
@@ -691,12 +457,12 @@ gboolean
 dcm_data_set_encoded_length (DcmDataSet *ds, const DcmTransferSyntax *ts,
                              DcmWriteFlags flags, guint64 *out_length, GError **error)
 {
-  Writer w;
-  Encoding enc = encoding_for (ts);
+  DcmWriteState w;
+  DcmWriteEncoding enc = encoding_for (ts);
   gboolean ok;
 
   writer_init (&w, flags, NULL, NULL, NULL);
-  ok = content_length (&w, &enc, ds, out_length, error);
+  ok = dcm_write_priv_content_length (&w, &enc, ds, out_length, error);
   writer_clear (&w);
   return ok;
 }
@@ -714,8 +480,8 @@ static gboolean
 write_uncompressed (DcmDataSet *ds, GByteArray *buf, GOutputStream *out,
                     const StreamWrite *sw, GError **error)
 {
-  Writer w;
-  Encoding enc = encoding_for (sw->ts);
+  DcmWriteState w;
+  DcmWriteEncoding enc = encoding_for (sw->ts);
   gboolean ok;
 
   writer_init (&w, sw->flags, buf, out, sw->cancellable);
@@ -785,13 +551,14 @@ append_deflated (DcmDataSet *ds, GByteArray *array, const DcmTransferSyntax *ts,
 /* The lengths computed first size the array once and stay cached for the
  * write itself. */
 static gboolean
-append_uncompressed (Writer *w, DcmDataSet *ds, const DcmTransferSyntax *ts, GError **error)
+append_uncompressed (DcmWriteState *w, DcmDataSet *ds, const DcmTransferSyntax *ts,
+                     GError **error)
 {
-  Encoding enc = encoding_for (ts);
+  DcmWriteEncoding enc = encoding_for (ts);
   guint64 len;
   guint start = w->buf->len;
 
-  if (!content_length (w, &enc, ds, &len, error))
+  if (!dcm_write_priv_content_length (w, &enc, ds, &len, error))
     return FALSE;
   if (len > G_MAXUINT - start)
     {
@@ -811,7 +578,7 @@ dcm_data_set_write_to_byte_array (DcmDataSet *ds, GByteArray *array,
                                   const DcmTransferSyntax *ts, DcmWriteFlags flags,
                                   GError **error)
 {
-  Writer w;
+  DcmWriteState w;
   gboolean ok;
 
   if (ts->deflated)

@@ -1,5 +1,6 @@
 /* dimse-archive-private.h — what the files of the embedded archive share:
- * the node table, the signals, and the handlers of C-FIND
+ * the node table, the signals, what the handlers need of a request
+ * (dimse-archive-request.c), and the handlers of C-FIND
  * (dimse-archive-find.c), C-MOVE and C-GET (dimse-archive-retrieve.c).
  * Not installed. */
 #pragma once
@@ -45,7 +46,7 @@ void dimse_archive_emit_request (DimseArchive *archive, DimseAssociation *assoc,
 void dimse_archive_emit_sub_operation (DimseArchive *archive, const char *destination_ae_title,
                                        const char *sop_instance_uid, guint status);
 
-/* ---- shared by the handlers (dimse-archive.c) ---- */
+/* ---- shared by the handlers (dimse-archive-request.c) ---- */
 /* The calling AE title of assoc, or "?". */
 const char *dimse_archive_calling_ae_title (DimseAssociation *assoc);
 
