@@ -63,6 +63,38 @@ on_exchange (DimseWebClient *client, const char *method, const char *url, guint 
               (double) duration_us / 1000.0);
 }
 
+static void
+print_headers (const char *prefix, GArray *headers)
+{
+  for (guint i = 0; i < headers->len; i++)
+    {
+      const DimseWebHeader *header = &g_array_index (headers, DimseWebHeader, i);
+
+      g_printerr ("%s%s: %s\n", prefix, header->name,
+                  dimse_web_header_is_secret (header->name) ? _("(hidden)") : header->value);
+    }
+}
+
+/* After the line of "exchange": the request as sent and the response's
+ * status and headers, curl-style, credentials hidden. */
+static void
+on_exchange_details (DimseWebClient *client, DimseWebExchange *exchange, gpointer user_data)
+{
+  g_autofree char *request_line = dimse_web_exchange_format_request_line (exchange);
+  g_autofree char *status_line = dimse_web_exchange_format_status_line (exchange);
+  g_autofree char *sent = g_strdup_printf ("%" G_GUINT64_FORMAT, exchange->request_bytes);
+
+  (void) client;
+  (void) user_data;
+  g_printerr ("  > %s\n", request_line);
+  print_headers ("  > ", exchange->request_headers);
+  g_printerr (_("  > (request body: %s bytes sent)\n"), sent);
+  if (status_line == NULL)
+    return;
+  g_printerr ("  < %s\n", status_line);
+  print_headers ("  < ", exchange->response_headers);
+}
+
 static gboolean
 apply_options (CliWebOptions *opts, DimseWebClient *client, GError **error)
 {
@@ -91,7 +123,10 @@ apply_options (CliWebOptions *opts, DimseWebClient *client, GError **error)
   if (opts->ca != NULL && !dimse_web_client_set_ca_file (client, opts->ca, error))
     return FALSE;
   if (opts->verbose)
-    g_signal_connect (client, "exchange", G_CALLBACK (on_exchange), NULL);
+    {
+      g_signal_connect (client, "exchange", G_CALLBACK (on_exchange), NULL);
+      g_signal_connect (client, "exchange-details", G_CALLBACK (on_exchange_details), NULL);
+    }
   return TRUE;
 }
 

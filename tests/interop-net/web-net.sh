@@ -304,7 +304,28 @@ case $check in
     grep -q "401" "$tmp/run.err" && grep -q "credentials" "$tmp/run.err" \
       || { cat "$tmp/run.err"; fail "the 401 was not said in words"; }
     DIMSE_WEB_PASSWORD=wrong expect_exit 3 "$dimse" stow --user alice "$base" "$tmp/data"
-    DIMSE_WEB_PASSWORD=wonderland expect_exit 0 "$dimse" stow --user alice "$base" "$tmp/data"
+    DIMSE_WEB_PASSWORD=wonderland expect_exit 0 "$dimse" stow -v --user alice "$base" "$tmp/data"
+    # -v: the line of each request as before, then the request sent (its
+    # body's size, the credentials hidden) and the headers Orthanc answered.
+    grep -Eq "^POST $base/studies → 200, [0-9]+ bytes, " "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "stow -v did not print the request's line"; }
+    grep -q "^  > POST /dicom-web/studies HTTP/1.1$" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "stow -v did not print the request line"; }
+    grep -Eq '^  > \(request body: [1-9][0-9]* bytes sent\)$' "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "stow -v did not say how many bytes it sent"; }
+    grep -q "^  < HTTP/1.1 200 " "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "stow -v did not print the status line"; }
+    # Orthanc 1.10 sends no Server header; its Content-Type and Keep-Alive
+    # are what it answers with. A Server header, when sent, must name it.
+    grep -q '^  < Content-Type: application/dicom+json$' "$tmp/run.err" \
+      && grep -q '^  < Keep-Alive: ' "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "stow -v did not print Orthanc's response headers"; }
+    ! grep -i '^  < Server: ' "$tmp/run.err" | grep -viq orthanc \
+      || { cat "$tmp/run.err"; fail "stow -v printed a Server header that is not Orthanc's"; }
+    grep -q "^  > Authorization: (hidden)$" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "stow -v did not show the Authorization header hidden"; }
+    ! grep -Eq 'wonderland|YWxpY2U6d29uZGVybGFuZA' "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "stow -v printed the credentials"; }
     DIMSE_WEB_PASSWORD=wonderland expect_exit 0 "$dimse" qido --user alice -k PatientID=P1 "$base"
     grep -q "1 matches" "$tmp/run.err" || { cat "$tmp/run.err"; fail "not 1 match with credentials"; }
     ;;

@@ -21,6 +21,7 @@ typedef struct {
   GMutex          lock;
   GBytes         *response;   /* what every request is answered with */
   GPtrArray      *requests;   /* char*: request line and headers */
+  guint64         body_bytes; /* of the request bodies read, all requests */
 } Canned;
 
 static gboolean
@@ -52,6 +53,9 @@ on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject 
         if (n <= 0)
           break;
         left -= (gsize) n;
+        g_mutex_lock (&canned->lock);
+        canned->body_bytes += (guint64) n;
+        g_mutex_unlock (&canned->lock);
       }
   }
   g_mutex_lock (&canned->lock);
@@ -118,6 +122,41 @@ canned_client (Canned *canned)
 }
 
 /* ---- helpers ---- */
+
+static void
+on_exchange_details (DimseWebClient *client, DimseWebExchange *exchange, gpointer user_data)
+{
+  GPtrArray *exchanges = user_data;
+
+  (void) client;
+  g_ptr_array_add (exchanges, dimse_web_exchange_ref (exchange));
+}
+
+/* The exchanges client reports, in order. */
+static GPtrArray *
+collect_exchanges (DimseWebClient *client)
+{
+  GPtrArray *exchanges = g_ptr_array_new_with_free_func ((GDestroyNotify) dimse_web_exchange_unref);
+
+  g_signal_connect (client, "exchange-details", G_CALLBACK (on_exchange_details), exchanges);
+  return exchanges;
+}
+
+/* No header value, request line or URL of exchange holds secret. */
+static void
+assert_no_secret (const DimseWebExchange *exchange, const char *secret)
+{
+  GArray *const lists[] = { exchange->request_headers, exchange->response_headers };
+
+  g_assert_null (strstr (exchange->url, secret));
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        const DimseWebHeader *header = &g_array_index (lists[l], DimseWebHeader, i);
+
+        g_assert_null (strstr (header->value, secret));
+      }
+}
 
 static GBytes *
 make_part10 (const char *sop_instance_uid)
@@ -348,9 +387,12 @@ test_authorization (void)
   TestWaiter waiter = { 0 };
   Canned canned;
 
+  g_autoptr(GPtrArray) exchanges = NULL;
+
   canned_start (&canned);
   canned_set_response (&canned, response, strlen (response));
   client = canned_client (&canned);
+  exchanges = collect_exchanges (client);
   /* RFC 7617 §2: base64 of "alice:secret". */
   dimse_web_client_set_basic_auth (client, "alice", "secret");
   dimse_web_client_search_async (client, DIMSE_QR_LEVEL_STUDY, identifier, NULL, NULL,
@@ -370,6 +412,20 @@ test_authorization (void)
   g_assert_nonnull (strstr (canned.requests->pdata[0], "Authorization: Basic YWxpY2U6c2VjcmV0\r\n"));
   g_assert_nonnull (strstr (canned.requests->pdata[0], "Accept: application/dicom+json\r\n"));
   g_assert_nonnull (strstr (canned.requests->pdata[1], "Authorization: Bearer t0k3n\r\n"));
+  /* The exchanges name the header but never give its value. */
+  g_assert_cmpuint (exchanges->len, ==, 2);
+  for (guint i = 0; i < exchanges->len; i++)
+    {
+      const DimseWebExchange *exchange = exchanges->pdata[i];
+
+      g_assert_cmpstr (dimse_web_headers_lookup (exchange->request_headers, "Authorization"), ==,
+                       DIMSE_WEB_HIDDEN_VALUE);
+      g_assert_cmpstr (dimse_web_headers_lookup (exchange->request_headers, "Accept"), ==,
+                       "application/dicom+json");
+      assert_no_secret (exchange, "YWxpY2U6c2VjcmV0");
+      assert_no_secret (exchange, "secret");
+      assert_no_secret (exchange, "t0k3n");
+    }
   canned_stop (&canned);
 }
 
@@ -423,6 +479,82 @@ test_store_failures (void)
   g_assert_nonnull (strstr (problem->message, "Out of Resources"));
   g_assert_nonnull (strstr (canned.requests->pdata[0],
                             "Content-Type: multipart/related; type=\"application/dicom\"; boundary="));
+  test_waiter_clear (&waiter);
+  canned_stop (&canned);
+}
+
+/* ---- the exchange of a STOW-RS request, for the traffic views ---- */
+
+static void
+test_store_exchange (void)
+{
+  g_auto (TestUtilTmpdir) in = test_util_make_tmpdir ("web-client");
+  const char json[] = "{}";
+  g_autofree char *response = g_strdup_printf ("HTTP/1.1 200 Fine Thanks\r\n"
+                                               "Server: CannedTest/1.0\r\n"
+                                               "X-Canned-Trace: 42\r\n"
+                                               "Set-Cookie: session=c00k1e-value\r\n"
+                                               "Content-Type: application/dicom+json\r\n"
+                                               "Content-Length: %zu\r\n\r\n%s",
+                                               strlen (json), json);
+  const char *const paths[] = { in, NULL };
+  g_autoptr(DimseWebClient) client = NULL;
+  g_autoptr(DimseWebStoreResult) result = NULL;
+  g_autoptr(GPtrArray) exchanges = NULL;
+  g_autoptr(GError) error = NULL;
+  const DimseWebExchange *exchange;
+  g_autofree char *request_line = NULL;
+  g_autofree char *status_line = NULL;
+  TestWaiter waiter = { 0 };
+  Canned canned;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *uid = g_strdup_printf ("1.2.3.4.%u", 10 + i);
+      g_autofree char *name = g_strdup_printf ("%u.dcm", i);
+      g_autofree char *path = g_build_filename (in, name, NULL);
+      g_autoptr(GBytes) file = make_part10 (uid);
+
+      g_assert_true (g_file_set_contents (path, g_bytes_get_data (file, NULL),
+                                          (gssize) g_bytes_get_size (file), NULL));
+    }
+  canned_start (&canned);
+  canned_set_response (&canned, response, strlen (response));
+  client = canned_client (&canned);
+  exchanges = collect_exchanges (client);
+  dimse_web_client_set_bearer_token (client, "t0k3n");
+  dimse_web_client_store_async (client, paths, NULL, 0, NULL, test_waiter_done, &waiter);
+  result = dimse_web_client_store_finish (client, test_waiter_wait (&waiter, "store"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->n_requests, ==, 1);
+  g_assert_cmpuint (exchanges->len, ==, 1);
+  exchange = exchanges->pdata[0];
+  /* What was written is what the server read, three files and more. */
+  g_assert_cmpuint (exchange->request_bytes, >, 3 * 2048);
+  g_mutex_lock (&canned.lock);
+  g_assert_cmpuint (exchange->request_bytes, ==, canned.body_bytes);
+  g_mutex_unlock (&canned.lock);
+  g_assert_cmpuint (exchange->response_bytes, ==, strlen (json));
+  g_assert_cmpstr (exchange->method, ==, "POST");
+  g_assert_cmpuint (exchange->status, ==, 200);
+  g_assert_cmpstr (exchange->reason_phrase, ==, "Fine Thanks");
+  g_assert_true (g_str_has_prefix (exchange->request_content_type,
+                                   "multipart/related; type=\"application/dicom\""));
+  g_assert_cmpstr (exchange->response_content_type, ==, "application/dicom+json");
+  g_assert_cmpstr (dimse_web_headers_lookup (exchange->response_headers, "server"), ==,
+                   "CannedTest/1.0");
+  g_assert_cmpstr (dimse_web_headers_lookup (exchange->response_headers, "X-Canned-Trace"), ==,
+                   "42");
+  g_assert_cmpstr (dimse_web_headers_lookup (exchange->response_headers, "Set-Cookie"), ==,
+                   DIMSE_WEB_HIDDEN_VALUE);
+  g_assert_cmpstr (dimse_web_headers_lookup (exchange->request_headers, "Authorization"), ==,
+                   DIMSE_WEB_HIDDEN_VALUE);
+  assert_no_secret (exchange, "t0k3n");
+  assert_no_secret (exchange, "c00k1e");
+  request_line = dimse_web_exchange_format_request_line (exchange);
+  g_assert_cmpstr (request_line, ==, "POST /dicom-web/studies HTTP/1.1");
+  status_line = dimse_web_exchange_format_status_line (exchange);
+  g_assert_cmpstr (status_line, ==, "HTTP/1.1 200 Fine Thanks");
   test_waiter_clear (&waiter);
   canned_stop (&canned);
 }
@@ -546,6 +678,7 @@ main (int argc, char **argv)
   g_test_add_func ("/web/client/status/no-content", test_no_content);
   g_test_add_func ("/web/client/authorization", test_authorization);
   g_test_add_func ("/web/client/store/failures", test_store_failures);
+  g_test_add_func ("/web/client/store/exchange", test_store_exchange);
   g_test_add_func ("/web/client/unreachable", test_unreachable);
   g_test_add_func ("/web/client/bad-url", test_bad_url);
   g_test_add_func ("/web/client/https/ca-file", test_https_ca);

@@ -12,7 +12,9 @@ G_BEGIN_DECLS
 SoupMessage *dimse_web_client_new_message (DimseWebClient *client, const char *method,
                                            const char *url, const char *accept);
 SoupSession *dimse_web_client_get_session (DimseWebClient *client);
-/* Emits "exchange" for msg, sent at start_us (g_get_monotonic_time). */
+/* Emits "exchange" and "exchange-details" for msg, sent at start_us
+ * (g_get_monotonic_time); the request body's size is what libsoup wrote of
+ * it, counted since dimse_web_client_new_message made msg. */
 void         dimse_web_client_record (DimseWebClient *client, SoupMessage *msg,
                                       guint64 response_bytes, gint64 start_us);
 /* {base}/studies/{study}[/series/{series}[/instances/{instance}]][suffix],
@@ -37,5 +39,9 @@ void         dimse_web_client_get_json_async (DimseWebClient *client, const char
                                               gpointer user_data);
 GPtrArray   *dimse_web_client_get_json_finish (DimseWebClient *client, GAsyncResult *result,
                                                char **out_warning, GError **error);
+
+/* The exchange of msg (dimse-web-exchange.c), its credentials hidden. */
+DimseWebExchange *dimse_web_exchange_new (SoupMessage *msg, guint64 request_bytes,
+                                          guint64 response_bytes, gint64 duration_us);
 
 G_END_DECLS

@@ -25,6 +25,7 @@ G_DEFINE_FINAL_TYPE (DimseWebClient, dimse_web_client, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_EXCHANGE,
+  SIGNAL_EXCHANGE_DETAILS,
   N_SIGNALS
 };
 
@@ -49,6 +50,10 @@ dimse_web_client_class_init (DimseWebClientClass *klass)
     g_signal_new ("exchange", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT,
                   G_TYPE_UINT64, G_TYPE_INT64);
+  client_signals[SIGNAL_EXCHANGE_DETAILS] =
+    g_signal_new ("exchange-details", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1,
+                  DIMSE_TYPE_WEB_EXCHANGE | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -159,6 +164,30 @@ dimse_web_client_set_timeout (DimseWebClient *client, guint seconds)
 
 /* ---- shared by the services ---- */
 
+#define REQUEST_BYTES_KEY "dimse-web-request-bytes"
+
+/* Counted as libsoup writes it, so that a body streamed from a file or
+ * cut short counts what went over the connection. */
+static void
+on_wrote_body_data (SoupMessage *msg, guint chunk_size, gpointer user_data)
+{
+  guint64 *written = user_data;
+
+  (void) msg;
+  *written += chunk_size;
+}
+
+/* A redirect or a retry with credentials sends the body again: the
+ * exchange recorded is the last one. */
+static void
+on_restarted (SoupMessage *msg, gpointer user_data)
+{
+  guint64 *written = user_data;
+
+  (void) msg;
+  *written = 0;
+}
+
 SoupSession *
 dimse_web_client_get_session (DimseWebClient *client)
 {
@@ -171,6 +200,7 @@ dimse_web_client_new_message (DimseWebClient *client, const char *method, const 
 {
   SoupMessage *msg = soup_message_new (method, url);
   SoupMessageHeaders *headers;
+  guint64 *written;
 
   g_return_val_if_fail (msg != NULL, NULL);
   headers = soup_message_get_request_headers (msg);
@@ -178,6 +208,10 @@ dimse_web_client_new_message (DimseWebClient *client, const char *method, const 
     soup_message_headers_replace (headers, "Authorization", client->authorization);
   if (accept != NULL)
     soup_message_headers_replace (headers, "Accept", accept);
+  written = g_new0 (guint64, 1);
+  g_object_set_data_full (G_OBJECT (msg), REQUEST_BYTES_KEY, written, g_free);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), written);
+  g_signal_connect (msg, "restarted", G_CALLBACK (on_restarted), written);
   return msg;
 }
 
@@ -186,10 +220,15 @@ dimse_web_client_record (DimseWebClient *client, SoupMessage *msg, guint64 respo
                          gint64 start_us)
 {
   g_autofree char *url = g_uri_to_string (soup_message_get_uri (msg));
+  const guint64 *written = g_object_get_data (G_OBJECT (msg), REQUEST_BYTES_KEY);
+  gint64 duration_us = g_get_monotonic_time () - start_us;
+  g_autoptr(DimseWebExchange) exchange = dimse_web_exchange_new (msg,
+                                                                 written != NULL ? *written : 0,
+                                                                 response_bytes, duration_us);
 
   g_signal_emit (client, client_signals[SIGNAL_EXCHANGE], 0, soup_message_get_method (msg),
-                 url, soup_message_get_status (msg), response_bytes,
-                 g_get_monotonic_time () - start_us);
+                 url, soup_message_get_status (msg), response_bytes, duration_us);
+  g_signal_emit (client, client_signals[SIGNAL_EXCHANGE_DETAILS], 0, exchange);
 }
 
 char *

@@ -9,6 +9,7 @@
 #include "dcm-data-set.h"
 #include "dimse-archive-index.h"
 #include "dimse-web-error.h"
+#include "dimse-web-exchange.h"
 
 G_BEGIN_DECLS
 
@@ -53,9 +54,12 @@ gboolean        dimse_web_client_set_ca_file (DimseWebClient *client, const char
  * default 60). */
 void            dimse_web_client_set_timeout (DimseWebClient *client, guint seconds);
 
-/* Signal "exchange" (const char *method, const char *url, guint status,
- * guint64 response_bytes, gint64 duration_us): after each request, for a
- * traffic view. */
+/* Signals after each request answered, for a traffic view:
+ * "exchange" (const char *method, const char *url, guint status,
+ *   guint64 response_bytes, gint64 duration_us), and then
+ * "exchange-details" (DimseWebExchange *exchange): the same with the
+ *   request body's size, the reason phrase, both header lists and the
+ *   content types, credentials hidden. */
 
 /* ---- QIDO-RS ----
  * Every match, pages followed to the end, as data sets (GPtrArray of
