@@ -175,14 +175,12 @@ web_traffic_free (gpointer data, GClosure *closure)
 }
 
 static void
-on_exchange (DimseWebClient *client, const char *method, const char *url, guint status,
-             guint64 response_bytes, gint64 duration_us, gpointer user_data)
+on_exchange (DimseWebClient *client, DimseWebExchange *exchange, gpointer user_data)
 {
   WebTraffic *traffic = user_data;
 
   bench_traffic_model_record_web (traffic->traffic, traffic->operation_id, traffic->name,
-                                  traffic->base_url, method, url, status, response_bytes,
-                                  duration_us);
+                                  traffic->base_url, exchange);
 }
 
 DimseWebClient *
@@ -206,7 +204,7 @@ bench_peer_new_web_client (const BenchPeer *peer, GError **error)
   traffic->operation_id = bench_traffic_model_new_web_operation (traffic->traffic);
   traffic->name = g_strdup (peer->name);
   traffic->base_url = g_strdup (peer->url);
-  g_signal_connect_data (client, "exchange", G_CALLBACK (on_exchange), traffic,
+  g_signal_connect_data (client, "exchange-details", G_CALLBACK (on_exchange), traffic,
                          web_traffic_free, 0);
   return g_steal_pointer (&client);
 }

@@ -40,6 +40,7 @@ struct _BenchTrafficAssociation
   gboolean has_status;
   DimseStatusClass worst_status;
   gboolean web;                 /* a DICOMweb operation: its items are HTTP requests */
+  guint n_linked_sub_operations[2];   /* C-STORE-RQs sent, received */
   guint revision;
 };
 
@@ -295,6 +296,7 @@ apply_web (BenchTrafficAssociation *self, BenchTrafficItem *item)
   self->n_messages[0]++;
   if (status != 0)
     self->n_messages[1]++;
+  self->n_bytes[0] += bench_traffic_item_get_web_exchange (item)->request_bytes;
   self->n_bytes[1] += response_bytes;
   if (status == 0)
     set_result (self, BENCH_TRAFFIC_STATE_FAILED, g_strdup (_("No response")));
@@ -380,6 +382,17 @@ bench_traffic_association_set_peer (BenchTrafficAssociation *self, const char *n
       g_free (self->peer_address);
       self->peer_address = g_strdup (address);
     }
+  self->revision++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
+}
+
+void
+bench_traffic_association_add_linked_sub_operations (BenchTrafficAssociation *self,
+                                                     DimseTrafficDirection direction, guint n)
+{
+  if (n == 0)
+    return;
+  self->n_linked_sub_operations[direction == DIMSE_TRAFFIC_DIRECTION_RECEIVED ? 1 : 0] += n;
   self->revision++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
 }
@@ -515,6 +528,33 @@ const char *
 bench_traffic_association_get_services (BenchTrafficAssociation *self)
 {
   return self->services_text != NULL ? self->services_text : "";
+}
+
+gboolean
+bench_traffic_association_has_service (BenchTrafficAssociation *self, DimseCommandField request)
+{
+  for (guint i = 0; i < self->services->len; i++)
+    if (g_array_index (self->services, ServiceCount, i).field == request)
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+bench_traffic_association_get_node (BenchTrafficAssociation *self)
+{
+  if (self->peer_name != NULL)
+    return self->peer_name;
+  if (self->web)
+    return bench_traffic_association_get_peer_address (self);
+  return bench_traffic_association_get_peer_ae_title (self);
+}
+
+guint
+bench_traffic_association_get_n_linked_sub_operations (BenchTrafficAssociation *self)
+{
+  /* When the application was both the mover and the destination, each
+   * sub-operation was recorded twice: sent and received. */
+  return MAX (self->n_linked_sub_operations[0], self->n_linked_sub_operations[1]);
 }
 
 gboolean

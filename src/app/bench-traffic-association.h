@@ -34,6 +34,11 @@ void        bench_traffic_association_remove_oldest (BenchTrafficAssociation *se
 /* What the application knows of an association it requested. */
 void        bench_traffic_association_set_peer (BenchTrafficAssociation *self,
                                                 const char *name, const char *address);
+/* n more C-STORE-RQs, sent or received on other associations, name one
+ * of its C-MOVE-RQs as their Move Originator (PS3.7 §9.3.1.1). */
+void        bench_traffic_association_add_linked_sub_operations (BenchTrafficAssociation *self,
+                                                                 DimseTrafficDirection direction,
+                                                                 guint n);
 /* Its request failed at timestamp: when nothing went over the wire, the
  * connection was never made (the recorder has no end for it). */
 void        bench_traffic_association_set_unconnected (BenchTrafficAssociation *self,
@@ -71,6 +76,17 @@ guint64            bench_traffic_association_get_n_bytes (BenchTrafficAssociatio
                                                           DimseTrafficDirection direction);
 /* The requests seen, in order of first appearance: "C-FIND-RQ ×3, C-MOVE-RQ". */
 const char        *bench_traffic_association_get_services (BenchTrafficAssociation *self);
+/* Whether it carried a request of that command field ("C-ECHO-RQ" …). */
+gboolean           bench_traffic_association_has_service (BenchTrafficAssociation *self,
+                                                          DimseCommandField request);
+/* Who the other side is, as the Traffic page's node filter names it: the
+ * node's name when the application requested it, else the peer's AE
+ * title (a DICOMweb operation's base URL); "" when unknown. */
+const char        *bench_traffic_association_get_node (BenchTrafficAssociation *self);
+/* The C-STORE sub-operations linked to its C-MOVE-RQs (each once, when
+ * both their sides were recorded). */
+guint              bench_traffic_association_get_n_linked_sub_operations
+                                        (BenchTrafficAssociation *self);
 /* The worst DIMSE status class of its responses; has_status FALSE when
  * none carried a status. Pending counts as success. */
 gboolean           bench_traffic_association_get_worst_status (BenchTrafficAssociation *self,

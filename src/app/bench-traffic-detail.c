@@ -23,6 +23,8 @@ struct _BenchTrafficDetail
   GtkLabel *raw_label;
   GtkLabel *transport_label;
   GtkWidget *transport_separator;
+  GtkLabel *web_label;
+  GtkWidget *web_separator;
   BenchDataSetTree *data_set_tree;
   BenchHexView *data_set_hex;
 
@@ -281,36 +283,68 @@ show_transport (BenchTrafficDetail *self, DimseTrafficEvent *event)
   gtk_label_set_markup (self->transport_label, markup);
 }
 
-/* A DICOMweb request: its request and status lines in the details, no
- * raw bytes (the client keeps none, and never its Authorization header). */
+/* The facts of a DICOMweb request above its headers. */
+static char *
+describe_web (BenchTrafficItem *item, DimseWebExchange *exchange, const char *clock)
+{
+  GString *markup = g_string_new (NULL);
+  g_autofree char *heading = g_markup_printf_escaped ("<b>%s</b>", _("HTTP request"));
+  g_autofree char *status = exchange->status != 0
+                            ? g_strdup_printf ("%u %s", exchange->status,
+                                               exchange->reason_phrase)
+                            : g_strdup (_("No response"));
+  g_autofree char *duration = g_strdup_printf (_("%.1f ms"), exchange->duration_us / 1000.0);
+  g_autofree char *sent = g_format_size_full (exchange->request_bytes,
+                                              G_FORMAT_SIZE_LONG_FORMAT);
+  g_autofree char *received = g_format_size_full (exchange->response_bytes,
+                                                  G_FORMAT_SIZE_LONG_FORMAT);
+
+  g_string_append (markup, heading);
+  append_fact (markup, _("Method:"), exchange->method);
+  append_fact (markup, _("URL:"), bench_traffic_item_get_web_url (item));
+  append_fact (markup, _("Status:"), status);
+  append_fact (markup, _("Answered at:"), clock);
+  append_fact (markup, _("Time:"), duration);
+  append_fact (markup, _("Sent:"), sent);
+  append_fact (markup, _("Received:"), received);
+  if (exchange->request_content_type != NULL)
+    append_fact (markup, _("Request content type:"), exchange->request_content_type);
+  append_fact (markup, _("Response content type:"),
+               exchange->response_content_type != NULL ? exchange->response_content_type
+                                                       : _("none"));
+  return g_string_free (markup, FALSE);
+}
+
+/* A DICOMweb request: its facts, and in the details its request and
+ * status lines with both header lists (credentials hidden); no raw bytes
+ * (the client keeps none). */
 static void
 show_web (BenchTrafficDetail *self, BenchTrafficItem *item)
 {
   GtkWidget *label = GTK_WIDGET (self->status_label);
+  DimseWebExchange *exchange = bench_traffic_item_get_web_exchange (item);
   gint64 timestamp = bench_traffic_item_get_timestamp (item);
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (timestamp / G_USEC_PER_SEC);
   g_autofree char *clock = g_date_time_format (time, "%H:%M:%S");
+  g_autofree char *precise = g_strdup_printf ("%s.%03d", clock,
+                                              (int) (timestamp % G_USEC_PER_SEC / 1000));
   g_autofree char *subtitle = NULL;
-  g_autofree char *size = NULL;
-  const char *method = NULL;
-  guint status = 0;
-  guint64 response_bytes = 0;
-  gint64 duration_us = 0;
-  gboolean ok;
+  g_autofree char *sent = g_format_size (exchange->request_bytes);
+  g_autofree char *received = g_format_size (exchange->response_bytes);
+  g_autofree char *facts = describe_web (item, exchange, precise);
+  gboolean ok = exchange->status >= 200 && exchange->status <= 299;
 
-  bench_traffic_item_get_web (item, &method, NULL, &status, &response_bytes, &duration_us);
-  ok = status >= 200 && status <= 299;
-  size = g_format_size_full (response_bytes, G_FORMAT_SIZE_LONG_FORMAT);
-  subtitle = g_strdup_printf (_("%s.%03d · DICOMweb %s · %s · %.1f ms"), clock,
-                              (int) (timestamp % G_USEC_PER_SEC / 1000), method, size,
-                              duration_us / 1000.0);
+  subtitle = g_strdup_printf (_("%s · DICOMweb %s · %s sent · %s received · %.1f ms"),
+                              precise, exchange->method, sent, received,
+                              exchange->duration_us / 1000.0);
   gtk_label_set_text (self->subtitle_label, subtitle);
   gtk_widget_remove_css_class (label, "success");
   gtk_widget_remove_css_class (label, "warning");
   gtk_widget_remove_css_class (label, "error");
-  if (status != 0)
+  if (exchange->status != 0)
     {
-      g_autofree char *text = g_strdup_printf ("HTTP %u", status);
+      g_autofree char *text = g_strdup_printf ("HTTP %u %s", exchange->status,
+                                               exchange->reason_phrase);
 
       gtk_label_set_text (self->status_label, text);
     }
@@ -318,6 +352,9 @@ show_web (BenchTrafficDetail *self, BenchTrafficItem *item)
     gtk_label_set_text (self->status_label, _("No response"));
   gtk_widget_add_css_class (label, ok ? "success" : "error");
   gtk_widget_set_visible (label, TRUE);
+  gtk_label_set_markup (self->web_label, facts);
+  gtk_widget_set_visible (GTK_WIDGET (self->web_label), TRUE);
+  gtk_widget_set_visible (self->web_separator, TRUE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->details_view),
                             bench_traffic_item_get_details (item), -1);
   bench_hex_view_set_bytes (self->hex_view, NULL);
@@ -344,6 +381,8 @@ bench_traffic_detail_set_item (BenchTrafficDetail *self, BenchTrafficItem *item)
   event = bench_traffic_item_get_event (item);
   gtk_label_set_text (self->title_label, bench_traffic_item_get_summary (item));
   show_transport (self, event);
+  gtk_widget_set_visible (GTK_WIDGET (self->web_label), FALSE);
+  gtk_widget_set_visible (self->web_separator, FALSE);
   if (event == NULL)
     {
       show_web (self, item);
@@ -395,6 +434,8 @@ bench_traffic_detail_class_init (BenchTrafficDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, raw_label);
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, transport_label);
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, transport_separator);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, web_label);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficDetail, web_separator);
 }
 
 static void

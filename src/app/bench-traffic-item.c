@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <libsoup/soup.h>
 
 #include "bench-traffic-item.h"
 #include "dimse-pdu.h"
@@ -16,11 +15,8 @@ struct _BenchTrafficItem
   /* a DICOMweb request, when event is NULL */
   guint association_id;
   gint64 timestamp;
-  char *method;
+  DimseWebExchange *exchange;
   char *url;
-  guint status;
-  guint64 response_bytes;
-  gint64 duration_us;
   char *summary;
   char *details;
 };
@@ -34,7 +30,7 @@ bench_traffic_item_finalize (GObject *object)
 
   g_clear_object (&self->event);
   g_clear_pointer (&self->raw, g_bytes_unref);
-  g_free (self->method);
+  g_clear_pointer (&self->exchange, dimse_web_exchange_unref);
   g_free (self->url);
   g_free (self->summary);
   g_free (self->details);
@@ -74,49 +70,62 @@ shown_url (const char *url)
   return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_AUTH_PARAMS);
 }
 
+static void
+append_headers (GString *s, const char *prefix, GArray *headers)
+{
+  for (guint i = 0; i < headers->len; i++)
+    {
+      const DimseWebHeader *header = &g_array_index (headers, DimseWebHeader, i);
+
+      /* The engine hides credentials; the words for it are ours. */
+      g_string_append_printf (s, "%s%s: %s\n", prefix, header->name,
+                              dimse_web_header_is_secret (header->name) ? _("(hidden)")
+                                                                        : header->value);
+    }
+}
+
+/* RFC 9112 §3 and §4: the request line, its headers, the status line and
+ * the response's headers, as they went over the wire but for the bodies. */
 static char *
 web_details (BenchTrafficItem *self)
 {
-  g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *size = g_format_size_full (self->response_bytes, G_FORMAT_SIZE_LONG_FORMAT);
+  DimseWebExchange *exchange = self->exchange;
+  g_autofree char *request_line = dimse_web_exchange_format_request_line (exchange);
+  g_autofree char *status_line = dimse_web_exchange_format_status_line (exchange);
+  g_autofree char *sent = g_format_size_full (exchange->request_bytes,
+                                              G_FORMAT_SIZE_LONG_FORMAT);
+  g_autofree char *received = g_format_size_full (exchange->response_bytes,
+                                                  G_FORMAT_SIZE_LONG_FORMAT);
   GString *s = g_string_new (NULL);
-  const char *path = uri != NULL ? g_uri_get_path (uri) : self->url;
-  const char *query = uri != NULL ? g_uri_get_query (uri) : NULL;
 
-  /* RFC 9112 §3 and §4: the request line and the status line. */
-  g_string_append_printf (s, "%s %s%s%s HTTP/1.1\n", self->method, *path != '\0' ? path : "/",
-                          query != NULL ? "?" : "", query != NULL ? query : "");
-  if (uri != NULL)
-    g_string_append_printf (s, "Host: %s\n", g_uri_get_host (uri));
-  g_string_append (s, _("Authorization: not shown\n"));
-  if (self->status != 0)
-    g_string_append_printf (s, "\nHTTP/1.1 %u %s\n", self->status,
-                            soup_status_get_phrase (self->status));
+  g_string_append_printf (s, "%s\n", request_line);
+  append_headers (s, "", exchange->request_headers);
+  g_string_append_printf (s, _("Request body: %s\n"), sent);
+  if (status_line != NULL)
+    {
+      g_string_append_printf (s, "\n%s\n", status_line);
+      append_headers (s, "", exchange->response_headers);
+    }
   else
     g_string_append (s, _("\nNo response\n"));
-  g_string_append_printf (s, _("Response body: %s\n"), size);
-  g_string_append_printf (s, _("Time: %.1f ms\n"), self->duration_us / 1000.0);
+  g_string_append_printf (s, _("Response body: %s\n"), received);
+  g_string_append_printf (s, _("Time: %.1f ms\n"), exchange->duration_us / 1000.0);
   return g_string_free (s, FALSE);
 }
 
 BenchTrafficItem *
-bench_traffic_item_new_web (guint association_id, gint64 timestamp, const char *method,
-                            const char *url, guint status, guint64 response_bytes,
-                            gint64 duration_us)
+bench_traffic_item_new_web (guint association_id, gint64 timestamp, DimseWebExchange *exchange)
 {
   BenchTrafficItem *self = g_object_new (BENCH_TYPE_TRAFFIC_ITEM, NULL);
 
   self->association_id = association_id;
   self->timestamp = timestamp;
-  self->method = g_strdup (method);
-  self->url = shown_url (url);
-  self->status = status;
-  self->response_bytes = response_bytes;
-  self->duration_us = duration_us;
-  self->summary = status != 0
-                  ? g_strdup_printf ("%s %s → %u %s", method, self->url, status,
-                                     soup_status_get_phrase (status))
-                  : g_strdup_printf (_("%s %s → no response"), method, self->url);
+  self->exchange = dimse_web_exchange_ref (exchange);
+  self->url = shown_url (exchange->url);
+  self->summary = exchange->status != 0
+                  ? g_strdup_printf ("%s %s → %u %s", exchange->method, self->url,
+                                     exchange->status, exchange->reason_phrase)
+                  : g_strdup_printf (_("%s %s → no response"), exchange->method, self->url);
   self->details = web_details (self);
   return self;
 }
@@ -134,16 +143,28 @@ bench_traffic_item_get_web (BenchTrafficItem *self, const char **method, const c
   if (self->event != NULL)
     return FALSE;
   if (method != NULL)
-    *method = self->method;
+    *method = self->exchange->method;
   if (url != NULL)
     *url = self->url;
   if (status != NULL)
-    *status = self->status;
+    *status = self->exchange->status;
   if (response_bytes != NULL)
-    *response_bytes = self->response_bytes;
+    *response_bytes = self->exchange->response_bytes;
   if (duration_us != NULL)
-    *duration_us = self->duration_us;
+    *duration_us = self->exchange->duration_us;
   return TRUE;
+}
+
+DimseWebExchange *
+bench_traffic_item_get_web_exchange (BenchTrafficItem *self)
+{
+  return self->exchange;
+}
+
+const char *
+bench_traffic_item_get_web_url (BenchTrafficItem *self)
+{
+  return self->url;
 }
 
 guint

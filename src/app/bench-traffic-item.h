@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "dimse-recorder.h"
+#include "dimse-web-exchange.h"
 
 G_BEGIN_DECLS
 
@@ -15,12 +16,12 @@ G_DECLARE_FINAL_TYPE (BenchTrafficItem, bench_traffic_item, BENCH, TRAFFIC_ITEM,
 /* On the recorder's (worker) context, as the event is appended. */
 BenchTrafficItem      *bench_traffic_item_new (DimseTrafficEvent *event);
 /* One DICOMweb request and its response (no recorder event behind it):
- * the URL with any password in it left out, never the headers that
- * carry credentials. timestamp is when the response was whole. */
+ * the URL with any user information in it left out, the values of the
+ * headers that carry credentials hidden (as the engine already has them).
+ * timestamp is when the response was whole. Any thread: the exchange is
+ * immutable. */
 BenchTrafficItem      *bench_traffic_item_new_web (guint association_id, gint64 timestamp,
-                                                   const char *method, const char *url,
-                                                   guint status, guint64 response_bytes,
-                                                   gint64 duration_us);
+                                                   DimseWebExchange *exchange);
 
 /* NULL for a DICOMweb request. */
 DimseTrafficEvent     *bench_traffic_item_get_event (BenchTrafficItem *self);
@@ -29,6 +30,10 @@ gboolean               bench_traffic_item_get_web (BenchTrafficItem *self, const
                                                    const char **url, guint *status,
                                                    guint64 *response_bytes,
                                                    gint64 *duration_us);
+/* A DICOMweb request in full (NULL for a recorder's event), and its URL as
+ * shown (without user information). */
+DimseWebExchange      *bench_traffic_item_get_web_exchange (BenchTrafficItem *self);
+const char            *bench_traffic_item_get_web_url (BenchTrafficItem *self);
 guint                  bench_traffic_item_get_association_id (BenchTrafficItem *self);
 DimseTrafficDirection  bench_traffic_item_get_direction (BenchTrafficItem *self);
 DimseTrafficKind       bench_traffic_item_get_kind (BenchTrafficItem *self);

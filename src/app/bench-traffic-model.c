@@ -24,6 +24,8 @@
  * newest ones, their ids above any the recorder gives. */
 #define MAX_WEB_OPERATIONS 500
 #define FIRST_WEB_OPERATION_ID 0x80000000u
+/* C-MOVE-RQs being answered at once, at most (the oldest are forgotten). */
+#define MAX_OPEN_MOVES 64
 
 typedef struct {
   guint id;
@@ -32,6 +34,15 @@ typedef struct {
   gboolean request_failed;
   gint64 timestamp;
 } Annotation;
+
+/* A C-MOVE-RQ whose association is still open: a C-STORE-RQ naming its
+ * calling AE title and Message ID as Move Originator is a sub-operation
+ * of it (PS3.7 §9.3.1.1). */
+typedef struct {
+  guint association_id;
+  char *calling_ae_title;
+  guint16 message_id;
+} OpenMove;
 
 typedef struct {
   BenchTrafficModel *model;
@@ -69,6 +80,7 @@ struct _BenchTrafficModel
   guint64 raw_bytes_held;
   guint64 max_raw_bytes;
   GQueue web_operations;      /* BenchTrafficAssociation of DICOMweb, oldest first (borrowed) */
+  GArray *open_moves;         /* OpenMove, oldest first */
   guint next_web_id;          /* any thread, atomically */
 };
 
@@ -88,6 +100,12 @@ annotation_clear (gpointer data)
 
   g_free (annotation->name);
   g_free (annotation->address);
+}
+
+static void
+open_move_clear (gpointer data)
+{
+  g_free (((OpenMove *) data)->calling_ae_title);
 }
 
 static Batch *
@@ -182,6 +200,112 @@ enforce_raw_budget (BenchTrafficModel *self)
     self->raw_bytes_held -= bench_traffic_item_drop_raw_bytes (g_queue_pop_head (&self->with_raw));
 }
 
+/* ---- C-MOVE sub-operations: the recorder's link (dimse-recorder-links.c)
+ * followed as the events arrive, so that a C-MOVE's row counts them ---- */
+
+static void
+forget_moves_of (BenchTrafficModel *self, guint association_id)
+{
+  for (guint i = self->open_moves->len; i-- > 0;)
+    if (g_array_index (self->open_moves, OpenMove, i).association_id == association_id)
+      g_array_remove_index (self->open_moves, i);
+}
+
+static void
+open_move (BenchTrafficModel *self, guint association_id, DimseTrafficEvent *event)
+{
+  BenchTrafficAssociation *assoc = g_hash_table_lookup (self->by_id,
+                                                        GUINT_TO_POINTER (association_id));
+  OpenMove move = { association_id, NULL, dimse_traffic_event_get_message_id (event) };
+
+  if (assoc == NULL)
+    return;
+  /* a Message ID used again on the same association takes over */
+  for (guint i = self->open_moves->len; i-- > 0;)
+    {
+      OpenMove *open = &g_array_index (self->open_moves, OpenMove, i);
+
+      if (open->association_id == association_id && open->message_id == move.message_id)
+        g_array_remove_index (self->open_moves, i);
+    }
+  if (self->open_moves->len >= MAX_OPEN_MOVES)
+    g_array_remove_index (self->open_moves, 0);
+  move.calling_ae_title = g_strdup (bench_traffic_association_get_calling_ae_title (assoc));
+  g_array_append_val (self->open_moves, move);
+}
+
+/* Credits every open C-MOVE-RQ the C-STORE-RQ names: both sides of a move
+ * when the application was both (its request and the archive's), on the
+ * side the C-STORE-RQ went (it may be recorded sent and received too). */
+static void
+link_store (BenchTrafficModel *self, BenchTrafficItem *item, GHashTable **credits)
+{
+  DimseTrafficEvent *event = bench_traffic_item_get_event (item);
+  GHashTable *side = credits[bench_traffic_item_get_direction (item)
+                             == DIMSE_TRAFFIC_DIRECTION_RECEIVED ? 1 : 0];
+  const char *originator = NULL;
+  guint16 originator_id = 0;
+
+  if (!dimse_traffic_event_get_move_originator (event, &originator, &originator_id))
+    return;
+  for (guint i = 0; i < self->open_moves->len; i++)
+    {
+      OpenMove *open = &g_array_index (self->open_moves, OpenMove, i);
+      gpointer key = GUINT_TO_POINTER (open->association_id);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (side, key));
+
+      if (open->message_id == originator_id && g_strcmp0 (open->calling_ae_title, originator) == 0)
+        g_hash_table_insert (side, key, GUINT_TO_POINTER (n + 1));
+    }
+}
+
+/* After the items are in their associations (whose AE titles are known
+ * then), in the order they were recorded. */
+static void
+link_sub_operations (BenchTrafficModel *self, GPtrArray *added, guint first, guint n)
+{
+  /* id → count of the C-STORE-RQs sent, received */
+  g_autoptr(GHashTable) sent = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) received = g_hash_table_new (NULL, NULL);
+  GHashTable *credits[2] = { sent, received };
+
+  for (guint i = first; i < first + n; i++)
+    {
+      BenchTrafficItem *item = added->pdata[i];
+      DimseTrafficEvent *event = bench_traffic_item_get_event (item);
+      guint id = bench_traffic_item_get_association_id (item);
+      const char *summary = bench_traffic_item_get_summary (item);
+
+      if (event == NULL || dimse_traffic_event_get_malformed (event))
+        continue;
+      if (bench_traffic_item_get_kind (item) == DIMSE_TRAFFIC_KIND_NOTE
+          && (summary == NULL || strstr (summary, " connected: ") == NULL))
+        forget_moves_of (self, id);
+      else if (bench_traffic_item_get_kind (item) != DIMSE_TRAFFIC_KIND_MESSAGE)
+        continue;
+      else if (dimse_traffic_event_get_command_field (event) == DIMSE_C_MOVE_RQ)
+        open_move (self, id, event);
+      else if (dimse_traffic_event_get_command_field (event) == DIMSE_C_STORE_RQ)
+        link_store (self, item, credits);
+    }
+  for (guint side = 0; side < 2; side++)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, credits[side]);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          BenchTrafficAssociation *assoc = g_hash_table_lookup (self->by_id, key);
+
+          if (assoc != NULL)
+            bench_traffic_association_add_linked_sub_operations (
+              assoc, side == 1 ? DIMSE_TRAFFIC_DIRECTION_RECEIVED : DIMSE_TRAFFIC_DIRECTION_SENT,
+              GPOINTER_TO_UINT (value));
+        }
+    }
+}
+
 /* Groups the batch's items by association, keeping their order. */
 static void
 append_items (BenchTrafficModel *self, GPtrArray *added, guint first, guint n)
@@ -218,6 +342,7 @@ append_items (BenchTrafficModel *self, GPtrArray *added, guint first, guint n)
 
       bench_traffic_association_add_items (assoc, (BenchTrafficItem **) group->pdata, group->len);
     }
+  link_sub_operations (self, added, first, n);
 }
 
 /* DICOMweb requests are not among the recorder's events: each goes to its
@@ -461,9 +586,8 @@ bench_traffic_model_new_web_operation (BenchTrafficModel *self)
 
 void
 bench_traffic_model_record_web (BenchTrafficModel *self, guint operation_id,
-                                const char *name, const char *base_url, const char *method,
-                                const char *url, guint status, guint64 response_bytes,
-                                gint64 duration_us)
+                                const char *name, const char *base_url,
+                                DimseWebExchange *exchange)
 {
   Annotation annotation = { operation_id, g_strdup (name), NULL, FALSE, 0 };
   Batch *batch;
@@ -475,8 +599,7 @@ bench_traffic_model_record_web (BenchTrafficModel *self, guint operation_id,
     }
   batch = pending_batch (self->feed);
   g_ptr_array_add (batch->web_added,
-                   bench_traffic_item_new_web (operation_id, g_get_real_time (), method, url,
-                                               status, response_bytes, duration_us));
+                   bench_traffic_item_new_web (operation_id, g_get_real_time (), exchange));
   if (base_url != NULL)
     {
       g_autoptr(GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
@@ -535,6 +658,7 @@ bench_traffic_model_finalize (GObject *object)
   g_queue_clear (&self->web_operations);
   g_queue_clear_full (&self->events, g_object_unref);
   g_hash_table_unref (self->by_id);
+  g_array_unref (self->open_moves);
   g_clear_object (&self->associations);
   G_OBJECT_CLASS (bench_traffic_model_parent_class)->finalize (object);
 }
@@ -558,6 +682,8 @@ bench_traffic_model_init (BenchTrafficModel *self)
   g_queue_init (&self->with_raw);
   g_queue_init (&self->batches);
   g_queue_init (&self->web_operations);
+  self->open_moves = g_array_new (FALSE, FALSE, sizeof (OpenMove));
+  g_array_set_clear_func (self->open_moves, open_move_clear);
 }
 
 BenchTrafficModel *

@@ -43,13 +43,11 @@ void               bench_traffic_model_request_failed (BenchTrafficModel *self,
  * id for a new operation. */
 guint              bench_traffic_model_new_web_operation (BenchTrafficModel *self);
 /* On the worker: one request of operation_id to the node name (may be
- * NULL) at base_url; reaches the mirror with the next batch. status 0:
- * no response. */
+ * NULL) at base_url, as the web client's "exchange-details" gave it;
+ * reaches the mirror with the next batch. */
 void               bench_traffic_model_record_web (BenchTrafficModel *self, guint operation_id,
                                                    const char *name, const char *base_url,
-                                                   const char *method, const char *url,
-                                                   guint status, guint64 response_bytes,
-                                                   gint64 duration_us);
+                                                   DimseWebExchange *exchange);
 /* UI thread: forgets the DICOMweb operations (the recorder's clear does
  * not reach them). */
 void               bench_traffic_model_clear_web (BenchTrafficModel *self);

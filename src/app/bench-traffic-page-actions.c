@@ -1,6 +1,7 @@
 /* bench-traffic-page-actions.c — the Traffic page's actions: export one
  * association or all as pcapng (Wireshark's DICOM dissector reads it) or as
- * JSON lines, import a capture made elsewhere, and clear the recorder */
+ * JSON lines, import a capture made elsewhere, clear the recorder, and
+ * reset the filters */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -347,6 +348,12 @@ clear_activated (GtkWidget *widget, const char *action_name, GVariant *parameter
                        g_object_unref);
 }
 
+static void
+reset_filters_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  bench_traffic_page_reset_filters (BENCH_TRAFFIC_PAGE (widget));
+}
+
 void
 bench_traffic_page_class_install_actions (GtkWidgetClass *widget_class)
 {
@@ -354,6 +361,8 @@ bench_traffic_page_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "traffic.export-all", "s", export_activated);
   gtk_widget_class_install_action (widget_class, "traffic.clear", NULL, clear_activated);
   gtk_widget_class_install_action (widget_class, "traffic.import", NULL, import_activated);
+  gtk_widget_class_install_action (widget_class, "traffic.reset-filters", NULL,
+                                   reset_filters_activated);
 }
 
 void
@@ -371,4 +380,6 @@ bench_traffic_page_update_actions (BenchTrafficPage *self)
                                  && !bench_traffic_association_get_is_web (selected));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.export-all", any);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.clear", any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.reset-filters",
+                                 bench_traffic_page_n_filters (self) > 0);
 }

@@ -33,6 +33,9 @@ struct _BenchTrafficPage
   GtkSearchEntry *search_entry;
   GtkDropDown *direction_dropdown;
   GtkDropDown *status_dropdown;
+  GtkDropDown *node_dropdown;
+  GtkDropDown *service_dropdown;
+  GtkLabel *filter_badge;
   GtkToggleButton *pdata_button;
   GtkLabel *summary_label;
   GtkStack *stack;
@@ -46,15 +49,22 @@ struct _BenchTrafficPage
   GtkFilterListModel *filtered;
   GtkSingleSelection *selection;
   char *search_folded;       /* NULL: no search */
+  GtkStringList *nodes;      /* "All Nodes", then each node seen, sorted */
+  char *node;                /* the node filtered by; NULL: all */
 };
 
 /* The association status class the filter sorts by. */
 BenchTrafficFilterStatus bench_traffic_page_status_class (BenchTrafficAssociation *assoc);
+/* How many of the filter popover's filters (node, service, direction,
+ * status) narrow the list. */
+guint bench_traffic_page_n_filters (BenchTrafficPage *self);
+/* Shows all associations again as far as the popover's filters go. */
+void bench_traffic_page_reset_filters (BenchTrafficPage *self);
 /* The selected association, or NULL. */
 BenchTrafficAssociation *bench_traffic_page_get_selected (BenchTrafficPage *self);
 /* Actions "traffic.export" (s: "pcapng" or "jsonl"; the selected
  * association), "traffic.export-all" (s), "traffic.import" (a capture
- * chosen in a dialog) and "traffic.clear". */
+ * chosen in a dialog), "traffic.clear" and "traffic.reset-filters". */
 void bench_traffic_page_class_install_actions (GtkWidgetClass *widget_class);
 void bench_traffic_page_update_actions (BenchTrafficPage *self);
 /* Records the DICOM associations of a pcap or pcapng capture on port (0:

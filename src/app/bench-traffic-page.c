@@ -1,7 +1,10 @@
 /* bench-traffic-page.c — the Traffic page: the associations as a table
- * that follows the recorder live, filtered by direction, status class and
- * a search; the selected one's timeline and the selected event's detail */
+ * that follows the recorder live, filtered by node, service, direction,
+ * status class and a search; the selected one's timeline and the selected
+ * event's detail */
 #include "config.h"
+
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -20,6 +23,14 @@ typedef enum {
 } Column;
 
 G_DEFINE_FINAL_TYPE (BenchTrafficPage, bench_traffic_page, GTK_TYPE_WIDGET)
+
+/* The service filter's entries between "All Services" and "DICOMweb": the
+ * requests an association carried (PS3.7 Table E.1-1). */
+static const DimseCommandField filter_services[] = {
+  DIMSE_C_ECHO_RQ, DIMSE_C_STORE_RQ, DIMSE_C_FIND_RQ, DIMSE_C_MOVE_RQ, DIMSE_C_GET_RQ,
+  DIMSE_N_EVENT_REPORT_RQ, DIMSE_N_GET_RQ, DIMSE_N_SET_RQ, DIMSE_N_ACTION_RQ,
+  DIMSE_N_CREATE_RQ, DIMSE_N_DELETE_RQ,
+};
 
 /* ---- status classes ---- */
 
@@ -119,6 +130,28 @@ fill_side (GtkWidget *box, BenchTrafficAssociation *assoc, DimseTrafficDirection
   fill_two_lines (box, messages, bytes);
 }
 
+/* The requests, and beneath them for a C-MOVE the C-STORE sub-operations
+ * that other associations made for it. */
+static void
+fill_services (GtkWidget *box, BenchTrafficAssociation *assoc)
+{
+  const char *services = bench_traffic_association_get_services (assoc);
+  guint n = bench_traffic_association_get_n_linked_sub_operations (assoc);
+  GtkWidget *caption = gtk_widget_get_last_child (box);
+  g_autofree char *linked = NULL;
+  g_autofree char *tooltip = NULL;
+
+  if (n > 0)
+    {
+      linked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sub-operation linked",
+                                             "%u sub-operations linked", n), n);
+      tooltip = g_strdup_printf ("%s · %s", services, linked);
+    }
+  fill_two_lines (box, services, linked != NULL ? linked : "");
+  gtk_widget_set_visible (caption, n > 0);
+  gtk_widget_set_tooltip_text (box, tooltip != NULL ? tooltip : services);
+}
+
 /* When it started, and for how long it has been open or was. */
 static void
 fill_started (GtkWidget *box, BenchTrafficAssociation *assoc)
@@ -142,8 +175,6 @@ cell_text (Column column, BenchTrafficAssociation *assoc)
         return g_strdup (_("DICOMweb (HTTP)"));
       return g_strdup_printf ("%s → %s", bench_traffic_association_get_calling_ae_title (assoc),
                               bench_traffic_association_get_called_ae_title (assoc));
-    case COLUMN_SERVICES:
-      return g_strdup (bench_traffic_association_get_services (assoc));
     case COLUMN_RESULT:
       return g_strdup (bench_traffic_association_get_result (assoc));
     default:
@@ -182,6 +213,9 @@ fill_cell (GtkWidget *cell)
       return;
     case COLUMN_STARTED:
       fill_started (cell, assoc);
+      return;
+    case COLUMN_SERVICES:
+      fill_services (cell, assoc);
       return;
     default:
       text = cell_text (column, assoc);
@@ -229,6 +263,10 @@ setup_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer 
     case COLUMN_RECEIVED:
     case COLUMN_STARTED:
       cell = new_two_lines (column == COLUMN_PEER);
+      break;
+    case COLUMN_SERVICES:
+      cell = new_two_lines (FALSE);
+      gtk_widget_remove_css_class (gtk_widget_get_first_child (cell), "numeric");
       break;
     case COLUMN_RESULT:
       cell = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "halign", GTK_ALIGN_START,
@@ -289,7 +327,7 @@ add_columns (BenchTrafficPage *self)
   add_column (self, COLUMN_DIRECTION, "", FALSE, 34);
   add_column (self, COLUMN_PEER, _("Peer"), FALSE, 170);
   add_column (self, COLUMN_AE_TITLES, _("Calling → Called"), FALSE, 230);
-  add_column (self, COLUMN_SERVICES, _("Services"), FALSE, 120);
+  add_column (self, COLUMN_SERVICES, _("Services"), FALSE, 180);
   add_column (self, COLUMN_RESULT, _("Result"), TRUE, -1);
   add_column (self, COLUMN_SENT, _("Sent"), FALSE, 96);
   add_column (self, COLUMN_RECEIVED, _("Received"), FALSE, 96);
@@ -297,6 +335,16 @@ add_columns (BenchTrafficPage *self)
 }
 
 /* ---- filtering ---- */
+
+static gboolean
+matches_service (BenchTrafficAssociation *assoc, guint selected)
+{
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return TRUE;
+  if (selected <= G_N_ELEMENTS (filter_services))
+    return bench_traffic_association_has_service (assoc, filter_services[selected - 1]);
+  return bench_traffic_association_get_is_web (assoc);
+}
 
 static gboolean
 filter_association (gpointer item, gpointer user_data)
@@ -314,27 +362,170 @@ filter_association (gpointer item, gpointer user_data)
   if (status != BENCH_TRAFFIC_FILTER_ANY && status != GTK_INVALID_LIST_POSITION
       && bench_traffic_page_status_class (assoc) != status)
     return FALSE;
+  if (self->node != NULL && g_strcmp0 (bench_traffic_association_get_node (assoc), self->node) != 0)
+    return FALSE;
+  if (!matches_service (assoc, gtk_drop_down_get_selected (self->service_dropdown)))
+    return FALSE;
   return self->search_folded == NULL
          || bench_traffic_association_matches (assoc, self->search_folded);
 }
 
 static gboolean
+is_set (GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  return selected != 0 && selected != GTK_INVALID_LIST_POSITION;
+}
+
+guint
+bench_traffic_page_n_filters (BenchTrafficPage *self)
+{
+  return (self->node != NULL) + is_set (self->service_dropdown)
+         + is_set (self->direction_dropdown) + is_set (self->status_dropdown);
+}
+
+static gboolean
 filtering (BenchTrafficPage *self)
 {
-  return self->search_folded != NULL
-         || gtk_drop_down_get_selected (self->direction_dropdown) != BENCH_TRAFFIC_FILTER_BOTH
-         || gtk_drop_down_get_selected (self->status_dropdown) != BENCH_TRAFFIC_FILTER_ANY;
+  return self->search_folded != NULL || bench_traffic_page_n_filters (self) > 0;
 }
 
 static void
 on_filter_changed (BenchTrafficPage *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint n = bench_traffic_page_n_filters (self);
+  g_autofree char *badge = g_strdup_printf ("%u", n);
 
+  /* the drop-downs get their lists before the page has its model */
+  if (self->filter == NULL)
+    return;
   g_clear_pointer (&self->search_folded, g_free);
   if (text != NULL && *text != '\0')
     self->search_folded = g_utf8_casefold (text, -1);
+  gtk_label_set_text (self->filter_badge, badge);
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_badge), n > 0);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  bench_traffic_page_update_actions (self);
+}
+
+static void
+on_node_changed (BenchTrafficPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->node_dropdown);
+  const char *node = selected != 0 && selected != GTK_INVALID_LIST_POSITION
+                     ? gtk_string_list_get_string (self->nodes, selected) : NULL;
+
+  if (g_strcmp0 (node, self->node) == 0)
+    return;
+  g_free (self->node);
+  self->node = g_strdup (node);
+  on_filter_changed (self);
+}
+
+void
+bench_traffic_page_reset_filters (BenchTrafficPage *self)
+{
+  gtk_drop_down_set_selected (self->node_dropdown, 0);
+  gtk_drop_down_set_selected (self->service_dropdown, 0);
+  gtk_drop_down_set_selected (self->direction_dropdown, BENCH_TRAFFIC_FILTER_BOTH);
+  gtk_drop_down_set_selected (self->status_dropdown, BENCH_TRAFFIC_FILTER_ANY);
+}
+
+/* ---- the node and service lists ---- */
+
+static int
+compare_nodes (const char *a, const char *b)
+{
+  g_autofree char *folded_a = g_utf8_casefold (a, -1);
+  g_autofree char *folded_b = g_utf8_casefold (b, -1);
+  int result = g_utf8_collate (folded_a, folded_b);
+
+  return result != 0 ? result : strcmp (a, b);
+}
+
+static int
+compare_node_pointers (gconstpointer a, gconstpointer b)
+{
+  return compare_nodes (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The nodes of the associations held, sorted (and the one filtered by,
+ * even when none is left). */
+static GPtrArray *
+collect_nodes (BenchTrafficPage *self)
+{
+  GListModel *all = bench_traffic_model_get_associations (self->model);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *nodes = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->node != NULL)
+    g_hash_table_add (seen, self->node);
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(BenchTrafficAssociation) assoc = g_list_model_get_item (all, i);
+      const char *node = bench_traffic_association_get_node (assoc);
+
+      if (*node != '\0' && !g_hash_table_contains (seen, node))
+        {
+          char *copy = g_strdup (node);
+
+          g_ptr_array_add (nodes, copy);
+          g_hash_table_add (seen, copy);
+        }
+    }
+  if (self->node != NULL)
+    g_ptr_array_add (nodes, g_strdup (self->node));
+  g_ptr_array_sort (nodes, compare_node_pointers);
+  return nodes;
+}
+
+/* Brings the node list up to date item by item, so that the drop-down
+ * keeps the node it has selected. */
+static void
+update_nodes (BenchTrafficPage *self)
+{
+  g_autoptr(GPtrArray) wanted = collect_nodes (self);
+  guint position = 1;
+  guint j = 0;
+
+  while (position < g_list_model_get_n_items (G_LIST_MODEL (self->nodes)) || j < wanted->len)
+    {
+      const char *have = position < g_list_model_get_n_items (G_LIST_MODEL (self->nodes))
+                         ? gtk_string_list_get_string (self->nodes, position) : NULL;
+      int order = have == NULL ? 1 : j == wanted->len ? -1 : compare_nodes (have, wanted->pdata[j]);
+
+      if (order < 0)
+        gtk_string_list_remove (self->nodes, position);
+      else
+        {
+          if (order > 0)
+            gtk_string_list_splice (self->nodes, position, 0,
+                                    (const char *const[]) { wanted->pdata[j], NULL });
+          position++;
+          j++;
+        }
+    }
+}
+
+static void
+setup_filter_lists (BenchTrafficPage *self)
+{
+  g_autoptr(GtkStringList) services = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (services, _("All Services"));
+  for (guint i = 0; i < G_N_ELEMENTS (filter_services); i++)
+    {
+      const char *name = dimse_command_field_name (filter_services[i]);
+      g_autofree char *service = g_strndup (name, strlen (name) - strlen ("-RQ"));
+
+      gtk_string_list_append (services, service);
+    }
+  gtk_string_list_append (services, _("DICOMweb"));
+  gtk_drop_down_set_model (self->service_dropdown, G_LIST_MODEL (services));
+  self->nodes = gtk_string_list_new ((const char *const[]) { _("All Nodes"), NULL });
+  gtk_drop_down_set_model (self->node_dropdown, G_LIST_MODEL (self->nodes));
 }
 
 /* ---- selection and live updates ---- */
@@ -392,6 +583,7 @@ static void
 on_batch_applied (BenchTrafficPage *self)
 {
   /* A batch may move an association into or out of a status class. */
+  update_nodes (self);
   if (filtering (self))
     gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_summary (self);
@@ -420,6 +612,8 @@ bench_traffic_page_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->engine);
   g_clear_pointer (&self->search_folded, g_free);
+  g_clear_pointer (&self->node, g_free);
+  g_clear_object (&self->nodes);
   G_OBJECT_CLASS (bench_traffic_page_parent_class)->dispose (object);
 }
 
@@ -437,6 +631,9 @@ bench_traffic_page_class_init (BenchTrafficPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, direction_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, node_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, service_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, filter_badge);
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, pdata_button);
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, stack);
@@ -444,6 +641,7 @@ bench_traffic_page_class_init (BenchTrafficPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, timeline);
   gtk_widget_class_bind_template_child (widget_class, BenchTrafficPage, detail);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_node_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_pdata_toggled);
   bench_traffic_page_class_install_actions (widget_class);
 }
@@ -470,6 +668,7 @@ bench_traffic_page_init (BenchTrafficPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   load_css (GTK_WIDGET (self));
+  setup_filter_lists (self);
   add_columns (self);
 }
 
@@ -495,6 +694,7 @@ bench_traffic_page_new (BenchEngine *engine)
   g_signal_connect_swapped (self->model, "batch-applied", G_CALLBACK (on_batch_applied), self);
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_summary), self);
   on_pdata_toggled (self);
+  update_nodes (self);
   update_summary (self);
   return GTK_WIDGET (self);
 }

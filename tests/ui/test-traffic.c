@@ -3,7 +3,9 @@
  * with their messages and statuses in words, the timeline and the detail
  * pane show an event's decoded fields and raw bytes, a rejected
  * association (unknown called AE title) shows the reason in words, the
- * filters narrow the list, the exports decode in tshark's DICOM dissector
+ * filters (node, service, direction, status, search) narrow the list, a
+ * C-MOVE counts the C-STORE sub-operations made for it, the exports
+ * decode in tshark's DICOM dissector
  * with no malformed packet and read back as the same association, and
  * 10,000 events recorded at once reach the page while the main loop keeps
  * turning. */
@@ -399,6 +401,256 @@ test_no_connection (void)
   bench_node_store_remove (store, node);
 }
 
+/* ---- the filter popover ---- */
+
+static void
+select_string (GtkDropDown *dropdown, const char *text)
+{
+  GListModel *list = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (list), i), text) == 0)
+      {
+        gtk_drop_down_set_selected (dropdown, i);
+        return;
+      }
+  g_test_message ("no \"%s\" to choose", text);
+  g_assert_not_reached ();
+}
+
+static const char *
+selected_string (GtkDropDown *dropdown)
+{
+  return gtk_string_object_get_string (gtk_drop_down_get_selected_item (dropdown));
+}
+
+typedef struct {
+  const char *node;                /* NULL: any */
+  DimseCommandField service;       /* DIMSE_COMMAND_NONE: any */
+  int outgoing;                    /* -1: either */
+  int status;                      /* -1: any */
+} Shows;
+
+/* How many associations the page shows, each of them as wanted. */
+static guint
+n_shown_as (Shows wanted)
+{
+  GListModel *shown = G_LIST_MODEL (page->filtered);
+  guint n = g_list_model_get_n_items (shown);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BenchTrafficAssociation) assoc = g_list_model_get_item (shown, i);
+
+      if (wanted.node != NULL)
+        g_assert_cmpstr (bench_traffic_association_get_node (assoc), ==, wanted.node);
+      if (wanted.service != DIMSE_COMMAND_NONE)
+        g_assert_true (bench_traffic_association_has_service (assoc, wanted.service));
+      if (wanted.outgoing >= 0)
+        g_assert_cmpint (bench_traffic_association_get_outgoing (assoc), ==, wanted.outgoing);
+      if (wanted.status >= 0)
+        g_assert_cmpint (bench_traffic_page_status_class (assoc), ==, wanted.status);
+    }
+  return n;
+}
+
+static guint
+n_associations (void)
+{
+  return g_list_model_get_n_items (bench_traffic_model_get_associations (model));
+}
+
+/* The node list: every node once, sorted as a person reads them. */
+static void
+assert_node_list (void)
+{
+  GtkStringList *nodes = GTK_STRING_LIST (gtk_drop_down_get_model (page->node_dropdown));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (nodes));
+
+  g_assert_cmpstr (gtk_string_list_get_string (nodes, 0), ==, "All Nodes");
+  for (guint i = 2; i < n; i++)
+    {
+      g_autofree char *a = g_utf8_casefold (gtk_string_list_get_string (nodes, i - 1), -1);
+      g_autofree char *b = g_utf8_casefold (gtk_string_list_get_string (nodes, i), -1);
+
+      g_assert_cmpint (g_utf8_collate (a, b), <, 0);
+    }
+}
+
+static gboolean
+node_listed (gpointer data)
+{
+  GListModel *nodes = gtk_drop_down_get_model (page->node_dropdown);
+
+  for (guint i = 1; i < g_list_model_get_n_items (nodes); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (nodes), i), data) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* On the worker: an association from a peer whose name sorts first. */
+static gboolean
+newcomer_on_worker (gpointer data)
+{
+  DimseRecorder *recorder = bench_engine_get_recorder (data);
+  guint id = dimse_recorder_begin_association (recorder, NULL, NULL, "AAA_NEWCOMER", "DIMSEBENCH",
+                                               FALSE);
+
+  dimse_recorder_end_association (recorder, id, "released");
+  return G_SOURCE_REMOVE;
+}
+
+/* After the echo, the query, the rejection and the closed port: each
+ * filter alone, combined, and "All" again. */
+static void
+test_filters (void)
+{
+  GtkWidget *badge = ui_find_named (GTK_WIDGET (page), "traffic-filter-badge");
+  guint n_all = n_associations ();
+
+  assert_node_list ();
+  g_assert_true (node_listed ("Demo archive"));
+  g_assert_true (node_listed ("Wrong AE title"));
+  g_assert_true (node_listed ("DIMSEBENCH"));
+  g_assert_false (gtk_widget_get_visible (badge));
+
+  /* The demo archive as we called it: the echo and the query. */
+  select_string (page->node_dropdown, "Demo archive");
+  g_assert_cmpuint (n_shown_as ((Shows) { "Demo archive", DIMSE_COMMAND_NONE, TRUE, -1 }), >=, 2);
+  select_string (page->service_dropdown, "C-ECHO");
+  g_assert_cmpuint (n_shown_as ((Shows) { "Demo archive", DIMSE_C_ECHO_RQ, TRUE, -1 }), >=, 1);
+  select_string (page->service_dropdown, "C-FIND");
+  g_assert_cmpuint (n_shown_as ((Shows) { "Demo archive", DIMSE_C_FIND_RQ, TRUE,
+                                          BENCH_TRAFFIC_FILTER_SUCCESS }), >=, 1);
+  gtk_drop_down_set_selected (page->direction_dropdown, BENCH_TRAFFIC_FILTER_INCOMING);
+  g_assert_cmpuint (n_shown_as ((Shows) { NULL, DIMSE_COMMAND_NONE, -1, -1 }), ==, 0);
+  g_assert_true (gtk_widget_get_visible (badge));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (badge)), ==, "3");
+
+  /* The archive's own sides: incoming C-ECHOs from us, all released. */
+  select_string (page->node_dropdown, "All Nodes");
+  select_string (page->service_dropdown, "C-ECHO");
+  gtk_drop_down_set_selected (page->status_dropdown, BENCH_TRAFFIC_FILTER_SUCCESS);
+  g_assert_cmpuint (n_shown_as ((Shows) { "DIMSEBENCH", DIMSE_C_ECHO_RQ, FALSE,
+                                          BENCH_TRAFFIC_FILTER_SUCCESS }), >=, 1);
+  select_string (page->service_dropdown, "DICOMweb");
+  g_assert_cmpuint (n_shown_as ((Shows) { NULL, DIMSE_COMMAND_NONE, -1, -1 }), ==, 0);
+
+  /* The rejected node: a failure, never a success. */
+  ui_activate (GTK_WIDGET (page), "traffic.reset-filters", NULL);
+  select_string (page->node_dropdown, "Wrong AE title");
+  gtk_drop_down_set_selected (page->status_dropdown, BENCH_TRAFFIC_FILTER_FAILURE);
+  g_assert_cmpuint (n_shown_as ((Shows) { "Wrong AE title", DIMSE_COMMAND_NONE, TRUE,
+                                          BENCH_TRAFFIC_FILTER_FAILURE }), >=, 1);
+  gtk_drop_down_set_selected (page->status_dropdown, BENCH_TRAFFIC_FILTER_SUCCESS);
+  g_assert_cmpuint (n_shown_as ((Shows) { NULL, DIMSE_COMMAND_NONE, -1, -1 }), ==, 0);
+
+  /* A new peer sorting before the one chosen keeps the choice. */
+  gtk_drop_down_set_selected (page->status_dropdown, BENCH_TRAFFIC_FILTER_ANY);
+  select_string (page->node_dropdown, "Demo archive");
+  bench_engine_invoke (bench_application_get_engine (ui_get_app ()), newcomer_on_worker,
+                       bench_application_get_engine (ui_get_app ()), NULL);
+  g_assert_true (ui_wait_for (node_listed, "AAA_NEWCOMER", TEST_TIMEOUT_MS));
+  assert_node_list ();
+  g_assert_cmpstr (selected_string (page->node_dropdown), ==, "Demo archive");
+  g_assert_cmpuint (n_shown_as ((Shows) { "Demo archive", DIMSE_COMMAND_NONE, TRUE, -1 }), >=, 2);
+
+  /* "All" everywhere: everything again. */
+  ui_activate (GTK_WIDGET (page), "traffic.reset-filters", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (page->filtered)), ==,
+                    n_associations ());
+  g_assert_cmpuint (n_associations (), ==, n_all + 1);
+  g_assert_false (gtk_widget_get_visible (badge));
+}
+
+/* ---- C-MOVE sub-operations ---- */
+
+typedef struct {
+  BenchEngine *engine;
+  guint move_id;
+  guint store_id;
+} Move;
+
+static void
+record_store (DimseRecorder *recorder, guint id, DimseTrafficDirection direction,
+              guint16 message_id, const char *originator, guint16 originator_id)
+{
+  g_autofree char *uid = g_strdup_printf ("1.2.826.0.1.3680043.10.8.%u", message_id);
+  g_autoptr(DimseMessage) rq = dimse_message_new_c_store_rq (message_id, DCM_UID_CT_IMAGE_STORAGE,
+                                                             uid, DIMSE_PRIORITY_MEDIUM,
+                                                             originator, originator_id, NULL);
+
+  dimse_recorder_record_message (recorder, id, direction, 1, rq);
+}
+
+/* On the worker: our C-MOVE-RQ (Message ID 7) to MOVE_SCP, which sends
+ * three C-STORE-RQs for it on an association of its own, and two that
+ * name another C-MOVE; the mover's side of the three is recorded too, as
+ * when the application moves to itself. */
+static gboolean
+move_on_worker (gpointer data)
+{
+  Move *move = data;
+  DimseRecorder *recorder = bench_engine_get_recorder (move->engine);
+  g_autoptr(DimseMessage) rq = NULL;
+  guint mover;
+
+  move->move_id = dimse_recorder_begin_association (recorder, NULL, NULL, "DIMSEBENCH", "MOVE_SCP",
+                                                    TRUE);
+  rq = dimse_message_new_c_move_rq (7, DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE,
+                                    DIMSE_PRIORITY_MEDIUM, "DIMSEBENCH", NULL);
+  dimse_recorder_record_message (recorder, move->move_id, DIMSE_TRAFFIC_DIRECTION_SENT, 1, rq);
+  move->store_id = dimse_recorder_begin_association (recorder, NULL, NULL, "MOVE_SCP",
+                                                     "DIMSEBENCH", FALSE);
+  mover = dimse_recorder_begin_association (recorder, NULL, NULL, "MOVE_SCP", "DIMSEBENCH", TRUE);
+  for (guint16 i = 1; i <= 3; i++)
+    {
+      record_store (recorder, mover, DIMSE_TRAFFIC_DIRECTION_SENT, i, "DIMSEBENCH", 7);
+      record_store (recorder, move->store_id, DIMSE_TRAFFIC_DIRECTION_RECEIVED, i, "DIMSEBENCH", 7);
+    }
+  record_store (recorder, move->store_id, DIMSE_TRAFFIC_DIRECTION_RECEIVED, 4, "DIMSEBENCH", 8);
+  record_store (recorder, move->store_id, DIMSE_TRAFFIC_DIRECTION_RECEIVED, 5, "SOMEONE_ELSE", 7);
+  dimse_recorder_end_association (recorder, mover, "released");
+  dimse_recorder_end_association (recorder, move->store_id, "released");
+  dimse_recorder_end_association (recorder, move->move_id, "released");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+move_arrived (gpointer data)
+{
+  Move *move = data;
+  BenchTrafficAssociation *assoc =
+    move->move_id != 0 ? bench_traffic_model_find (model, move->move_id) : NULL;
+
+  return assoc != NULL && bench_traffic_association_get_ended (assoc) != 0;
+}
+
+static void
+test_move_sub_operations (void)
+{
+  Move move = { bench_application_get_engine (ui_get_app ()), 0, 0 };
+  BenchTrafficAssociation *assoc;
+
+  bench_engine_invoke (move.engine, move_on_worker, &move, NULL);
+  g_assert_true (ui_wait_for (move_arrived, &move, TEST_TIMEOUT_MS));
+  assoc = bench_traffic_model_find (model, move.move_id);
+  g_assert_cmpuint (bench_traffic_association_get_n_linked_sub_operations (assoc), ==, 3);
+  g_assert_cmpuint (bench_traffic_association_get_n_linked_sub_operations (
+                      bench_traffic_model_find (model, move.store_id)), ==, 0);
+
+  /* The C-MOVE's row says so; both sides are MOVE_SCP's. */
+  select_string (page->node_dropdown, "MOVE_SCP");
+  g_assert_cmpuint (n_shown_as ((Shows) { "MOVE_SCP", DIMSE_COMMAND_NONE, -1, -1 }), ==, 2);
+  select_string (page->service_dropdown, "C-MOVE");
+  g_assert_cmpuint (n_shown_as ((Shows) { "MOVE_SCP", DIMSE_C_MOVE_RQ, TRUE, -1 }), ==, 1);
+  g_assert_true (wait_text (GTK_WIDGET (page->column_view), "3 sub-operations linked"));
+  select_association (assoc);
+  ui_run_for (200);
+  ui_screenshot (GTK_WIDGET (window), "traffic-filters");
+  ui_activate (GTK_WIDGET (page), "traffic.reset-filters", NULL);
+}
+
 /* ---- exports ---- */
 
 typedef struct {
@@ -743,6 +995,8 @@ main (int argc, char **argv)
   g_test_add_func ("/app/traffic/query-listed", test_query_listed);
   g_test_add_func ("/app/traffic/rejected-in-words", test_rejected_in_words);
   g_test_add_func ("/app/traffic/no-connection", test_no_connection);
+  g_test_add_func ("/app/traffic/filters", test_filters);
+  g_test_add_func ("/app/traffic/move-sub-operations", test_move_sub_operations);
   g_test_add_func ("/app/traffic/export-pcapng-tshark", test_export_pcapng);
   g_test_add_func ("/app/traffic/export-jsonl", test_export_jsonl);
   g_test_add_func ("/app/traffic/export-dialog", test_export_dialog);

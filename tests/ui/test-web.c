@@ -479,6 +479,13 @@ test_traffic_lists_web (void)
   g_assert_nonnull (strstr (bench_traffic_item_get_summary (item), "/studies"));
   g_assert_nonnull (strstr (bench_traffic_item_get_details (item), "GET /"));
   g_assert_nonnull (strstr (bench_traffic_item_get_details (item), "HTTP/1.1 200 OK"));
+  /* Both header lists: what the client asked for and what the server said. */
+  g_assert_nonnull (strstr (bench_traffic_item_get_details (item),
+                            "Accept: application/dicom+json\n"));
+  g_assert_nonnull (strstr (bench_traffic_item_get_details (item),
+                            "Content-Type: application/dicom+json"));
+  g_assert_cmpstr (bench_traffic_item_get_web_exchange (item)->response_content_type, ==,
+                   "application/dicom+json");
 
   gtk_drop_down_set_selected (traffic->direction_dropdown, BENCH_TRAFFIC_FILTER_WEB);
   ui_run_for (200);
@@ -502,7 +509,21 @@ test_traffic_lists_web (void)
   bench_traffic_timeline_select (traffic->timeline, 0);
   ui_run_for (300);
   g_assert_true (ui_has_text (GTK_WIDGET (traffic), "HTTP 200 OK"));
-  g_assert_true (ui_has_text (GTK_WIDGET (traffic->detail), "HTTP 200"));
+  g_assert_true (ui_has_text (GTK_WIDGET (traffic->detail), "HTTP 200 OK"));
+  g_assert_true (ui_has_text (GTK_WIDGET (traffic->detail), "Response content type:"));
+  g_assert_true (ui_has_text (GTK_WIDGET (traffic->detail), "Sent:"));
+  {
+    GtkTextView *view = GTK_TEXT_VIEW (ui_find_named (GTK_WIDGET (traffic->detail),
+                                                      "traffic-details"));
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_nonnull (strstr (text, "Accept: application/dicom+json\n"));
+    g_assert_nonnull (strstr (text, "Request body: "));
+  }
   ui_screenshot (GTK_WIDGET (window), "web-traffic");
   gtk_drop_down_set_selected (traffic->direction_dropdown, BENCH_TRAFFIC_FILTER_BOTH);
   ui_type (GTK_WIDGET (traffic->search_entry), "patientname=");
