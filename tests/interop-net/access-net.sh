@@ -21,21 +21,8 @@ for tool in echoscu storescu findscu dump2dcm; do
 done
 
 export TCP_NODELAY=1
-tmp=$(mktemp -d)
-pids=()
+net_init
 passcode="Pa55-word-for-the-test"
-
-cleanup () {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2> /dev/null
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2> /dev/null
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 # Starts `dimse SUBCOMMAND --port 0 …` and sets port from what it prints.
 start_dimse () {

@@ -14,20 +14,7 @@ for tool in echoscu findscu movescu getscu storescu storescp dcmdump dump2dcm; d
 done
 
 export TCP_NODELAY=1
-tmp=$(mktemp -d)
-pids=()
-
-cleanup () {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2> /dev/null
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2> /dev/null
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+net_init
 
 # Starts `dimse serve` on a port the system picks, on 127.0.0.1, with the
 # given options and folder; sets serve_port and serve_pid, its output in

@@ -16,19 +16,7 @@ for tool in echoscu storescu storescp dcmqrscp dcmdump dump2dcm dcmconv; do
 done
 
 export TCP_NODELAY=1
-tmp=$(mktemp -d)
-pids=()
-
-cleanup () {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2> /dev/null
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2> /dev/null
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+net_init
 
 cleanup_tiny () {
   cleanup_listen_first

@@ -27,20 +27,7 @@ export TCP_NODELAY=1
 case "$check" in
   move-*) export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 ;;
 esac
-tmp=$(mktemp -d)
-pids=()
-
-cleanup () {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2> /dev/null
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2> /dev/null
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+net_init
 
 # Starts `dimse SUBCOMMAND --port 0 …` with its output in $tmp/NAME.out and
 # .err, and sets port from what it prints.

@@ -6,6 +6,26 @@ fail () {
   exit 1
 }
 
+# A temporary folder in $tmp and the background processes a script puts in
+# $pids: stopped, waited for and removed when the script exits (a script
+# with more to undo sets its own EXIT trap and calls cleanup from it).
+net_init () {
+  tmp=$(mktemp -d)
+  pids=()
+  trap cleanup EXIT
+  trap 'exit 1' INT TERM
+}
+
+cleanup () {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2> /dev/null
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2> /dev/null
+  done
+  rm -rf "$tmp"
+}
+
 # A port nobody listens on right now.
 free_port () {
   local port

@@ -18,20 +18,7 @@ for tool in dcmprscp dcmdump dump2dcm; do
 done
 
 export TCP_NODELAY=1
-tmp=$(mktemp -d)
-pids=()
-
-cleanup () {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2> /dev/null
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2> /dev/null
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+net_init
 
 fail () {
   echo "FAIL: $*"

@@ -24,20 +24,7 @@ export TCP_NODELAY=1
 # TLS thread (the unit tests skip TLS under AddressSanitizer for it); the
 # address and undefined-behaviour checks stay on.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
-tmp=$(mktemp -d)
-pids=()
-
-cleanup () {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2> /dev/null
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2> /dev/null
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+net_init
 
 # A CA (and a second, unrelated one), and server and client certificates
 # the first signs, for 127.0.0.1 and localhost.

@@ -25,20 +25,7 @@ for tool in dcmqrscp storescu dump2dcm python3; do
 done
 
 export TCP_NODELAY=1
-tmp=$(mktemp -d)
-pids=()
-
-cleanup () {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2> /dev/null
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2> /dev/null
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+net_init
 
 # Runs a command bounded in time; its output in $tmp/run.out and .err,
 # its exit status in $rc.

@@ -10,20 +10,7 @@ set -u
 
 dimse=$1
 
-tmp=$(mktemp -d)
-pids=()
-
-cleanup () {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2> /dev/null
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2> /dev/null
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+net_init
 
 run () {
   timeout 120 "$@" > "$tmp/run.out" 2> "$tmp/run.err"

@@ -15,20 +15,7 @@ for tool in findscu dump2dcm dcmdump wlmscpfs; do
 done
 
 export TCP_NODELAY=1
-tmp=$(mktemp -d)
-pids=()
-
-cleanup () {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2> /dev/null
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2> /dev/null
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+net_init
 
 # Starts `dimse serve` on a port the system picks, with the given options;
 # sets serve_port and serve_pid, its output in $tmp/serve.out and .err.
