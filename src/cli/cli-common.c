@@ -388,12 +388,7 @@ cli_common_options_get_acceptor_tls (const CliCommonOptions *opts, DimseTlsSetti
 void
 cli_tls_settings_free (DimseTlsSettings *tls)
 {
-  if (tls == NULL)
-    return;
-  g_free (tls->certificate_file);
-  g_free (tls->key_file);
-  g_free (tls->ca_file);
-  g_free (tls);
+  dimse_tls_settings_free (tls);
 }
 
 /* ---- -v ---- */

@@ -174,6 +174,5 @@ void        cli_traffic_watch (CliTraffic *traffic, guint id, DimseAssociation *
 gboolean cli_keys_add (DcmDataSet *ds, char **keys, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliTraffic, cli_traffic_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (DimseTlsSettings, cli_tls_settings_free)
 
 G_END_DECLS

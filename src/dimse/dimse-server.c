@@ -36,17 +36,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DimseServer, dimse_server, G_TYPE_OBJECT)
 
-static void
-tls_settings_free (DimseTlsSettings *tls)
-{
-  if (tls == NULL)
-    return;
-  g_free (tls->certificate_file);
-  g_free (tls->key_file);
-  g_free (tls->ca_file);
-  g_free (tls);
-}
-
 static void on_association_closed (DimseAssociation *assoc, guint reason,
                                    const char *description, gpointer user_data);
 
@@ -74,7 +63,7 @@ dimse_server_finalize (GObject *object)
   DimseServer *self = DIMSE_SERVER (object);
 
   g_clear_pointer (&self->policy, dimse_acceptor_policy_free);
-  g_clear_pointer (&self->tls, tls_settings_free);
+  g_clear_pointer (&self->tls, dimse_tls_settings_free);
   if (self->peer_destroy != NULL)
     self->peer_destroy (self->peer_data);
   g_clear_object (&self->recorder);
@@ -493,14 +482,8 @@ dimse_server_set_tls (DimseServer *self, const DimseTlsSettings *tls)
 {
   g_return_if_fail (DIMSE_IS_SERVER (self));
 
-  g_clear_pointer (&self->tls, tls_settings_free);
-  if (tls == NULL)
-    return;
-  self->tls = g_new0 (DimseTlsSettings, 1);
-  self->tls->certificate_file = g_strdup (tls->certificate_file);
-  self->tls->key_file = g_strdup (tls->key_file);
-  self->tls->ca_file = g_strdup (tls->ca_file);
-  self->tls->verify_peer = tls->verify_peer;
+  g_clear_pointer (&self->tls, dimse_tls_settings_free);
+  self->tls = dimse_tls_settings_copy (tls);
 }
 
 void

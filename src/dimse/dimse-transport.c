@@ -569,3 +569,29 @@ dimse_transport_take_buffered_pdu (DimseTransport *self, const DimsePduLimits *l
   self->read_start += total;
   return pdu;
 }
+
+DimseTlsSettings *
+dimse_tls_settings_copy (const DimseTlsSettings *tls)
+{
+  DimseTlsSettings *copy;
+
+  if (tls == NULL)
+    return NULL;
+  copy = g_new0 (DimseTlsSettings, 1);
+  copy->certificate_file = g_strdup (tls->certificate_file);
+  copy->key_file = g_strdup (tls->key_file);
+  copy->ca_file = g_strdup (tls->ca_file);
+  copy->verify_peer = tls->verify_peer;
+  return copy;
+}
+
+void
+dimse_tls_settings_free (DimseTlsSettings *tls)
+{
+  if (tls == NULL)
+    return;
+  g_free (tls->certificate_file);
+  g_free (tls->key_file);
+  g_free (tls->ca_file);
+  g_free (tls);
+}

@@ -22,6 +22,11 @@ typedef struct {
   gboolean  verify_peer;
 } DimseTlsSettings;
 
+/* A copy of tls (NULL for NULL), freed with dimse_tls_settings_free. */
+DimseTlsSettings *dimse_tls_settings_copy (const DimseTlsSettings *tls);
+void              dimse_tls_settings_free (DimseTlsSettings *tls);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DimseTlsSettings, dimse_tls_settings_free)
+
 /* Wraps an open connection; sets TCP_NODELAY on its socket when it has
  * one. Reads and writes run on the thread-default main context of the
  * caller of each _async function. */

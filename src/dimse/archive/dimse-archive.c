@@ -74,17 +74,6 @@ dimse_archive_node_free (DimseArchiveNode *node)
   g_free (node);
 }
 
-static void
-tls_settings_free (DimseTlsSettings *tls)
-{
-  if (tls == NULL)
-    return;
-  g_free (tls->certificate_file);
-  g_free (tls->key_file);
-  g_free (tls->ca_file);
-  g_free (tls);
-}
-
 static DimseArchiveNode *
 node_new (const char *ae_title, const char *host, guint16 port)
 {
@@ -106,7 +95,7 @@ dimse_archive_finalize (GObject *object)
   g_clear_object (&self->index);
   g_clear_object (&self->store);
   g_clear_object (&self->recorder);
-  g_clear_pointer (&self->move_tls, tls_settings_free);
+  g_clear_pointer (&self->move_tls, dimse_tls_settings_free);
   g_clear_object (&self->n_provider);
   g_clear_object (&self->commitment);
   g_clear_object (&self->worklist);
@@ -243,14 +232,8 @@ void
 dimse_archive_set_move_tls (DimseArchive *archive, const DimseTlsSettings *tls)
 {
   g_return_if_fail (DIMSE_IS_ARCHIVE (archive));
-  g_clear_pointer (&archive->move_tls, tls_settings_free);
-  if (tls == NULL)
-    return;
-  archive->move_tls = g_new0 (DimseTlsSettings, 1);
-  archive->move_tls->certificate_file = g_strdup (tls->certificate_file);
-  archive->move_tls->key_file = g_strdup (tls->key_file);
-  archive->move_tls->ca_file = g_strdup (tls->ca_file);
-  archive->move_tls->verify_peer = tls->verify_peer;
+  g_clear_pointer (&archive->move_tls, dimse_tls_settings_free);
+  archive->move_tls = dimse_tls_settings_copy (tls);
 }
 
 const DimseTlsSettings *

@@ -45,32 +45,6 @@ dimse_move_doctor_diagnosis_to_string (DimseMoveDoctorDiagnosis diagnosis)
 /* ---- the object ---- */
 
 static void
-tls_settings_free (DimseTlsSettings *tls)
-{
-  if (tls == NULL)
-    return;
-  g_free (tls->certificate_file);
-  g_free (tls->key_file);
-  g_free (tls->ca_file);
-  g_free (tls);
-}
-
-static DimseTlsSettings *
-tls_settings_copy (const DimseTlsSettings *tls)
-{
-  DimseTlsSettings *copy;
-
-  if (tls == NULL)
-    return NULL;
-  copy = g_new0 (DimseTlsSettings, 1);
-  copy->certificate_file = g_strdup (tls->certificate_file);
-  copy->key_file = g_strdup (tls->key_file);
-  copy->ca_file = g_strdup (tls->ca_file);
-  copy->verify_peer = tls->verify_peer;
-  return copy;
-}
-
-static void
 remove_folder (const char *folder)
 {
   g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
@@ -104,8 +78,8 @@ dimse_move_doctor_finalize (GObject *object)
   g_free (self->folder);
   g_clear_pointer (&self->policy, dimse_acceptor_policy_free);
   g_clear_object (&self->recorder);
-  g_clear_pointer (&self->tls, tls_settings_free);
-  g_clear_pointer (&self->listener_tls, tls_settings_free);
+  g_clear_pointer (&self->tls, dimse_tls_settings_free);
+  g_clear_pointer (&self->listener_tls, dimse_tls_settings_free);
   g_clear_pointer (&self->match, dcm_data_set_unref);
   g_clear_pointer (&self->return_rq, g_bytes_unref);
   g_free (self->calling_ae_title);
@@ -227,15 +201,15 @@ dimse_move_doctor_set_max_pdu_length (DimseMoveDoctor *self, guint32 max_pdu_len
 void
 dimse_move_doctor_set_tls (DimseMoveDoctor *self, const DimseTlsSettings *tls)
 {
-  g_clear_pointer (&self->tls, tls_settings_free);
-  self->tls = tls_settings_copy (tls);
+  g_clear_pointer (&self->tls, dimse_tls_settings_free);
+  self->tls = dimse_tls_settings_copy (tls);
 }
 
 void
 dimse_move_doctor_set_listener_tls (DimseMoveDoctor *self, const DimseTlsSettings *tls)
 {
-  g_clear_pointer (&self->listener_tls, tls_settings_free);
-  self->listener_tls = tls_settings_copy (tls);
+  g_clear_pointer (&self->listener_tls, dimse_tls_settings_free);
+  self->listener_tls = dimse_tls_settings_copy (tls);
 }
 
 void

@@ -278,17 +278,6 @@ n_associations_total (DimseProbe *probe)
 /* ---- the object ---- */
 
 static void
-tls_settings_free (DimseTlsSettings *tls)
-{
-  if (tls == NULL)
-    return;
-  g_free (tls->certificate_file);
-  g_free (tls->key_file);
-  g_free (tls->ca_file);
-  g_free (tls);
-}
-
-static void
 dimse_probe_finalize (GObject *object)
 {
   DimseProbe *probe = DIMSE_PROBE (object);
@@ -299,7 +288,7 @@ dimse_probe_finalize (GObject *object)
   g_strfreev (probe->storage_transfer_syntaxes);
   g_free (probe->username);
   g_clear_object (&probe->recorder);
-  g_clear_pointer (&probe->tls, tls_settings_free);
+  g_clear_pointer (&probe->tls, dimse_tls_settings_free);
   g_ptr_array_unref (probe->entries);
   g_ptr_array_unref (probe->extended);
   g_clear_pointer (&probe->batch_starts, g_array_unref);
@@ -402,14 +391,8 @@ void
 dimse_probe_set_tls (DimseProbe *probe, const DimseTlsSettings *tls)
 {
   g_return_if_fail (DIMSE_IS_PROBE (probe) && !probe->started);
-  g_clear_pointer (&probe->tls, tls_settings_free);
-  if (tls == NULL)
-    return;
-  probe->tls = g_new0 (DimseTlsSettings, 1);
-  probe->tls->certificate_file = g_strdup (tls->certificate_file);
-  probe->tls->key_file = g_strdup (tls->key_file);
-  probe->tls->ca_file = g_strdup (tls->ca_file);
-  probe->tls->verify_peer = tls->verify_peer;
+  g_clear_pointer (&probe->tls, dimse_tls_settings_free);
+  probe->tls = dimse_tls_settings_copy (tls);
 }
 
 GPtrArray *
