@@ -92,19 +92,8 @@ fail () {
   exit 1
 }
 
-free_port () {
-  # below the ephemeral range, so no outgoing connection can take it meanwhile
-  /usr/bin/python3 -c '
-import random, socket
-for _ in range(200):
-    p = random.randrange(10000, 32000)
-    try:
-        socket.socket().bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    print(p)
-    break'
-}
+# shellcheck source=bench/port-lib.sh
+source "$(dirname "$0")/port-lib.sh"
 
 rss_mb () {
   awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"
