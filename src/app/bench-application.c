@@ -115,7 +115,7 @@ set_accels (GtkApplication *app)
     { "win.new-node", { "<Control>n", NULL } },
     { "win.test-node", { "<Control>t", NULL } },
     { "win.edit-node", { "<Control>e", NULL } },
-    { "win.focus-query", { "<Control>f", NULL } },
+    { "win.search", { "<Control>f", NULL } },
     { "win.show-page::query", { "<Alt>1", NULL } },
     { "win.show-page::jobs", { "<Alt>2", NULL } },
     { "win.show-page::local", { "<Alt>3", NULL } },

@@ -698,3 +698,11 @@ bench_traffic_page_new (BenchEngine *engine)
   update_summary (self);
   return GTK_WIDGET (self);
 }
+
+void
+bench_traffic_page_focus_search (BenchTrafficPage *self)
+{
+  g_return_if_fail (BENCH_IS_TRAFFIC_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}

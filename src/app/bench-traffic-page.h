@@ -13,5 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BenchTrafficPage, bench_traffic_page, BENCH, TRAFFIC_PAGE, GtkWidget)
 
 GtkWidget *bench_traffic_page_new (BenchEngine *engine);
+/* Focuses the search field (Ctrl+F when the page is visible). */
+void       bench_traffic_page_focus_search (BenchTrafficPage *page);
 
 G_END_DECLS

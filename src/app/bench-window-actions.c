@@ -1,11 +1,12 @@
 /* bench-window-actions.c — the window's actions: nodes (new, edit,
- * duplicate, delete, test, import, export), pages and focus */
+ * duplicate, delete, test, import, export), pages and search */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "bench-node-editor.h"
 #include "bench-node-test.h"
+#include "bench-traffic-page.h"
 #include "bench-window-private.h"
 
 static BenchNode *
@@ -279,16 +280,29 @@ show_page_activated (GSimpleAction *action, GVariant *parameter, gpointer user_d
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
+/* Ctrl+F searches what the user is looking at: the Query and Traffic pages
+ * have a search field; on the others it does nothing rather than leave
+ * the page, so the action is disabled there. */
+static gboolean
+page_has_search (BenchWindow *self, GtkWidget *page)
+{
+  return page != NULL && (page == self->query_page || BENCH_IS_TRAFFIC_PAGE (page));
+}
+
 static void
-focus_query_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+search_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   BenchWindow *self = user_data;
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
 
-  adw_view_stack_set_visible_child_name (self->view_stack, "query");
+  if (!page_has_search (self, page))
+    return;
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  /* The first focusable widget of the page is its search field. */
-  if (!gtk_widget_grab_focus (self->query_page))
-    gtk_widget_child_focus (self->query_page, GTK_DIR_TAB_FORWARD);
+  if (BENCH_IS_TRAFFIC_PAGE (page))
+    bench_traffic_page_focus_search (BENCH_TRAFFIC_PAGE (page));
+  /* The first focusable widget of the query page is its search field. */
+  else if (!gtk_widget_grab_focus (page))
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
 }
 
 static const GActionEntry window_actions[] = {
@@ -300,7 +314,7 @@ static const GActionEntry window_actions[] = {
   { .name = "import-nodes", .activate = import_nodes_activated },
   { .name = "export-nodes", .activate = export_nodes_activated },
   { .name = "show-page", .activate = show_page_activated, .parameter_type = "s" },
-  { .name = "focus-query", .activate = focus_query_activated },
+  { .name = "search", .activate = search_activated },
 };
 
 static void
@@ -324,9 +338,19 @@ bench_window_update_actions (BenchWindow *self)
   set_enabled (self, "test-node", node != NULL);
 }
 
+static void
+update_search_action (BenchWindow *self)
+{
+  set_enabled (self, "search",
+               page_has_search (self, adw_view_stack_get_visible_child (self->view_stack)));
+}
+
 void
 bench_window_install_actions (BenchWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
                                    G_N_ELEMENTS (window_actions), self);
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (update_search_action), self, G_CONNECT_SWAPPED);
+  update_search_action (self);
 }

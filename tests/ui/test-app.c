@@ -1,7 +1,8 @@
 /* test-app.c — the application under Xvfb, against its embedded demo
  * archive: it starts with the demo node, a node test (C-ECHO) of the demo
  * node succeeds and names the peer's implementation, a node on a closed
- * port fails with a readable error, and nodes are saved as JSON.
+ * port fails with a readable error, nodes are saved as JSON, and Ctrl+F
+ * searches the visible page.
  * Driven in-process through the widget tree (ui-helpers.h). */
 #include "config.h"
 
@@ -12,7 +13,9 @@
 #include "bench-node-store.h"
 #include "bench-node-test.h"
 #include "bench-preferences.h"
+#include "bench-jobs-page.h"
 #include "bench-query-page.h"
+#include "bench-traffic-page.h"
 #include "dcm-uid.h"
 #include "ui-helpers.h"
 
@@ -299,6 +302,7 @@ test_shortcuts_and_about (void)
   shortcuts = ui_find_window (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
   g_assert_true (ui_has_text (GTK_WIDGET (shortcuts), "Test the selected node (C-ECHO)"));
+  g_assert_true (ui_has_text (GTK_WIDGET (shortcuts), "Search the visible page"));
   gtk_window_close (shortcuts);
 
   ui_activate (GTK_WIDGET (window), "app.about", NULL);
@@ -308,16 +312,50 @@ test_shortcuts_and_about (void)
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   ui_screenshot (GTK_WIDGET (about), "about");
   gtk_window_close (about);
+}
 
-  /* Ctrl+F : the query page, its first field focused */
+static GtkWidget *
+focused (void)
+{
+  return gtk_root_get_focus (GTK_ROOT (window));
+}
+
+/* Ctrl+F: the search field of the page the user is looking at. */
+static void
+search_page (const char *page)
+{
+  ui_activate (GTK_WIDGET (window), "win.show-page", g_variant_new_string (page));
+  gtk_root_set_focus (GTK_ROOT (window), NULL);
+  ui_activate (GTK_WIDGET (window), "win.search", NULL);
+  g_assert_nonnull (focused ());
+}
+
+static void
+test_search_follows_page (void)
+{
+  GtkWidget *query_page = ui_find_of_type (GTK_WIDGET (window), BENCH_TYPE_QUERY_PAGE);
+  GtkWidget *traffic_page = ui_find_of_type (GTK_WIDGET (window), BENCH_TYPE_TRAFFIC_PAGE);
+  GtkWidget *traffic_search = ui_find_named (traffic_page, "traffic-search");
+  GtkWidget *jobs_page = ui_find_of_type (GTK_WIDGET (window), BENCH_TYPE_JOBS_PAGE);
+
+  g_assert_nonnull (traffic_search);
+  search_page ("query");
+  g_assert_true (gtk_widget_is_ancestor (focused (), query_page));
+  g_assert_true (GTK_IS_EDITABLE (focused ())
+                 || GTK_IS_EDITABLE (gtk_widget_get_parent (focused ())));
+
+  search_page ("traffic");
+  g_assert_true (gtk_widget_get_mapped (traffic_page));
+  g_assert_true (focused () == traffic_search || gtk_widget_is_ancestor (focused (), traffic_search));
+
+  /* A page without a search field keeps the user where they are. */
   ui_activate (GTK_WIDGET (window), "win.show-page", g_variant_new_string ("jobs"));
-  ui_activate (GTK_WIDGET (window), "win.focus-query", NULL);
-  g_assert_nonnull (gtk_root_get_focus (GTK_ROOT (window)));
-  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
-                                         ui_find_of_type (GTK_WIDGET (window),
-                                                          BENCH_TYPE_QUERY_PAGE)));
-  g_assert_true (GTK_IS_EDITABLE (gtk_root_get_focus (GTK_ROOT (window)))
-                 || GTK_IS_EDITABLE (gtk_widget_get_parent (gtk_root_get_focus (GTK_ROOT (window)))));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "search"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  g_assert_true (gtk_widget_get_mapped (jobs_page));
+  g_assert_false (gtk_widget_get_mapped (query_page));
+  ui_activate (GTK_WIDGET (window), "win.show-page", g_variant_new_string ("query"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "search"));
 }
 
 static gboolean
@@ -388,7 +426,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/nodes/delete-and-undo", test_delete_and_undo);
   g_test_add_func ("/app/nodes/context-menu-and-duplicate", test_context_menu_duplicate);
   g_test_add_func ("/app/preferences/local-ae-title", test_preferences_local_ae);
-  g_test_add_func ("/app/actions/shortcuts-about-focus", test_shortcuts_and_about);
+  g_test_add_func ("/app/actions/shortcuts-and-about", test_shortcuts_and_about);
+  g_test_add_func ("/app/actions/search-follows-page", test_search_follows_page);
   g_test_add_func ("/app/window/state-remembered", test_window_state_remembered);
   status = g_test_run ();
   ui_stop_app ();
