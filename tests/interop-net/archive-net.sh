@@ -41,6 +41,23 @@ stop_serve () {
   [ "$rc" -eq 0 ] || fail "dimse serve exited with $rc on SIGTERM"
 }
 
+# `dimse serve --demo` with its archive in $tmp/demo, on loopback; sets
+# serve_port and serve_pid as start_serve does.
+start_demo () {
+  rm -f "$tmp/serve.out"
+  "$dimse" serve --demo --demo-dir "$tmp/demo" --port 0 > "$tmp/serve.out" 2> "$tmp/serve.err" &
+  serve_pid=$!
+  pids+=("$serve_pid")
+  serve_port=
+  for _ in $(seq 1 600); do
+    serve_port=$(sed -n 's/^Listening as DIMSEBENCH on 127\.0\.0\.1:\([0-9]*\), .*/\1/p' "$tmp/serve.out")
+    [ -n "$serve_port" ] && break
+    kill -0 "$serve_pid" 2> /dev/null || break
+    sleep 0.1
+  done
+  [ -n "$serve_port" ] || { cat "$tmp/serve.out" "$tmp/serve.err"; fail "the demo did not start"; }
+}
+
 start_storescp () {
   mkdir -p "$tmp/storescp"
   for _ in 1 2 3 4 5; do
@@ -395,20 +412,6 @@ case "$check" in
     ;;
   demo)
     # the generated archive, on loopback only
-    start_demo () {
-      rm -f "$tmp/serve.out"
-      "$dimse" serve --demo --demo-dir "$tmp/demo" --port 0 > "$tmp/serve.out" 2> "$tmp/serve.err" &
-      serve_pid=$!
-      pids+=("$serve_pid")
-      serve_port=
-      for _ in $(seq 1 600); do
-        serve_port=$(sed -n 's/^Listening as DIMSEBENCH on 127\.0\.0\.1:\([0-9]*\), .*/\1/p' "$tmp/serve.out")
-        [ -n "$serve_port" ] && break
-        kill -0 "$serve_pid" 2> /dev/null || break
-        sleep 0.1
-      done
-      [ -n "$serve_port" ] || { cat "$tmp/serve.out" "$tmp/serve.err"; fail "the demo did not start"; }
-    }
     start_demo
     grep -q "^Generating the demo archive" "$tmp/serve.err" \
       || { cat "$tmp/serve.err"; fail "the first start did not generate the demo archive"; }
@@ -429,6 +432,29 @@ case "$check" in
     stop_serve
     # --demo listens on loopback only
     expect_exit 2 "$dimse" serve --demo --demo-dir "$tmp/demo" --bind 0.0.0.0
+    ;;
+  demo-fuzzy)
+    # PS3.4 §C.2.2.2.1.1: the demo's Müller^Jürgen found by "muller" once
+    # fuzzy matching of person names is proposed (and agreed), not without
+    start_demo
+    peer="DIMSEBENCH@127.0.0.1:$serve_port"
+    expect_exit 0 "$dimse" find -v --fuzzy --model patient --level PATIENT --json \
+      -k PatientName=muller -k PatientID "$peer"
+    grep -q "Extended negotiation agreed by .*: fuzzy person name matching" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "fuzzy matching was not agreed"; }
+    grep -q '"Alphabetic": "Müller^Jürgen"' "$tmp/run.out" \
+      || { cat "$tmp/run.out"; fail "--fuzzy did not find Müller^Jürgen"; }
+    expect_exit 0 "$dimse" find --model patient --level PATIENT --json \
+      -k PatientName=muller -k PatientID "$peer"
+    if grep -q '"00100020"' "$tmp/run.out"; then
+      cat "$tmp/run.out"; fail "without --fuzzy, muller matched"
+    fi
+    # the worklist too
+    expect_exit 0 "$dimse" find --fuzzy --model mwl --json -k PatientName=Jurgen^Muller \
+      -k PatientID "$peer"
+    grep -q '"Alphabetic": "Müller^Jürgen"' "$tmp/run.out" \
+      || { cat "$tmp/run.out"; fail "--fuzzy did not find Müller^Jürgen in the worklist"; }
+    stop_serve
     ;;
   *)
     fail "unknown check $check"

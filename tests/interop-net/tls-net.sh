@@ -206,17 +206,17 @@ JSON
     ;;
   find-extended)
     # PS3.4 §C.5.1 over TLS: the archive agrees to relational queries, not
-    # to fuzzy matching; dcmqrscp to neither
+    # to timezone query adjustment; dcmqrscp to neither
     start_dimse serve --port 0 --demo --tls-cert "$server_cert" --tls-key "$server_key"
     expect_exit 2 "$dimse" find "${tls_options[@]}" -l SERIES -k Modality=CT \
       -k SeriesInstanceUID "DIMSEBENCH@127.0.0.1:$port"
     grep -q "0xA900" "$tmp/run.err" || { cat "$tmp/run.err"; fail "hierarchical search not enforced"; }
-    expect_exit 0 "$dimse" find -v --relational --fuzzy "${tls_options[@]}" -l SERIES \
+    expect_exit 0 "$dimse" find -v --relational --timezone "${tls_options[@]}" -l SERIES \
       -k Modality=CT -k SeriesInstanceUID "DIMSEBENCH@127.0.0.1:$port"
     grep -q "Extended negotiation agreed by .*: relational queries$" "$tmp/run.err" \
       || { cat "$tmp/run.err"; fail "-v did not tell what was agreed"; }
-    grep -q "warning: .* did not agree to fuzzy person name matching" "$tmp/run.err" \
-      || { cat "$tmp/run.err"; fail "no warning for fuzzy matching"; }
+    grep -q "warning: .* did not agree to timezone query adjustment" "$tmp/run.err" \
+      || { cat "$tmp/run.err"; fail "no warning for timezone query adjustment"; }
     [ "$(grep -c '^# Match' "$tmp/run.out")" -gt 1 ] || { cat "$tmp/run.out"; fail "no series matched"; }
     grep -q "^Modality: MR" "$tmp/run.out" && fail "a series that is not CT matched"
     mkdir -p "$tmp/qr/db"

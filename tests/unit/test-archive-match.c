@@ -338,6 +338,103 @@ test_copy_utf8 (void)
   g_assert_null (memchr (g_bytes_get_data (bytes, NULL), 0x1b, g_bytes_get_size (bytes)));
 }
 
+/* ---- fuzzy semantic matching of person names (PS3.4 §C.2.2.2.1.1) ---- */
+
+typedef struct {
+  const char *name;
+  const char *key;
+  const char *record;
+  gboolean    fuzzy;   /* the match with DIMSE_MATCH_FUZZY_PN */
+  gboolean    literal; /* and without */
+} FuzzyCase;
+
+#define YAMADA "Yamada^Tarou=\xe5\xb1\xb1\xe7\x94\xb0^\xe5\xa4\xaa"
+
+static const FuzzyCase fuzzy_cases[] = {
+  { "accents", "muller", "Müller^Jürgen", TRUE, FALSE },
+  { "accents-both", "Müller^Jurgen", "Muller^Jürgen", TRUE, FALSE },
+  /* case folding makes ß "ss" whether fuzzy or not */
+  { "sharp-s", "strasse", "Straße", TRUE, TRUE },
+  { "sharp-s-accents", "STRASSE^ANNA", "Straße^Änna", TRUE, FALSE },
+  { "undecomposed", "ostergard", "Østergård^Bo", TRUE, FALSE },
+  { "order", "Jurgen^Muller", "Müller^Jürgen", TRUE, FALSE },
+  { "order-literal", "John^Doe", "Doe^John", TRUE, FALSE },
+  { "given-only", "^jurgen", "Müller^Jürgen", TRUE, FALSE },
+  { "wildcard", "MUL*", "Müller^Jürgen", TRUE, FALSE },
+  { "wildcard-question", "m?ller^j?rgen", "Müller^Jürgen", TRUE, TRUE },
+  { "wildcard-across", "mul*gen", "Müller^Jürgen", TRUE, FALSE },
+  { "different", "Schmidt", "Müller^Jürgen", FALSE, FALSE },
+  { "different-given", "Muller^Hans", "Müller^Jürgen", FALSE, FALSE },
+  { "middle-name", "Doe^John^Q", "Doe^John^R", FALSE, FALSE },
+  { "alphabetic-of-groups", "yamada", YAMADA, TRUE, FALSE },
+  { "ideographic-when-given", "=\xe5\xb1\xb1\xe7\x94\xb0", YAMADA, TRUE, FALSE },
+  { "ideographic-either-order", "Yamada=\xe5\xa4\xaa", YAMADA, TRUE, FALSE },
+  { "ideographic-differs", "Yamada=\xe7\x94\xb0", YAMADA, FALSE, FALSE },
+};
+
+static gboolean
+fuzzy_match (const char *key_text, const char *record_text, DimseMatchFlags flags)
+{
+  g_autoptr (DcmDataSet) identifier = dcm_data_set_new ();
+  g_autoptr (DcmDataSet) record = dcm_data_set_new ();
+  g_autoptr (DimseMatchKey) key = NULL;
+  g_autoptr (DimseMatchValues) values = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean on_the_spot;
+
+  put_raw (identifier, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_CS, "ISO_IR 192");
+  put_raw (record, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_CS, "ISO_IR 192");
+  put_raw (identifier, DCM_TAG_PATIENT_NAME, DCM_VR_PN, key_text);
+  put_raw (record, DCM_TAG_PATIENT_NAME, DCM_VR_PN, record_text);
+  key = dimse_match_key_new_full (identifier, dcm_data_set_lookup (identifier,
+                                                                   DCM_TAG_PATIENT_NAME),
+                                  flags, &error);
+  g_assert_no_error (error);
+  on_the_spot = dimse_match_key_matches (key, record);
+  values = dimse_match_values_new (record, dcm_data_set_lookup (record, DCM_TAG_PATIENT_NAME));
+  g_assert_cmpint (dimse_match_key_matches_values (key, values), ==, on_the_spot);
+  return on_the_spot;
+}
+
+static void
+test_fuzzy (gconstpointer data)
+{
+  const FuzzyCase *c = data;
+
+  g_assert_cmpint (fuzzy_match (c->key, c->record, DIMSE_MATCH_FUZZY_PN), ==, c->fuzzy);
+  g_assert_cmpint (fuzzy_match (c->key, c->record, DIMSE_MATCH_DEFAULT), ==, c->literal);
+}
+
+/* A sequence key passes the flag on to the keys of its item. */
+static void
+test_fuzzy_sequence (void)
+{
+  g_autoptr (DcmDataSet) identifier = dcm_data_set_new ();
+  g_autoptr (DcmDataSet) record = dcm_data_set_new ();
+  DcmDataSet *key_item = dcm_data_set_new ();
+  DcmDataSet *record_item = dcm_data_set_new ();
+  DcmElement *seq;
+  g_autoptr (DimseMatchKey) fuzzy = NULL;
+  g_autoptr (DimseMatchKey) literal = NULL;
+  g_autoptr (GError) error = NULL;
+
+  put_raw (identifier, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_CS, "ISO_IR 192");
+  put_raw (record, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_CS, "ISO_IR 192");
+  seq = dcm_data_set_insert (identifier, DCM_TAG_SCHEDULED_PROCEDURE_STEP_SEQUENCE, DCM_VR_SQ);
+  dcm_data_set_append_item (identifier, seq, key_item);
+  put_raw (key_item, DCM_TAG_SCHEDULED_PERFORMING_PHYSICIAN_NAME, DCM_VR_PN, "Ann^Smith");
+  seq = dcm_data_set_insert (record, DCM_TAG_SCHEDULED_PROCEDURE_STEP_SEQUENCE, DCM_VR_SQ);
+  dcm_data_set_append_item (record, seq, record_item);
+  put_raw (record_item, DCM_TAG_SCHEDULED_PERFORMING_PHYSICIAN_NAME, DCM_VR_PN, "Smith^Ann");
+  seq = (DcmElement *) dcm_data_set_lookup (identifier, DCM_TAG_SCHEDULED_PROCEDURE_STEP_SEQUENCE);
+  fuzzy = dimse_match_key_new_full (identifier, seq, DIMSE_MATCH_FUZZY_PN, &error);
+  g_assert_no_error (error);
+  literal = dimse_match_key_new (identifier, seq, &error);
+  g_assert_no_error (error);
+  g_assert_true (dimse_match_key_matches (fuzzy, record));
+  g_assert_false (dimse_match_key_matches (literal, record));
+}
+
 static void
 test_wildcard_direct (void)
 {
@@ -362,6 +459,12 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/archive-match/invalid/%s", bad_cases[i].name);
       g_test_add_data_func (path, &bad_cases[i], test_bad);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (fuzzy_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/archive-match/fuzzy-pn/%s", fuzzy_cases[i].name);
+      g_test_add_data_func (path, &fuzzy_cases[i], test_fuzzy);
+    }
+  g_test_add_func ("/archive-match/fuzzy-pn/sequence", test_fuzzy_sequence);
   g_test_add_func ("/archive-match/sequence/items", test_sequence_match);
   g_test_add_func ("/archive-match/sequence/two-key-items", test_sequence_two_items);
   g_test_add_func ("/archive-match/charset/decode-both-sides", test_charsets);

@@ -172,22 +172,42 @@ on_opened (GObject *source, GAsyncResult *result, gpointer user_data)
   *(gboolean *) user_data = TRUE;
 }
 
+/* proposed: the worklist's SOP Class Extended Negotiation (PS3.4 §K.5.1) */
 static DimseAssociation *
-associate (Fixture *f)
+associate_with (Fixture *f, DimseFindOptions proposed)
 {
   g_autoptr(DimseAssociationParams) params = dimse_association_params_new ("SCU", "ARCHIVE");
   g_autoptr(GError) error = NULL;
   DimseAssociation *assoc;
+  DimseProposedContext *context;
   TestWaiter w = { 0 };
 
   dimse_association_params_add_context (params, DCM_UID_VERIFICATION, NULL, DIMSE_ROLE_DEFAULT);
-  dimse_association_params_add_context (params, FIND_WORKLIST, NULL, DIMSE_ROLE_DEFAULT);
+  context = dimse_association_params_add_context (params, FIND_WORKLIST, NULL,
+                                                  DIMSE_ROLE_DEFAULT);
+  context->extended_negotiation = dimse_find_options_encode (proposed);
   dimse_association_request_async (params, "127.0.0.1", dimse_server_get_port (f->server), NULL,
                                    NULL, NULL, test_waiter_done, &w);
   assoc = dimse_association_request_finish (test_waiter_wait (&w, "the -AC"), &error);
   g_assert_no_error (error);
   test_waiter_clear (&w);
   return assoc;
+}
+
+static DimseAssociation *
+associate (Fixture *f)
+{
+  return associate_with (f, DIMSE_FIND_OPTION_NONE);
+}
+
+/* The fixture's association given up for one that proposed options. */
+static void
+reassociate (Fixture *f, DimseFindOptions proposed)
+{
+  dimse_association_abort (f->assoc, DIMSE_ABORT_SOURCE_SERVICE_USER,
+                           DIMSE_ABORT_REASON_NOT_SPECIFIED);
+  g_clear_object (&f->assoc);
+  f->assoc = associate_with (f, proposed);
 }
 
 static void
@@ -374,6 +394,100 @@ test_match_patient_name (Fixture *f, gconstpointer data)
   set (doe_mr, DCM_TAG_PATIENT_NAME, "DOE*");
   got = find_patient_ids (f, doe_mr);
   g_assert_cmpstr (got, ==, "P2");
+}
+
+static char *
+find_by_name (Fixture *f, const char *name)
+{
+  g_autoptr(DcmDataSet) identifier = dcm_data_set_new ();
+
+  set (identifier, DCM_TAG_SPECIFIC_CHARACTER_SET, "ISO_IR 192");
+  set (identifier, DCM_TAG_PATIENT_NAME, name);
+  return find_patient_ids (f, identifier);
+}
+
+/* PS3.4 §K.2.2.2, §C.2.2.2.1.1: fuzzy semantic matching of person names
+ * over the association that agreed it, the step's names too; literal
+ * matching over the fixture's, which proposed nothing. */
+static void
+test_match_fuzzy (Fixture *f, gconstpointer data)
+{
+  static const guint8 answer[] = { 0, 0, 1 };
+  static const struct { const char *key; const char *expected; } cases[] = {
+    { "muller", "P4" }, { "Jurgen^Muller", "P4" }, { "MUL*", "P4" }, { "jürgen", "P4" },
+    { "Schmidt", "" }, { "doe", "P1|P2" }, { "richard^roe", "P3" },
+  };
+  g_autofree char *literal = find_by_name (f, "muller");
+  g_autofree char *literal_swapped = find_by_name (f, "Jürgen^Müller");
+  g_autofree char *literal_exact = find_by_name (f, "müller^jürgen");
+  GBytes *field;
+
+  g_assert_cmpstr (literal, ==, "");
+  g_assert_cmpstr (literal_swapped, ==, "");
+  g_assert_cmpstr (literal_exact, ==, "P4");
+  assert_step_match (f, DCM_TAG_SCHEDULED_PERFORMING_PHYSICIAN_NAME, "ann^smith", "");
+
+  reassociate (f, DIMSE_FIND_OPTION_FUZZY_PN);
+  field = dimse_negotiation_result_get_extended_negotiation (
+    dimse_association_get_negotiation (f->assoc), FIND_WORKLIST);
+  g_assert_nonnull (field);
+  g_assert_cmpmem (g_bytes_get_data (field, NULL), g_bytes_get_size (field), answer,
+                   sizeof answer);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = find_by_name (f, cases[i].key);
+
+      g_test_message ("fuzzy “%s”", cases[i].key);
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+  assert_step_match (f, DCM_TAG_SCHEDULED_PERFORMING_PHYSICIAN_NAME, "ann^smith",
+                     "P1|P2|P3|P4");
+}
+
+/* PS3.4 §C.2.2.2.5.1 for the Scheduled Procedure Step: 10 March 22:00 to
+ * 12 March 09:00 takes in P3's step of 12 March 08:00 only once combined;
+ * matched apart, the time range (later than it is early) matches nothing. */
+static char *
+find_date_time (Fixture *f, const char *dates, const char *times)
+{
+  g_autoptr(DcmDataSet) identifier = step_identifier (DCM_TAG_SCHEDULED_PROCEDURE_STEP_START_DATE,
+                                                      dates);
+  const DcmElement *seq = dcm_data_set_lookup (identifier,
+                                               DCM_TAG_SCHEDULED_PROCEDURE_STEP_SEQUENCE);
+
+  set (g_ptr_array_index (seq->value.items, 0), DCM_TAG_SCHEDULED_PROCEDURE_STEP_START_TIME,
+       times);
+  return find_patient_ids (f, identifier);
+}
+
+static void
+test_match_combined_datetime (Fixture *f, gconstpointer data)
+{
+  static const guint8 answer[] = { 1, 1 };
+  g_autofree char *apart = find_date_time (f, "20260310-20260312", "2200-0900");
+  g_autofree char *combined = NULL;
+  g_autofree char *from_morning = NULL;
+  g_autofree char *open_end = NULL;
+  g_autofree char *single_date = NULL;
+  GBytes *field;
+
+  g_assert_cmpstr (apart, ==, "");
+  /* §K.5.1: bytes 1 and 2 are always 1 in a proposal */
+  reassociate (f, DIMSE_FIND_OPTION_RELATIONAL | DIMSE_FIND_OPTION_COMBINED_DATETIME);
+  field = dimse_negotiation_result_get_extended_negotiation (
+    dimse_association_get_negotiation (f->assoc), FIND_WORKLIST);
+  g_assert_nonnull (field);
+  g_assert_cmpmem (g_bytes_get_data (field, NULL), g_bytes_get_size (field), answer,
+                   sizeof answer);
+  combined = find_date_time (f, "20260310-20260312", "2200-0900");
+  g_assert_cmpstr (combined, ==, "P3");
+  from_morning = find_date_time (f, "20260310-20260312", "0930-0900");
+  g_assert_cmpstr (from_morning, ==, "P2|P3");
+  open_end = find_date_time (f, "20260312-", "0900-");
+  g_assert_cmpstr (open_end, ==, "P4");
+  /* not two ranges: each on its own, as before */
+  single_date = find_date_time (f, "20260310", "0930-1030");
+  g_assert_cmpstr (single_date, ==, "P2");
 }
 
 /* A UTF-8 key against an item in Latin-1: the response carries the
@@ -649,6 +763,8 @@ main (int argc, char **argv)
   ADD ("/archive-worklist/match/date-range", test_match_date);
   ADD ("/archive-worklist/match/patient-name", test_match_patient_name);
   ADD ("/archive-worklist/match/charset", test_match_charset);
+  ADD ("/archive-worklist/match/fuzzy-pn", test_match_fuzzy);
+  ADD ("/archive-worklist/match/combined-datetime", test_match_combined_datetime);
   ADD ("/archive-worklist/return-keys-only", test_return_keys_only);
   ADD ("/archive-worklist/cancel", test_cancel);
   ADD ("/archive-worklist/malformed-identifier", test_malformed);

@@ -113,10 +113,11 @@ typedef struct {
   DimseAssociation *assoc;
 } Fixture;
 
-static void
-write_instance (const char *folder, const char *patient_id, const char *study,
-                const char *series, const char *modality, guint number, const char *date,
-                const char *time)
+/* The path written. */
+static char *
+write_named_instance (const char *folder, const char *patient_name, const char *patient_id,
+                      const char *study, const char *series, const char *modality,
+                      guint number, const char *date, const char *time)
 {
   g_autoptr(DcmDataSet) ds = dcm_data_set_new ();
   g_autoptr(DcmFile) file = NULL;
@@ -130,12 +131,14 @@ write_instance (const char *folder, const char *patient_id, const char *study,
     { DCM_TAG_STUDY_DATE, date },
     { DCM_TAG_STUDY_TIME, time },
     { DCM_TAG_MODALITY, modality },
-    { DCM_TAG_PATIENT_NAME, "DOE^JOHN" },
+    { DCM_TAG_PATIENT_NAME, patient_name },
     { DCM_TAG_PATIENT_ID, patient_id },
     { DCM_TAG_STUDY_INSTANCE_UID, study },
     { DCM_TAG_SERIES_INSTANCE_UID, series },
   };
 
+  g_assert_true (dcm_data_set_set_string (ds, DCM_TAG_SPECIFIC_CHARACTER_SET, DCM_VR_NONE,
+                                          "ISO_IR 192", NULL));
   for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
     g_assert_true (dcm_data_set_set_string (ds, values[i].tag, DCM_VR_NONE, values[i].value,
                                             NULL));
@@ -143,6 +146,16 @@ write_instance (const char *folder, const char *patient_id, const char *study,
   g_assert_no_error (error);
   dcm_file_write_path (file, path, DCM_WRITE_DEFAULT, &error);
   g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static void
+write_instance (const char *folder, const char *patient_id, const char *study,
+                const char *series, const char *modality, guint number, const char *date,
+                const char *time)
+{
+  g_free (write_named_instance (folder, "DOE^JOHN", patient_id, study, series, modality, number,
+                                date, time));
 }
 
 static void
@@ -301,7 +314,7 @@ test_relational_refused (Fixture *f, gconstpointer data)
 static void
 test_relational_answered (Fixture *f, gconstpointer data)
 {
-  static const guint8 answer[] = { 1, 0, 0 };
+  static const guint8 answer[] = { 1, 0, 1 };
   g_autoptr(DcmDataSet) series = make_identifier ("SERIES", DCM_TAG_MODALITY, "CT",
                                                   DCM_TAG_SERIES_INSTANCE_UID, "", 0);
   g_autoptr(DcmDataSet) images = make_identifier ("IMAGE", DCM_TAG_MODALITY, "CT",
@@ -319,17 +332,17 @@ test_relational_answered (Fixture *f, gconstpointer data)
   g_autofree char *got_hierarchical = NULL;
   GBytes *field;
 
-  /* fuzzy matching proposed too: the archive does not perform it */
+  /* fuzzy matching proposed too, and agreed */
   associate (f, DIMSE_FIND_OPTION_RELATIONAL | DIMSE_FIND_OPTION_FUZZY_PN);
   field = dimse_negotiation_result_get_extended_negotiation (
     dimse_association_get_negotiation (f->assoc), FIND_STUDY);
   assert_bytes (field, answer, sizeof answer);
   g_assert_cmpuint (dimse_find_get_agreed_options (f->assoc, FIND_STUDY), ==,
-                    DIMSE_FIND_OPTION_RELATIONAL);
+                    DIMSE_FIND_OPTION_RELATIONAL | DIMSE_FIND_OPTION_FUZZY_PN);
 
   got_series = run_find (f, FIND_STUDY, series, DCM_TAG_SERIES_INSTANCE_UID, &agreed, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (agreed, ==, DIMSE_FIND_OPTION_RELATIONAL);
+  g_assert_cmpuint (agreed, ==, DIMSE_FIND_OPTION_RELATIONAL | DIMSE_FIND_OPTION_FUZZY_PN);
   g_assert_cmpstr (got_series, ==, ROOT ".1.1|" ROOT ".2.1");
   got_images = run_find (f, FIND_STUDY, images, DCM_TAG_SOP_INSTANCE_UID, &agreed, &error);
   g_assert_no_error (error);
@@ -399,7 +412,7 @@ find_studies (DimseArchiveIndex *index, const char *dates, const char *times,
 static void
 test_combined_datetime (Fixture *f, gconstpointer data)
 {
-  static const guint8 answer[] = { 0, 1, 0 };
+  static const guint8 answer[] = { 0, 1, 1 };
   DimseArchiveIndex *index = dimse_archive_get_index (f->archive);
   g_autofree char *apart = find_studies (index, "20240102-20240103", "2200-0200", 0);
   g_autofree char *both = find_studies (index, "20240102-20240103", "2200-0200",
@@ -425,6 +438,119 @@ test_combined_datetime (Fixture *f, gconstpointer data)
   assert_bytes (field, answer, sizeof answer);
 }
 
+/* PS3.4 §C.2.2.2.1.1: a third patient, Müller^Jürgen, found by Patient's
+ * Name at the PATIENT level over an association that proposed fuzzy
+ * matching, and literally over one that did not. */
+static char *
+find_patients (Fixture *f, const char *name, DimseFindOptions *agreed)
+{
+  g_autoptr(DcmDataSet) patients = make_identifier ("PATIENT", DCM_TAG_SPECIFIC_CHARACTER_SET,
+                                                    "ISO_IR 192", DCM_TAG_PATIENT_NAME, name,
+                                                    DCM_TAG_PATIENT_ID, "", 0);
+  g_autoptr(GError) error = NULL;
+  char *got = run_find (f, FIND_PATIENT, patients, DCM_TAG_PATIENT_ID, agreed, &error);
+
+  g_assert_no_error (error);
+  return got;
+}
+
+static void
+add_muller (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_named_instance (dimse_archive_get_folder (f->archive),
+                                                "Müller^Jürgen", "P3", ROOT ".3", ROOT ".3.1",
+                                                "CR", 1, "20240104", "080000");
+
+  g_assert_true (dimse_archive_index_add_file (dimse_archive_get_index (f->archive), path,
+                                               &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_fuzzy_answered (Fixture *f, gconstpointer data)
+{
+  static const guint8 answer[] = { 0, 0, 1 };
+  static const char *const found[] = {
+    "muller", "MÜLLER", "Jurgen^Muller", "MUL*", "m?ller^j*", "muller^jurgen=", "*rgen",
+  };
+  static const char *const not_found[] = { "Mueller", "Schmidt", "muller^hans", "X*" };
+  DimseFindOptions agreed = DIMSE_FIND_OPTION_NONE;
+  GBytes *field;
+
+  add_muller (f);
+  associate (f, DIMSE_FIND_OPTION_FUZZY_PN);
+  field = dimse_negotiation_result_get_extended_negotiation (
+    dimse_association_get_negotiation (f->assoc), FIND_PATIENT);
+  assert_bytes (field, answer, sizeof answer);
+  for (gsize i = 0; i < G_N_ELEMENTS (found); i++)
+    {
+      g_autofree char *got = find_patients (f, found[i], &agreed);
+
+      g_test_message ("fuzzy “%s”", found[i]);
+      g_assert_cmpstr (got, ==, "P3");
+      g_assert_cmpuint (agreed, ==, DIMSE_FIND_OPTION_FUZZY_PN);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (not_found); i++)
+    {
+      g_autofree char *got = find_patients (f, not_found[i], &agreed);
+
+      g_test_message ("fuzzy “%s”", not_found[i]);
+      g_assert_cmpstr (got, ==, "");
+    }
+  /* the others' names still match, literally too */
+  {
+    g_autofree char *doe = find_patients (f, "doe^john", &agreed);
+
+    g_assert_cmpstr (doe, ==, "P1|P2");
+  }
+}
+
+static void
+test_fuzzy_not_proposed (Fixture *f, gconstpointer data)
+{
+  DimseFindOptions agreed = DIMSE_FIND_OPTION_ALL;
+  g_autofree char *plain = NULL;
+  g_autofree char *swapped = NULL;
+  g_autofree char *accented = NULL;
+  g_autofree char *wildcard = NULL;
+
+  add_muller (f);
+  associate (f, DIMSE_FIND_OPTION_RELATIONAL);
+  plain = find_patients (f, "muller", &agreed);
+  g_assert_cmpuint (agreed, ==, DIMSE_FIND_OPTION_RELATIONAL);
+  g_assert_cmpstr (plain, ==, "");
+  swapped = find_patients (f, "Jürgen^Müller", &agreed);
+  g_assert_cmpstr (swapped, ==, "");
+  wildcard = find_patients (f, "MUL*", &agreed);
+  g_assert_cmpstr (wildcard, ==, "");
+  /* literal matching, without regard to case, as before */
+  accented = find_patients (f, "müller^jürgen", &agreed);
+  g_assert_cmpstr (accented, ==, "P3");
+}
+
+/* The index's own flag and the fuzzy rules beneath it. */
+static void
+test_fuzzy_index (Fixture *f, gconstpointer data)
+{
+  g_autoptr(DcmDataSet) key = make_identifier ("PATIENT", DCM_TAG_PATIENT_NAME, "jurgen",
+                                               DCM_TAG_PATIENT_ID, "", 0);
+  DimseArchiveIndex *index = dimse_archive_get_index (f->archive);
+  g_autoptr(GPtrArray) literal = NULL;
+  g_autoptr(GPtrArray) fuzzy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_muller (f);
+  literal = dimse_archive_index_find_full (index, DIMSE_QR_MODEL_PATIENT_ROOT, key, 0, 0, NULL,
+                                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (literal->len, ==, 0);
+  fuzzy = dimse_archive_index_find_full (index, DIMSE_QR_MODEL_PATIENT_ROOT, key,
+                                         DIMSE_QR_FIND_FUZZY_PN, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fuzzy->len, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -438,6 +564,9 @@ main (int argc, char **argv)
   ADD ("/find-options/archive/relational-answered", test_relational_answered);
   ADD ("/find-options/archive/index-flags", test_index_flags);
   ADD ("/find-options/archive/combined-datetime", test_combined_datetime);
+  ADD ("/find-options/archive/fuzzy-pn/answered", test_fuzzy_answered);
+  ADD ("/find-options/archive/fuzzy-pn/not-proposed", test_fuzzy_not_proposed);
+  ADD ("/find-options/archive/fuzzy-pn/index-flag", test_fuzzy_index);
 #undef ADD
   return g_test_run ();
 }

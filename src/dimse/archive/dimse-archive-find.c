@@ -100,6 +100,16 @@ send_next (FindOp *op)
   dimse_association_send_message_async (op->assoc, op->pc_id, rsp, NULL, on_pending_sent, op);
 }
 
+/* The worklist's matching (PS3.4 §K.5.1) of the association's options as
+ * find_flags reads them. */
+static DimseMatchFlags
+worklist_match_flags (DimseQrFindFlags flags)
+{
+  return ((flags & DIMSE_QR_FIND_FUZZY_PN) ? DIMSE_MATCH_FUZZY_PN : DIMSE_MATCH_DEFAULT)
+         | ((flags & DIMSE_QR_FIND_COMBINED_DATETIME) ? DIMSE_MATCH_COMBINED_DATETIME
+                                                      : DIMSE_MATCH_DEFAULT);
+}
+
 static void
 find_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -110,7 +120,9 @@ find_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   (void) source;
   if (op->is_worklist)
     matches = op->worklist != NULL
-              ? dimse_archive_worklist_find (op->worklist, op->identifier, 0, cancellable, &error)
+              ? dimse_archive_worklist_find_full (op->worklist, op->identifier,
+                                                  worklist_match_flags (op->flags), 0,
+                                                  cancellable, &error)
               : g_ptr_array_new ();
   else
     matches = dimse_archive_index_find_full (dimse_archive_get_index (op->archive), op->model,
@@ -152,6 +164,8 @@ find_flags (DimseFindOptions agreed)
     flags |= DIMSE_QR_FIND_RELATIONAL;
   if (agreed & DIMSE_FIND_OPTION_COMBINED_DATETIME)
     flags |= DIMSE_QR_FIND_COMBINED_DATETIME;
+  if (agreed & DIMSE_FIND_OPTION_FUZZY_PN)
+    flags |= DIMSE_QR_FIND_FUZZY_PN;
   return flags;
 }
 

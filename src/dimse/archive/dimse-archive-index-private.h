@@ -4,7 +4,7 @@
 #pragma once
 
 #include "dimse-archive-index.h"
-#include "dimse-archive-match.h"
+#include "dimse-archive-match-private.h"
 
 G_BEGIN_DECLS
 
@@ -127,11 +127,8 @@ typedef struct {
   const DimseMatchKey *date[DIMSE_N_DATE_TIME_PAIRS];  /* the query's keys */
   const DimseMatchKey *time[DIMSE_N_DATE_TIME_PAIRS];
   gboolean on[DIMSE_N_DATE_TIME_PAIRS];
-  /* the one interval, in microseconds, either end open */
-  gboolean has_lo[DIMSE_N_DATE_TIME_PAIRS];
-  gboolean has_hi[DIMSE_N_DATE_TIME_PAIRS];
-  gint64   lo[DIMSE_N_DATE_TIME_PAIRS];
-  gint64   hi[DIMSE_N_DATE_TIME_PAIRS];
+  /* the one interval (dimse_match_date_time_range) */
+  DimseMatchRange range[DIMSE_N_DATE_TIME_PAIRS];
 } DimseCombinedDateTime;
 
 /* Notes key (which must outlive c) when it is the date or the time of a

@@ -105,6 +105,9 @@ note_unique (Query *q, DimseMatchKey *key)
 static gboolean
 parse_query (Query *q, DimseQrModel model, DcmDataSet *identifier, GError **error)
 {
+  DimseMatchFlags match_flags = (q->flags & DIMSE_QR_FIND_FUZZY_PN) ? DIMSE_MATCH_FUZZY_PN
+                                                                    : DIMSE_MATCH_DEFAULT;
+
   q->model = model;
   q->keys = g_array_new (FALSE, TRUE, sizeof (QueryKey));
   g_array_set_clear_func (q->keys, query_key_clear);
@@ -118,7 +121,7 @@ parse_query (Query *q, DimseQrModel model, DcmDataSet *identifier, GError **erro
       if ((el->tag & 0xffff) == 0 || el->tag == DCM_TAG_SPECIFIC_CHARACTER_SET
           || el->tag == DCM_TAG_QUERY_RETRIEVE_LEVEL)
         continue;
-      if ((qk.key = dimse_match_key_new (identifier, el, error)) == NULL)
+      if ((qk.key = dimse_match_key_new_full (identifier, el, match_flags, error)) == NULL)
         return FALSE;
       qk.level = dimse_archive_attr_level (el->tag);
       qk.computed = dimse_archive_attr_is_computed (el->tag);

@@ -112,6 +112,8 @@ typedef enum {
    * (Study Date and Study Time, Series Date and Series Time) matched as
    * one interval. */
   DIMSE_QR_FIND_COMBINED_DATETIME = 1 << 1,
+  /* PS3.4 §C.2.2.2.1.1: PN keys matched fuzzily (DIMSE_MATCH_FUZZY_PN). */
+  DIMSE_QR_FIND_FUZZY_PN = 1 << 2,
 } DimseQrFindFlags;
 
 /* As dimse_archive_index_find (which is the hierarchical search), by the

@@ -158,6 +158,131 @@ dimse_match_pn (const char *pattern, gboolean wildcard, const char *folded)
   return TRUE;
 }
 
+/* ---- fuzzy semantic matching of person names (PS3.4 §C.2.2.2.1.1) ----
+ * The standard leaves the rules to the SCP, which states them in its
+ * Conformance Statement. Ours, on both the key and the record's name:
+ *  - PS3.5 §6.2.1 normalisation and case folding as for literal matching
+ *    (so "ß" folds to "ss");
+ *  - accents and other diacritics ignored: canonical decomposition (NFD)
+ *    with the combining marks dropped ("Müller" reads "muller"), and the
+ *    few Latin letters that do not decompose spelt plainly (ø o, æ ae,
+ *    œ oe, ł l, đ d, ð d, þ th, ı i);
+ *  - a key without component groups is compared with each group of the
+ *    name (alphabetic, ideographic, phonetic) on its own, so the groups a
+ *    key does not give are ignored; a key with groups ("=") compares
+ *    group by group, its empty groups matching anything;
+ *  - within a group the key matches the group as a whole, or component
+ *    by component, where an empty or missing key component matches
+ *    anything and family and given name may stand either way round
+ *    ("Jurgen^Muller" and "muller" both find "Müller^Jürgen");
+ *  - wild cards '*' and '?' keep their meaning, within a component or
+ *    across the group. */
+
+static const struct {
+  gunichar    c;
+  const char *plain;
+} undecomposed[] = {
+  { 0x00F8, "o" }, { 0x00E6, "ae" }, { 0x0153, "oe" }, { 0x0142, "l" }, { 0x0111, "d" },
+  { 0x00F0, "d" }, { 0x00FE, "th" }, { 0x0131, "i" },
+};
+
+static void
+append_plain (GString *out, gunichar c)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (undecomposed); i++)
+    if (undecomposed[i].c == c)
+      {
+        g_string_append (out, undecomposed[i].plain);
+        return;
+      }
+  g_string_append_unichar (out, c);
+}
+
+char *
+dimse_match_pn_fuzzy_fold (const char *folded)
+{
+  g_autofree char *nfd = g_utf8_normalize (folded, -1, G_NORMALIZE_NFD);
+  GString *out;
+
+  if (nfd == NULL)
+    return g_strdup (folded);
+  out = g_string_sized_new (strlen (nfd));
+  for (const char *p = nfd; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_type (c) != G_UNICODE_NON_SPACING_MARK)
+        append_plain (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Key component i against the name's, family and given swapped or not. */
+static gboolean
+components_match (char **key, char **name, gboolean wildcard, gboolean swapped)
+{
+  guint n_name = g_strv_length (name);
+
+  for (guint i = 0; key[i] != NULL; i++)
+    {
+      guint j = swapped && i < 2 ? 1 - i : i;
+      const char *part = j < n_name ? name[j] : "";
+
+      if (key[i][0] != '\0' && !dimse_match_text (key[i], wildcard, part, strlen (part)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+fuzzy_group_matches (const char *key, gboolean wildcard, const char *group, gsize len)
+{
+  g_autofree char *name_text = NULL;
+  g_auto (GStrv) key_parts = NULL;
+  g_auto (GStrv) name_parts = NULL;
+
+  if (dimse_match_text (key, wildcard, group, len))
+    return TRUE;
+  name_text = g_strndup (group, len);
+  key_parts = g_strsplit (key, "^", 5);
+  name_parts = g_strsplit (name_text, "^", 5);
+  return components_match (key_parts, name_parts, wildcard, FALSE)
+         || components_match (key_parts, name_parts, wildcard, TRUE);
+}
+
+gboolean
+dimse_match_pn_fuzzy (const char *pattern, gboolean wildcard, const char *fuzzy)
+{
+  const char *span;
+  gsize len;
+
+  if (strchr (pattern, '=') == NULL)
+    {
+      for (guint g = 0; g < 3; g++)
+        {
+          pn_group (fuzzy, g, &span, &len);
+          if ((g == 0 || len > 0) && fuzzy_group_matches (pattern, wildcard, span, len))
+            return TRUE;
+        }
+      return FALSE;
+    }
+  for (guint g = 0; g < 3; g++)
+    {
+      const char *key_span;
+      gsize key_len;
+      g_autofree char *part = NULL;
+
+      pn_group (pattern, g, &key_span, &key_len);
+      if (key_len == 0)
+        continue;
+      pn_group (fuzzy, g, &span, &len);
+      part = g_strndup (key_span, key_len);
+      if (!fuzzy_group_matches (part, wildcard, span, len))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- dates and times ---- */
 
 /* Days since 0000-03-01 in the proleptic Gregorian calendar. */
@@ -310,4 +435,56 @@ dimse_match_range_contains (const DimseMatchRange *range, DcmVR vr, const char *
   if (!temporal_bounds (vr, value, &lo, &hi))
     return FALSE;
   return (!range->has_lo || lo >= range->lo) && (!range->has_hi || lo <= range->hi);
+}
+
+/* ---- combined date-time matching (§C.2.2.2.5.1) ---- */
+
+#define USEC_PER_DAY ((gint64) 86400 * G_USEC_PER_SEC)
+
+/* The text of a key that is one range ("a-b", "a-", "-b"), or NULL. */
+static const char *
+range_text (const DimseMatchKey *key)
+{
+  const char *const *values = key != NULL ? dimse_match_key_get_values (key) : NULL;
+
+  if (values == NULL || values[0] == NULL || values[1] != NULL
+      || strchr (values[0], '-') == NULL)
+    return NULL;
+  return values[0];
+}
+
+gboolean
+dimse_match_date_time_range (const DimseMatchKey *date, const DimseMatchKey *time,
+                             DimseMatchRange *range)
+{
+  const char *date_text = range_text (date);
+  const char *time_text = range_text (time);
+  DimseMatchRange dates, times;
+
+  if (date_text == NULL || time_text == NULL
+      || !dimse_match_range_parse (DCM_VR_DA, date_text, &dates)
+      || !dimse_match_range_parse (DCM_VR_TM, time_text, &times))
+    return FALSE;
+  /* An open end leaves its bound unset: there is nothing to scale. */
+  range->has_lo = dates.has_lo;
+  range->lo = dates.has_lo ? dates.lo * USEC_PER_DAY + (times.has_lo ? times.lo : 0) : 0;
+  range->has_hi = dates.has_hi;
+  range->hi = dates.has_hi
+              ? dates.hi * USEC_PER_DAY + (times.has_hi ? times.hi : USEC_PER_DAY - 1) : 0;
+  return TRUE;
+}
+
+gboolean
+dimse_match_date_time_contains (const DimseMatchRange *range, const char *date,
+                                const char *time)
+{
+  DimseMatchRange day, moment;
+  gint64 at;
+
+  if (date == NULL || !dimse_match_range_parse (DCM_VR_DA, date, &day))
+    return FALSE;
+  at = day.lo * USEC_PER_DAY;
+  if (time != NULL && dimse_match_range_parse (DCM_VR_TM, time, &moment))
+    at += moment.lo;
+  return (!range->has_lo || at >= range->lo) && (!range->has_hi || at <= range->hi);
 }

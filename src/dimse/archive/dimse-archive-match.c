@@ -17,7 +17,8 @@ typedef enum {
  * Matching, and Multiple Value Matching for other VRs). */
 typedef struct {
   AltKind         kind;
-  char           *text;   /* decoded; PN normalised and case folded */
+  char           *text;   /* decoded; PN normalised and case folded (and
+                           * fuzzy-folded with DIMSE_MATCH_FUZZY_PN) */
   DimseMatchRange range;  /* ALT_RANGE */
 } Alt;
 
@@ -30,12 +31,18 @@ typedef enum {
 
 struct _DimseMatchKey
 {
-  guint32    tag;
-  DcmVR      vr;
-  KeyKind    kind;
-  char     **values;
-  GArray    *alts;      /* Alt */
-  GPtrArray *sub_keys;  /* DimseMatchKey*, for KEY_SEQUENCE */
+  guint32         tag;
+  DcmVR           vr;
+  KeyKind         kind;
+  DimseMatchFlags flags;
+  char          **values;
+  GArray         *alts;      /* Alt */
+  GPtrArray      *sub_keys;  /* DimseMatchKey*, for KEY_SEQUENCE */
+  /* KEY_SEQUENCE with DIMSE_MATCH_COMBINED_DATETIME: the item's date and
+   * time keys matched as one interval, or NULL */
+  const DimseMatchKey *combined_date;
+  const DimseMatchKey *combined_time;
+  DimseMatchRange      combined;
 };
 
 struct _DimseMatchValues
@@ -119,9 +126,39 @@ parse_alt (DimseMatchKey *key, const char *value, GError **error)
       if (allows_wildcard (key->vr) && strpbrk (value, "*?") != NULL)
         alt.kind = ALT_WILDCARD;
       alt.text = key->vr == DCM_VR_PN ? dimse_match_pn_normalise (value) : g_strdup (value);
+      if (key->vr == DCM_VR_PN && (key->flags & DIMSE_MATCH_FUZZY_PN))
+        {
+          char *fuzzy = dimse_match_pn_fuzzy_fold (alt.text);
+
+          g_free (alt.text);
+          alt.text = fuzzy;
+        }
     }
   g_array_append_val (key->alts, alt);
   return TRUE;
+}
+
+/* §C.2.2.2.5.1 within a sequence item (the Modality Worklist's Scheduled
+ * Procedure Step): the start date and time, both ranges, as one. */
+static void
+combine_date_time (DimseMatchKey *key)
+{
+  const DimseMatchKey *date = NULL, *time = NULL;
+
+  for (guint i = 0; i < key->sub_keys->len; i++)
+    {
+      const DimseMatchKey *sub = g_ptr_array_index (key->sub_keys, i);
+
+      if (sub->tag == DCM_TAG_SCHEDULED_PROCEDURE_STEP_START_DATE)
+        date = sub;
+      else if (sub->tag == DCM_TAG_SCHEDULED_PROCEDURE_STEP_START_TIME)
+        time = sub;
+    }
+  if (dimse_match_date_time_range (date, time, &key->combined))
+    {
+      key->combined_date = date;
+      key->combined_time = time;
+    }
 }
 
 static gboolean
@@ -144,21 +181,31 @@ parse_sequence_key (DimseMatchKey *key, const DcmElement *el, GError **error)
 
       if ((sub->tag & 0xffff) == 0 || sub->tag == DCM_TAG_SPECIFIC_CHARACTER_SET)
         continue;
-      if ((sub_key = dimse_match_key_new (item, sub, error)) == NULL)
+      if ((sub_key = dimse_match_key_new_full (item, sub, key->flags, error)) == NULL)
         return FALSE;
       g_ptr_array_add (key->sub_keys, sub_key);
     }
+  if (key->flags & DIMSE_MATCH_COMBINED_DATETIME)
+    combine_date_time (key);
   return TRUE;
 }
 
 DimseMatchKey *
 dimse_match_key_new (DcmDataSet *identifier, const DcmElement *el, GError **error)
 {
+  return dimse_match_key_new_full (identifier, el, DIMSE_MATCH_DEFAULT, error);
+}
+
+DimseMatchKey *
+dimse_match_key_new_full (DcmDataSet *identifier, const DcmElement *el, DimseMatchFlags flags,
+                          GError **error)
+{
   g_autoptr (DimseMatchKey) key = g_new0 (DimseMatchKey, 1);
   g_autoptr (GError) local = NULL;
 
   key->tag = el->tag;
   key->vr = el->vr;
+  key->flags = flags;
   key->alts = g_array_new (FALSE, TRUE, sizeof (Alt));
   g_array_set_clear_func (key->alts, alt_clear);
   if (el->vr == DCM_VR_SQ || el->kind == DCM_VALUE_ITEMS)
@@ -303,13 +350,17 @@ numbers_equal (const char *a, const char *b)
   return dcm_value_parse_ds (a, &x) && dcm_value_parse_ds (b, &y) && x == y;
 }
 
+/* folded: the record's PN normalised and case folded, fuzzy-folded too
+ * when fuzzy. */
 static gboolean
-alt_matches (const Alt *alt, DcmVR vr, const char *value, const char *folded)
+alt_matches (const Alt *alt, DcmVR vr, gboolean fuzzy, const char *value, const char *folded)
 {
   gboolean wildcard = alt->kind == ALT_WILDCARD;
 
   if (alt->kind == ALT_RANGE)
     return dimse_match_range_contains (&alt->range, vr, value);
+  if (vr == DCM_VR_PN && fuzzy)
+    return dimse_match_pn_fuzzy (alt->text, wildcard, folded);
   if (vr == DCM_VR_PN)
     return dimse_match_pn (alt->text, wildcard, folded);
   if (dimse_match_text (alt->text, wildcard, value, strlen (value)))
@@ -321,6 +372,7 @@ gboolean
 dimse_match_key_matches_values (const DimseMatchKey *key, const DimseMatchValues *values)
 {
   gboolean absent = values == NULL || values->values[0] == NULL;
+  gboolean fuzzy = (key->flags & DIMSE_MATCH_FUZZY_PN) != 0;
 
   switch (key->kind)
     {
@@ -340,24 +392,52 @@ dimse_match_key_matches_values (const DimseMatchKey *key, const DimseMatchValues
   for (guint i = 0; values->values[i] != NULL; i++)
     {
       g_autofree char *folded = NULL;
+      g_autofree char *fuzzy_folded = NULL;
       const char *f = values->folded != NULL ? values->folded[i] : NULL;
 
       /* A record that does not hold the key's tag as PN. */
       if (f == NULL && key->vr == DCM_VR_PN)
         f = folded = dimse_match_pn_normalise (values->values[i]);
+      if (key->vr == DCM_VR_PN && fuzzy)
+        f = fuzzy_folded = dimse_match_pn_fuzzy_fold (f);
       for (guint a = 0; a < key->alts->len; a++)
-        if (alt_matches (&g_array_index (key->alts, Alt, a), key->vr, values->values[i], f))
+        if (alt_matches (&g_array_index (key->alts, Alt, a), key->vr, fuzzy, values->values[i],
+                         f))
           return TRUE;
     }
   return FALSE;
+}
+
+/* The first value of tag in item, decoded, or NULL. */
+static char *
+dup_first_value (DcmDataSet *item, guint32 tag)
+{
+  g_auto (GStrv) values = NULL;
+
+  if (!dcm_data_set_contains (item, tag))
+    return NULL;
+  values = dcm_data_set_get_strings (item, tag, NULL);
+  return values != NULL && values[0] != NULL ? g_strdup (values[0]) : NULL;
 }
 
 static gboolean
 item_matches (const DimseMatchKey *key, DcmDataSet *item)
 {
   for (guint k = 0; k < key->sub_keys->len; k++)
-    if (!dimse_match_key_matches (g_ptr_array_index (key->sub_keys, k), item))
-      return FALSE;
+    {
+      const DimseMatchKey *sub = g_ptr_array_index (key->sub_keys, k);
+
+      if (sub != key->combined_date && sub != key->combined_time
+          && !dimse_match_key_matches (sub, item))
+        return FALSE;
+    }
+  if (key->combined_date != NULL)
+    {
+      g_autofree char *date = dup_first_value (item, key->combined_date->tag);
+      g_autofree char *time = dup_first_value (item, key->combined_time->tag);
+
+      return dimse_match_date_time_contains (&key->combined, date, time);
+    }
   return TRUE;
 }
 

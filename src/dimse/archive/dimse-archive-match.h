@@ -18,6 +18,22 @@ typedef struct _DimseMatchKey DimseMatchKey;
  * key holds more than one item. */
 DimseMatchKey *dimse_match_key_new (DcmDataSet *identifier, const DcmElement *el,
                                     GError **error);
+
+/* What SOP Class Extended Negotiation (PS3.4 §C.5.1, §K.5.1) agreed
+ * beyond the matching of §C.2.2.2. */
+typedef enum {
+  DIMSE_MATCH_DEFAULT           = 0,
+  /* PN keys (those of sequence items too) by the rules of
+   * dimse_match_pn_fuzzy in dimse-archive-match-value.c */
+  DIMSE_MATCH_FUZZY_PN          = 1 << 0,
+  /* §C.2.2.2.5.1 in a sequence key's item: Scheduled Procedure Step Start
+   * Date and Start Time, both ranges, matched as one interval */
+  DIMSE_MATCH_COMBINED_DATETIME = 1 << 1,
+} DimseMatchFlags;
+
+/* As dimse_match_key_new, matching as flags allow. */
+DimseMatchKey *dimse_match_key_new_full (DcmDataSet *identifier, const DcmElement *el,
+                                         DimseMatchFlags flags, GError **error);
 void           dimse_match_key_free (DimseMatchKey *key);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DimseMatchKey, dimse_match_key_free)
 

@@ -9,7 +9,6 @@
 
 #include "dcm-file.h"
 #include "dcm-tags.h"
-#include "dimse-archive-match.h"
 #include "dimse-error.h"
 
 typedef enum {
@@ -314,7 +313,7 @@ dimse_archive_worklist_refresh (DimseArchiveWorklist *worklist, guint *out_n_ski
 /* The identifier's keys: every element but group lengths, Specific
  * Character Set (that of the values) and a Query/Retrieve Level. */
 static GPtrArray *
-parse_keys (DcmDataSet *identifier, GError **error)
+parse_keys (DcmDataSet *identifier, DimseMatchFlags flags, GError **error)
 {
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) dimse_match_key_free);
 
@@ -326,7 +325,7 @@ parse_keys (DcmDataSet *identifier, GError **error)
       if ((el->tag & 0xffff) == 0 || el->tag == DCM_TAG_SPECIFIC_CHARACTER_SET
           || el->tag == DCM_TAG_QUERY_RETRIEVE_LEVEL)
         continue;
-      if ((key = dimse_match_key_new (identifier, el, error)) == NULL)
+      if ((key = dimse_match_key_new_full (identifier, el, flags, error)) == NULL)
         return NULL;
       g_ptr_array_add (keys, key);
     }
@@ -369,6 +368,15 @@ GPtrArray *
 dimse_archive_worklist_find (DimseArchiveWorklist *worklist, DcmDataSet *identifier,
                              guint max_results, GCancellable *cancellable, GError **error)
 {
+  return dimse_archive_worklist_find_full (worklist, identifier, DIMSE_MATCH_DEFAULT,
+                                           max_results, cancellable, error);
+}
+
+GPtrArray *
+dimse_archive_worklist_find_full (DimseArchiveWorklist *worklist, DcmDataSet *identifier,
+                                  DimseMatchFlags flags, guint max_results,
+                                  GCancellable *cancellable, GError **error)
+{
   g_autoptr(GPtrArray) keys = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) responses = NULL;
@@ -378,7 +386,7 @@ dimse_archive_worklist_find (DimseArchiveWorklist *worklist, DcmDataSet *identif
 
   /* The identifier first: a malformed one is the peer's error whatever
    * the folder holds. */
-  if ((keys = parse_keys (identifier, error)) == NULL
+  if ((keys = parse_keys (identifier, flags, error)) == NULL
       || !dimse_archive_worklist_refresh (worklist, NULL, cancellable, error))
     return NULL;
   g_mutex_lock (&worklist->lock);

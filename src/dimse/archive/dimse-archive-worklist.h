@@ -8,6 +8,7 @@
 
 #include "dcm-data-set.h"
 #include "dimse-archive-demo.h"
+#include "dimse-archive-match.h"
 
 G_BEGIN_DECLS
 
@@ -55,5 +56,12 @@ guint    dimse_archive_worklist_get_n_items (DimseArchiveWorklist *worklist);
 GPtrArray *dimse_archive_worklist_find (DimseArchiveWorklist *worklist, DcmDataSet *identifier,
                                         guint max_results, GCancellable *cancellable,
                                         GError **error);
+/* As _find, matching as the association's extended negotiation agreed
+ * (PS3.4 §K.5.1): fuzzy semantic matching of person names, and the
+ * Scheduled Procedure Step Start Date and Time as one date-time range. */
+GPtrArray *dimse_archive_worklist_find_full (DimseArchiveWorklist *worklist,
+                                             DcmDataSet *identifier, DimseMatchFlags flags,
+                                             guint max_results, GCancellable *cancellable,
+                                             GError **error);
 
 G_END_DECLS

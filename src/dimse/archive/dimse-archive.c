@@ -420,18 +420,24 @@ storage_transfer_syntaxes (void)
 }
 
 /* PS3.4 §C.5.1: of the C-FIND options, the archive performs relational
- * queries and combined date-time matching, not fuzzy matching of names nor
- * timezone adjustment; it answers nothing for C-MOVE and C-GET (§C.5.2,
- * §C.5.3), whose retrievals stay hierarchical. */
+ * queries, combined date-time matching and fuzzy semantic matching of
+ * person names, not timezone adjustment. The Modality Worklist's field
+ * (§K.5.1) has the same layout, its first two bytes reserved and always 1;
+ * we take the second, once the date-time matching byte, as asking for the
+ * Scheduled Procedure Step Start Date and Time to be matched as one.
+ * C-MOVE and C-GET (§C.5.2, §C.5.3) get no answer: their retrievals stay
+ * hierarchical. */
 static GBytes *
 answer_extended_negotiation (const char *sop_class_uid, GBytes *proposed, gpointer user_data)
 {
   (void) user_data;
   if (g_strcmp0 (sop_class_uid, DCM_UID_PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND) != 0
-      && g_strcmp0 (sop_class_uid, DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND) != 0)
+      && g_strcmp0 (sop_class_uid, DCM_UID_STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND) != 0
+      && g_strcmp0 (sop_class_uid, DCM_UID_MODALITY_WORKLIST_INFORMATION_MODEL_FIND) != 0)
     return NULL;
   return dimse_find_options_answer (proposed, DIMSE_FIND_OPTION_RELATIONAL
-                                              | DIMSE_FIND_OPTION_COMBINED_DATETIME);
+                                              | DIMSE_FIND_OPTION_COMBINED_DATETIME
+                                              | DIMSE_FIND_OPTION_FUZZY_PN);
 }
 
 DimseAcceptorPolicy *
