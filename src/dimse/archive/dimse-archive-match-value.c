@@ -120,6 +120,31 @@ pn_group (const char *value, guint index, const char **out, gsize *out_len)
   *out_len = strcspn (start, "=");
 }
 
+typedef gboolean (*GroupMatchFunc) (const char *key, gboolean wildcard, const char *group,
+                                    gsize len);
+
+/* A key with '=' against name, group by group (alphabetic, ideographic,
+ * phonetic): its empty groups match anything. */
+static gboolean
+groups_match (const char *pattern, gboolean wildcard, const char *name, GroupMatchFunc match)
+{
+  for (guint g = 0; g < 3; g++)
+    {
+      const char *key_span, *span;
+      gsize key_len, len;
+      g_autofree char *part = NULL;
+
+      pn_group (pattern, g, &key_span, &key_len);
+      if (key_len == 0)
+        continue;
+      pn_group (name, g, &span, &len);
+      part = g_strndup (key_span, key_len);
+      if (!match (part, wildcard, span, len))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* A key without '=' matches the whole name or any one component group;
  * a key with groups matches group by group, its empty groups matching
  * anything. */
@@ -141,21 +166,7 @@ dimse_match_pn (const char *pattern, gboolean wildcard, const char *folded)
         }
       return FALSE;
     }
-  for (guint g = 0; g < 3; g++)
-    {
-      const char *key_span;
-      gsize key_len;
-      g_autofree char *part = NULL;
-
-      pn_group (pattern, g, &key_span, &key_len);
-      if (key_len == 0)
-        continue;
-      pn_group (folded, g, &span, &len);
-      part = g_strndup (key_span, key_len);
-      if (!dimse_match_text (part, wildcard, span, len))
-        return FALSE;
-    }
-  return TRUE;
+  return groups_match (pattern, wildcard, folded, dimse_match_text);
 }
 
 /* ---- fuzzy semantic matching of person names (PS3.4 §C.2.2.2.1.1) ----
@@ -266,21 +277,7 @@ dimse_match_pn_fuzzy (const char *pattern, gboolean wildcard, const char *fuzzy)
         }
       return FALSE;
     }
-  for (guint g = 0; g < 3; g++)
-    {
-      const char *key_span;
-      gsize key_len;
-      g_autofree char *part = NULL;
-
-      pn_group (pattern, g, &key_span, &key_len);
-      if (key_len == 0)
-        continue;
-      pn_group (fuzzy, g, &span, &len);
-      part = g_strndup (key_span, key_len);
-      if (!fuzzy_group_matches (part, wildcard, span, len))
-        return FALSE;
-    }
-  return TRUE;
+  return groups_match (pattern, wildcard, fuzzy, fuzzy_group_matches);
 }
 
 /* ---- dates and times ---- */
