@@ -136,15 +136,40 @@ list_names (JsonArray *nodes, gint64 kind)
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
+/* The node of nodes called name, without regard to case (the first such),
+ * and *out_name its name as written; NULL when none is. */
+static JsonObject *
+find_named (JsonArray *nodes, const char *name, const char **out_name)
+{
+  g_autofree char *wanted = g_utf8_validate (name, -1, NULL) ? g_utf8_casefold (name, -1)
+                                                              : g_strdup (name);
+
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonNode *element = json_array_get_element (nodes, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element)
+                                                            : NULL;
+      const char *node_name = object != NULL ? string_member (object, "name") : NULL;
+      g_autofree char *folded = node_name != NULL ? g_utf8_casefold (node_name, -1) : NULL;
+
+      if (folded != NULL && strcmp (folded, wanted) == 0)
+        {
+          *out_name = node_name;
+          return object;
+        }
+    }
+  return NULL;
+}
+
 gboolean
 cli_node_list_lookup (const char *path, const char *name, CliPeer *peer, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *names = NULL;
-  g_autofree char *wanted = g_utf8_validate (name, -1, NULL) ? g_utf8_casefold (name, -1)
-                                                              : g_strdup (name);
+  const char *node_name = NULL;
   JsonArray *nodes;
+  JsonObject *object;
 
   if (!json_parser_load_from_file (parser, path, &local_error))
     {
@@ -161,19 +186,13 @@ cli_node_list_lookup (const char *path, const char *name, CliPeer *peer, GError 
                      "holds no list of nodes."), name, path);
       return FALSE;
     }
-  for (guint i = 0; i < json_array_get_length (nodes); i++)
+  object = find_named (nodes, name, &node_name);
+  if (object != NULL)
     {
-      JsonNode *element = json_array_get_element (nodes, i);
-      const char *node_name = JSON_NODE_HOLDS_OBJECT (element)
-                              ? string_member (json_node_get_object (element), "name") : NULL;
-      g_autofree char *folded = node_name != NULL ? g_utf8_casefold (node_name, -1) : NULL;
-
-      if (folded == NULL || strcmp (folded, wanted) != 0)
-        continue;
-      if (int_member (json_node_get_object (element), "kind", NODE_KIND_DIMSE) == NODE_KIND_WEB)
+      if (int_member (object, "kind", NODE_KIND_DIMSE) == NODE_KIND_WEB)
         return bad_node (error, path, node_name,
                          _("it is a DICOMweb node, for dimse qido, wado and stow"));
-      return fill_peer (json_node_get_object (element), path, node_name, peer, error);
+      return fill_peer (object, path, node_name, peer, error);
     }
   names = list_names (nodes, NODE_KIND_ANY);
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -211,9 +230,9 @@ cli_node_list_lookup_web (const char *path, const char *name, CliWebNode *node, 
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *names = NULL;
-  g_autofree char *wanted = g_utf8_validate (name, -1, NULL) ? g_utf8_casefold (name, -1)
-                                                              : g_strdup (name);
+  const char *node_name = NULL;
   JsonArray *nodes;
+  JsonObject *object;
 
   if (!json_parser_load_from_file (parser, path, &local_error))
     {
@@ -230,16 +249,9 @@ cli_node_list_lookup_web (const char *path, const char *name, CliWebNode *node, 
                      "list of nodes."), name, path);
       return FALSE;
     }
-  for (guint i = 0; i < json_array_get_length (nodes); i++)
+  object = find_named (nodes, name, &node_name);
+  if (object != NULL)
     {
-      JsonNode *element = json_array_get_element (nodes, i);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element)
-                                                            : NULL;
-      const char *node_name = object != NULL ? string_member (object, "name") : NULL;
-      g_autofree char *folded = node_name != NULL ? g_utf8_casefold (node_name, -1) : NULL;
-
-      if (folded == NULL || strcmp (folded, wanted) != 0)
-        continue;
       if (int_member (object, "kind", NODE_KIND_DIMSE) != NODE_KIND_WEB)
         return bad_node (error, path, node_name,
                          _("it is a DIMSE node, not a DICOMweb one (give it to dimse echo, "
