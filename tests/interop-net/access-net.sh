@@ -24,36 +24,14 @@ export TCP_NODELAY=1
 net_init
 passcode="Pa55-word-for-the-test"
 
-# Starts `dimse SUBCOMMAND --port 0 …` and sets port from what it prints.
+# `dimse SUBCOMMAND --port 0 …`, its output in $tmp/server.out and .err.
 start_dimse () {
-  rm -f "$tmp/server.out"   # not an earlier server's "Listening" line
-  "$dimse" "$@" > "$tmp/server.out" 2> "$tmp/server.err" &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    port=$(grep -o -E '(port |on [^ ]*:)[0-9]+' "$tmp/server.out" | head -1 | grep -o -E '[0-9]+$')
-    [ -n "$port" ] && return 0
-    kill -0 "${pids[-1]}" 2> /dev/null || break
-    sleep 0.1
-  done
-  cat "$tmp/server.err"
-  fail "dimse $1 did not start"
+  start_dimse_as server "$@"
 }
 
+# $tmp/ct.dcm: a small CT instance.
 make_instance () {
-  cat > "$tmp/ct.dump" <<'DUMP'
-(0002,0001) OB 00\01
-(0002,0002) UI =CTImageStorage
-(0002,0003) UI [1.2.826.0.1.3680043.10.1247.320.1.1.1]
-(0002,0010) UI =LittleEndianExplicit
-(0008,0016) UI =CTImageStorage
-(0008,0018) UI [1.2.826.0.1.3680043.10.1247.320.1.1.1]
-(0008,0060) CS [CT]
-(0010,0010) PN [ACCESS^TEST]
-(0010,0020) LO [AC1]
-(0020,000d) UI [1.2.826.0.1.3680043.10.1247.320.1]
-(0020,000e) UI [1.2.826.0.1.3680043.10.1247.320.1.1]
-DUMP
-  dump2dcm +te "$tmp/ct.dump" "$tmp/ct.dcm" > /dev/null || fail "dump2dcm failed"
+  make_ct_instance "$tmp/ct.dcm" 1.2.826.0.1.3680043.10.1247.320.1 "ACCESS^TEST" AC1
 }
 
 no_passcode_anywhere () {

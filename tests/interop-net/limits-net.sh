@@ -29,21 +29,10 @@ case "$check" in
 esac
 net_init
 
-# Starts `dimse SUBCOMMAND --port 0 …` with its output in $tmp/NAME.out and
-# .err, and sets port from what it prints.
+# start_dimse NAME SUBCOMMAND …: `dimse SUBCOMMAND …` with its output in
+# $tmp/NAME.out and .err.
 start_dimse () {
-  local name=$1
-  shift
-  "$dimse" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    port=$(grep -o -E '(port |on [^ ]*:)[0-9]+' "$tmp/$name.out" | head -1 | grep -o -E '[0-9]+$')
-    [ -n "$port" ] && return 0
-    kill -0 "${pids[-1]}" 2> /dev/null || break
-    sleep 0.1
-  done
-  cat "$tmp/$name.err"
-  fail "dimse $1 did not start"
+  start_dimse_as "$@"
 }
 
 # Waits (bounded) until file holds a line matching pattern.
@@ -68,21 +57,9 @@ echo_succeeds () {
   fail "echoscu never succeeded again"
 }
 
+# DIR/ct.dcm: a small CT instance.
 make_instance () {
-  cat > "$tmp/ct.dump" <<'DUMP'
-(0002,0001) OB 00\01
-(0002,0002) UI =CTImageStorage
-(0002,0003) UI [1.2.826.0.1.3680043.10.1247.330.1.1.1]
-(0002,0010) UI =LittleEndianExplicit
-(0008,0016) UI =CTImageStorage
-(0008,0018) UI [1.2.826.0.1.3680043.10.1247.330.1.1.1]
-(0008,0060) CS [CT]
-(0010,0010) PN [LIMITS^TEST]
-(0010,0020) LO [LIM1]
-(0020,000d) UI [1.2.826.0.1.3680043.10.1247.330.1]
-(0020,000e) UI [1.2.826.0.1.3680043.10.1247.330.1.1]
-DUMP
-  dump2dcm +te "$tmp/ct.dump" "$1/ct.dcm" > /dev/null || fail "dump2dcm failed"
+  make_ct_instance "$1/ct.dcm" 1.2.826.0.1.3680043.10.1247.330.1 "LIMITS^TEST" LIM1
 }
 
 # A CA, and server and client certificates it signs, for 127.0.0.1.

@@ -68,3 +68,46 @@ expect_exit () {
   fi
 }
 
+
+# Starts `dimse ARGS…` in the background with its output in $tmp/NAME.out and
+# .err (an earlier server's are removed first, so that its "Listening" line
+# is never read for this one); sets port from what it prints and
+# server_pid.
+start_dimse_as () {
+  local name=$1
+  shift
+  rm -f "$tmp/$name.out" "$tmp/$name.err"
+  "$dimse" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
+  server_pid=$!
+  pids+=("$server_pid")
+  for _ in $(seq 1 100); do
+    port=$(grep -o -E '(port |on [^ ]*:)[0-9]+' "$tmp/$name.out" | head -1 | grep -o -E '[0-9]+$')
+    [ -n "$port" ] && return 0
+    kill -0 "$server_pid" 2> /dev/null || break
+    sleep 0.1
+  done
+  cat "$tmp/$name.err"
+  fail "dimse $1 did not start"
+}
+
+# make_ct_instance FILE UID_ROOT NAME ID: a small CT Image Storage Part 10
+# file, its study, series and instance UIDs UID_ROOT, UID_ROOT.1 and
+# UID_ROOT.1.1, made by DCMTK's dump2dcm.
+make_ct_instance () {
+  local file=$1 root=$2 name=$3 id=$4
+  cat > "$file.dump" <<DUMP
+(0002,0001) OB 00\01
+(0002,0002) UI =CTImageStorage
+(0002,0003) UI [$root.1.1]
+(0002,0010) UI =LittleEndianExplicit
+(0008,0016) UI =CTImageStorage
+(0008,0018) UI [$root.1.1]
+(0008,0060) CS [CT]
+(0010,0010) PN [$name]
+(0010,0020) LO [$id]
+(0020,000d) UI [$root]
+(0020,000e) UI [$root.1]
+DUMP
+  dump2dcm +te "$file.dump" "$file" > /dev/null || fail "dump2dcm failed"
+  rm -f "$file.dump"
+}
